@@ -1,0 +1,119 @@
+//! Validation failures, each naming the field and the rule broken, with the text a person reads.
+//!
+//! Rule texts live here, beside the rules, in Swedish and English, so that the API's problem details
+//! and the UI's form messages say the same thing.
+
+use crate::Lang;
+
+/// One rule a value broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    InvalidEmail,
+    InvalidKind,
+    ControllerKindOnly,
+    ParentRequired,
+    ParentKindNotAllowed,
+    RootKindNotAllowed,
+    MoveIntoOwnSubtree,
+    UnknownRole,
+    ControlCharacters,
+    PasswordTooCommon,
+}
+
+impl Rule {
+    /// A stable machine-readable code, for API clients.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::TooLong { .. } => "too_long",
+            Rule::TooShort { .. } => "too_short",
+            Rule::InvalidEmail => "invalid_email",
+            Rule::InvalidKind => "invalid_kind",
+            Rule::ControllerKindOnly => "controller_kind_only",
+            Rule::ParentRequired => "parent_required",
+            Rule::ParentKindNotAllowed => "parent_kind_not_allowed",
+            Rule::RootKindNotAllowed => "root_kind_not_allowed",
+            Rule::MoveIntoOwnSubtree => "move_into_own_subtree",
+            Rule::UnknownRole => "unknown_role",
+            Rule::ControlCharacters => "control_characters",
+            Rule::PasswordTooCommon => "password_too_common",
+        }
+    }
+
+    /// The text a person reads.
+    pub fn message(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Rule::Required, Lang::Sv) => "Fältet måste fyllas i.".into(),
+            (Rule::Required, Lang::En) => "This field is required.".into(),
+            (Rule::TooLong { max }, Lang::Sv) => format!("Högst {max} tecken."),
+            (Rule::TooLong { max }, Lang::En) => format!("At most {max} characters."),
+            (Rule::TooShort { min }, Lang::Sv) => format!("Minst {min} tecken."),
+            (Rule::TooShort { min }, Lang::En) => format!("At least {min} characters."),
+            (Rule::InvalidEmail, Lang::Sv) => "Ange en giltig e-postadress.".into(),
+            (Rule::InvalidEmail, Lang::En) => "Enter a valid e-mail address.".into(),
+            (Rule::InvalidKind, Lang::Sv) => {
+                "Typen måste vara stad, nämnd, bolag, förvaltning, avdelning eller enhet.".into()
+            }
+            (Rule::InvalidKind, Lang::En) => {
+                "The kind must be city, board, company, administration, department or unit.".into()
+            }
+            (Rule::ControllerKindOnly, Lang::Sv) => {
+                "Endast en nämnd eller ett bolag kan vara personuppgiftsansvarig.".into()
+            }
+            (Rule::ControllerKindOnly, Lang::En) => {
+                "Only a board or a company can be a controller.".into()
+            }
+            (Rule::ParentRequired, Lang::Sv) => "Ange vilken organisation den ligger under.".into(),
+            (Rule::ParentRequired, Lang::En) => "Choose the organisation it belongs to.".into(),
+            (Rule::ParentKindNotAllowed, Lang::Sv) => {
+                "Den typen av organisation kan inte ligga under den valda.".into()
+            }
+            (Rule::ParentKindNotAllowed, Lang::En) => {
+                "That kind of organisation cannot sit under the chosen one.".into()
+            }
+            (Rule::RootKindNotAllowed, Lang::Sv) => {
+                "Endast en stad, nämnd eller ett bolag kan stå överst.".into()
+            }
+            (Rule::RootKindNotAllowed, Lang::En) => {
+                "Only a city, a board or a company can stand at the top.".into()
+            }
+            (Rule::MoveIntoOwnSubtree, Lang::Sv) => {
+                "En organisation kan inte flyttas in under sig själv.".into()
+            }
+            (Rule::MoveIntoOwnSubtree, Lang::En) => {
+                "An organisation cannot be moved under itself.".into()
+            }
+            (Rule::UnknownRole, Lang::Sv) => "Okänd roll.".into(),
+            (Rule::UnknownRole, Lang::En) => "Unknown role.".into(),
+            (Rule::ControlCharacters, Lang::Sv) => "Texten innehåller otillåtna tecken.".into(),
+            (Rule::ControlCharacters, Lang::En) => {
+                "The text contains characters that are not allowed.".into()
+            }
+            (Rule::PasswordTooCommon, Lang::Sv) => {
+                "Lösenordet är för enkelt: välj ett som inte liknar e-postadressen eller namnet."
+                    .into()
+            }
+            (Rule::PasswordTooCommon, Lang::En) => {
+                "The password is too simple: choose one unlike the e-mail address or name.".into()
+            }
+        }
+    }
+}
+
+/// A value that failed validation: which field, which rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {}", rule.code())]
+pub struct Invalid {
+    /// The field's name as the API spells it (`name`, `parent_id`, `roles`).
+    pub field: &'static str,
+    pub rule: Rule,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, rule: Rule) -> Self {
+        Invalid { field, rule }
+    }
+}

@@ -1,0 +1,125 @@
+//! Reading the audit trail: a record's history, and verification of the whole chain.
+
+use crate::{Result, Store};
+use ombud_domain::audit::{ChainBreak, Event, Verifier};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct EventRow {
+    seq: i64,
+    event_id: String,
+    occurred_at: String,
+    actor_id: Option<String>,
+    actor_name: String,
+    channel: String,
+    operation: String,
+    record_type: String,
+    record_id: String,
+    organisation_id: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<EventRow> for Event {
+    fn from(r: EventRow) -> Self {
+        Event {
+            seq: r.seq,
+            event_id: r.event_id,
+            occurred_at: r.occurred_at,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            channel: r.channel,
+            operation: r.operation,
+            record_type: r.record_type,
+            record_id: r.record_id,
+            organisation_id: r.organisation_id,
+            before: r.before_json,
+            after: r.after_json,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+const COLUMNS: &str = "seq, event_id, occurred_at, actor_id, actor_name, channel, operation, record_type, \
+                       record_id, organisation_id, before_json, after_json, prev_hash, hash";
+
+/// The result of checking the chain.
+#[derive(Debug)]
+pub enum Verification {
+    Intact { events: i64 },
+    Broken(ChainBreak),
+}
+
+impl Store {
+    /// One record's history, newest first.
+    pub async fn history(
+        &self,
+        record_type: &str,
+        record_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
+        let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM audit_events WHERE record_type = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3"
+        )))
+        .bind(record_type.to_string())
+        .bind(record_id.to_string())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(Event::from).collect())
+    }
+
+    /// Everything that happened to an organisation: its own record and the role grants made in it,
+    /// newest first.
+    pub async fn organisation_history(
+        &self,
+        organisation_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
+        let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM audit_events WHERE organisation_id = $1 \
+             AND record_type IN ('organisation', 'membership') ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(organisation_id.to_string())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(Event::from).collect())
+    }
+
+    /// Recomputes every hash in order, in pages, and compares the end with the head.
+    pub async fn verify_audit(&self) -> Result<Verification> {
+        const PAGE: i64 = 2000;
+        let mut v = Verifier::default();
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
+            )))
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(self.pool())
+            .await?;
+            let n = rows.len() as i64;
+            for r in rows {
+                after = r.seq;
+                if let Err(b) = v.push(&Event::from(r)) {
+                    return Ok(Verification::Broken(b));
+                }
+            }
+            if n < PAGE {
+                break;
+            }
+        }
+        let (seq, hash): (i64, String) =
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?;
+        Ok(match v.finish(seq, &hash) {
+            Ok(events) => Verification::Intact { events },
+            Err(b) => Verification::Broken(b),
+        })
+    }
+}

@@ -1,0 +1,199 @@
+//! Ombud's storage: one code path over SQLite (embedded default) and PostgreSQL (several instances).
+//!
+//! Built on sqlx's `Any` driver, so the database URL chooses the backend at run time and every query
+//! is portable SQL with `$n` placeholders. Conventions that keep it portable: ids and timestamps are
+//! TEXT, flags INTEGER 0/1, counters BIGINT; no `?` placeholders, no BOOLEAN, no backend-only syntax.
+//!
+//! Every change goes through a [`WriteTx`], which records an audit event for it in the same
+//! transaction: a change and its record in the audit trail commit together or not at all.
+//!
+//! Errors: sqlx errors never leave this crate; callers see [`StoreError`].
+
+pub mod audit;
+mod migrate;
+pub mod organisations;
+pub mod paging;
+pub mod people;
+mod sql;
+mod write;
+
+pub use write::{Actor, WriteTx};
+
+use ombud_domain::Invalid;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The storage handle: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// What can go wrong in storage, in terms callers act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The record changed since the caller read it (optimistic concurrency).
+    #[error("stale version: the record is now at version {current}")]
+    Stale { current: i64 },
+    /// A uniqueness rule: e.g. the e-mail address is taken.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("database: {0}")]
+    Database(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl ConnectOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        ConnectOptions {
+            url: url.into(),
+            max_connections: 16,
+        }
+    }
+}
+
+impl Store {
+    /// Opens the database, creating an SQLite file (and its folder) if needed, and brings its schema
+    /// up to date.
+    pub async fn connect(opts: &ConnectOptions) -> Result<Store> {
+        install_default_drivers();
+        let (url, backend) = normalise_url(&opts.url)?;
+        let mut pool_opts = AnyPoolOptions::new()
+            .max_connections(opts.max_connections)
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            // WAL lets readers go on while one writer writes; the busy timeout makes a second writer
+            // wait its turn instead of failing; foreign keys are off by default in SQLite.
+            pool_opts = pool_opts.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_opts.connect(&url).await?;
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Answers whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of an SQLite database to `to` while Ombud keeps running.
+    /// PostgreSQL is backed up with its own tools (`pg_dump`), as the README says.
+    pub async fn backup_sqlite(&self, to: &str) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Conflict("backup_postgres_with_pg_dump"));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Picks the backend from the URL and makes SQLite create its file when missing.
+fn normalise_url(url: &str) -> Result<(String, Backend)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), Backend::Postgres));
+    }
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Err(StoreError::Database(format!(
+            "unsupported database URL (use sqlite://… or postgres://…): {url}"
+        )));
+    };
+    let path = rest.trim_start_matches("//");
+    let file = path.split('?').next().unwrap_or_default();
+    if !file.is_empty() && file != ":memory:" {
+        if let Some(dir) = std::path::Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Database(format!("{}: {e}", dir.display())))?;
+        }
+    }
+    let url = if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    Ok((url, Backend::Sqlite))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_their_file() {
+        let (u, b) = normalise_url("sqlite:///tmp/x/ombud.db").expect("valid");
+        assert_eq!(b, Backend::Sqlite);
+        assert_eq!(u, "sqlite:///tmp/x/ombud.db?mode=rwc");
+    }
+
+    #[test]
+    fn postgres_urls_pass_through() {
+        let (u, b) = normalise_url("postgres://postgres@127.0.0.1/test").expect("valid");
+        assert_eq!(b, Backend::Postgres);
+        assert_eq!(u, "postgres://postgres@127.0.0.1/test");
+    }
+
+    #[test]
+    fn other_urls_are_refused() {
+        assert!(normalise_url("mysql://x").is_err());
+    }
+}

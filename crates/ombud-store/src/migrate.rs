@@ -1,0 +1,97 @@
+//! Schema migrations, embedded in the binary and applied in order at start.
+//!
+//! Append-only: a migration once released is never edited (its checksum is kept and checked).
+//! On PostgreSQL an advisory lock lets several instances start at once without racing.
+
+use crate::{Backend, Result, Store, StoreError};
+use sqlx::{Acquire, AssertSqlSafe};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "platform",
+    sql: include_str!("../migrations/0001_platform.sql"),
+}];
+
+/// Any 64-bit lock id: Ombud's own.
+const PG_LOCK_ID: i64 = 0x0b0d_0001;
+
+pub(crate) async fn run(store: &Store) -> Result<()> {
+    let mut conn = store.pool().acquire().await?;
+    if store.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(PG_LOCK_ID)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let outcome = apply(&mut conn).await;
+    if store.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(PG_LOCK_ID)
+            .execute(&mut *conn)
+            .await?;
+    }
+    outcome
+}
+
+async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS ombud_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&mut **conn)
+    .await?;
+    let applied: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, checksum FROM ombud_migrations ORDER BY version")
+            .fetch_all(&mut **conn)
+            .await?;
+    for m in MIGRATIONS {
+        let sum = checksum(m.sql);
+        if let Some((_, stored)) = applied.iter().find(|(v, _)| *v == m.version) {
+            if *stored != sum {
+                return Err(StoreError::Database(format!(
+                    "migration {} ({}) was changed after it was applied",
+                    m.version, m.name
+                )));
+            }
+            continue;
+        }
+        let mut tx = conn.begin().await?;
+        sqlx::raw_sql(AssertSqlSafe(m.sql))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO ombud_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(sum)
+            .bind(ombud_domain::time::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+    }
+    if let Some((v, _)) = applied
+        .iter()
+        .find(|(v, _)| !MIGRATIONS.iter().any(|m| m.version == *v))
+    {
+        return Err(StoreError::Database(format!(
+            "the database has migration {v}, which this Ombud does not know: it is older than the database"
+        )));
+    }
+    Ok(())
+}
+
+/// FNV-1a, enough to notice an edited migration file; not a security measure.
+fn checksum(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}

@@ -1,0 +1,449 @@
+//! Organisations: the tree of city, controllers and their units.
+
+use crate::paging::{self, Cursor, Page, PageRequest};
+use crate::sql::{Arg, Sql, like_escape};
+use crate::{Result, Store, StoreError, WriteTx};
+use ombud_domain::audit::Operation;
+use ombud_domain::authz::Scope;
+use ombud_domain::ids::OrganisationId;
+use ombud_domain::organisation::{self as org, OrgKind, Placement};
+use ombud_domain::{Invalid, Rule};
+use serde::Serialize;
+
+/// An organisation as callers see it. Also its audit snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub parent_id: Option<String>,
+    pub controller: bool,
+    pub controller_id: Option<String>,
+    #[serde(skip)]
+    pub path: String,
+    #[serde(skip)]
+    pub depth: i64,
+    pub archived_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+impl Organisation {
+    /// Where it sits, for authorisation.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            path: self.path.clone(),
+            controller_id: self.controller_id.clone().map(OrganisationId),
+            is_top: self.controller || self.kind == OrgKind::City,
+        }
+    }
+
+    fn placement(&self) -> Placement {
+        Placement {
+            path: self.path.clone(),
+            depth: self.depth,
+            controller_id: self.controller_id.clone().map(OrganisationId),
+        }
+    }
+
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    name: String,
+    kind: String,
+    parent_id: Option<String>,
+    is_controller: i32,
+    controller_id: Option<String>,
+    path: String,
+    depth: i64,
+    archived_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+}
+
+const COLUMNS: &str = "id, name, kind, parent_id, is_controller, controller_id, path, depth, archived_at, \
+                       created_at, updated_at, version";
+
+impl TryFrom<Row> for Organisation {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(Organisation {
+            kind: OrgKind::parse(&r.kind)
+                .map_err(|_| StoreError::Database(format!("organisation kind {}", r.kind)))?,
+            id: r.id,
+            name: r.name,
+            parent_id: r.parent_id,
+            controller: r.is_controller != 0,
+            controller_id: r.controller_id,
+            path: r.path,
+            depth: r.depth,
+            archived_at: r.archived_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        })
+    }
+}
+
+/// A new organisation as asked for.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub controller: Option<bool>,
+}
+
+/// Changes to an organisation; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    /// Move under another parent.
+    pub parent_id: Option<String>,
+    /// Archive (`true`) or restore (`false`).
+    pub archived: Option<bool>,
+}
+
+/// What a caller may see in lists.
+#[derive(Debug, Clone)]
+pub enum Visibility {
+    Everything,
+    /// Subtrees given by path prefix, each within one controller (or none).
+    Scopes(Vec<(String, Option<String>)>),
+}
+
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationFilter {
+    pub q: Option<String>,
+    pub kind: Option<OrgKind>,
+    pub parent_id: Option<String>,
+    pub controller: Option<bool>,
+    pub include_archived: bool,
+}
+
+fn search_text(name: &str) -> String {
+    name.to_lowercase()
+}
+
+impl Store {
+    pub async fn organisation(&self, id: &str) -> Result<Organisation> {
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM organisations WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// The organisations on a path, top first (for breadcrumbs).
+    pub async fn organisations_on_path(&self, path: &str) -> Result<Vec<Organisation>> {
+        let ids: Vec<&str> = org::path_ids(path).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM organisations WHERE id IN ("
+        ));
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Arg::Text((*id).to_string()));
+        }
+        sql.push(") ORDER BY depth");
+        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        rows.into_iter().map(Organisation::try_from).collect()
+    }
+
+    /// The active organisations directly under one.
+    pub async fn organisation_children(&self, id: &str) -> Result<Vec<Organisation>> {
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM organisations WHERE parent_id = $1 AND archived_at IS NULL ORDER BY name, id"
+        )))
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(Organisation::try_from).collect()
+    }
+
+    /// A filtered, keyset-paginated list, sorted by name.
+    pub async fn organisations(
+        &self,
+        visibility: &Visibility,
+        filter: &OrganisationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Organisation>> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organisations WHERE 1 = 1"));
+        if let Visibility::Scopes(scopes) = visibility {
+            if scopes.is_empty() {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next: None,
+                });
+            }
+            sql.push(" AND (");
+            for (i, (path, controller)) in scopes.iter().enumerate() {
+                if i > 0 {
+                    sql.push(" OR ");
+                }
+                sql.push("(path LIKE ")
+                    .bind(Arg::Text(format!("{}%", like_escape(path))))
+                    .push(" ESCAPE '\\'");
+                match controller {
+                    Some(c) => sql.push(" AND controller_id = ").bind(Arg::Text(c.clone())),
+                    None => sql.push(" AND controller_id IS NULL"),
+                };
+                sql.push(")");
+            }
+            sql.push(")");
+        }
+        if !filter.include_archived {
+            sql.push(" AND archived_at IS NULL");
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            sql.push(" AND search_text LIKE ")
+                .bind(Arg::Text(format!("%{}%", like_escape(&search_text(q)))))
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(kind) = filter.kind {
+            sql.push(" AND kind = ")
+                .bind(Arg::Text(kind.as_str().into()));
+        }
+        if let Some(p) = &filter.parent_id {
+            sql.push(" AND parent_id = ").bind(Arg::Text(p.clone()));
+        }
+        if let Some(c) = filter.controller {
+            sql.push(" AND is_controller = ")
+                .bind(Arg::Int(i64::from(c)));
+        }
+        if let Some(after) = &page.after {
+            sql.push(" AND (name > ")
+                .bind(Arg::Text(after.key.clone()))
+                .push(" OR (name = ")
+                .bind(Arg::Text(after.key.clone()))
+                .push(" AND id > ")
+                .bind(Arg::Text(after.id.clone()))
+                .push("))");
+        }
+        sql.push(" ORDER BY name, id LIMIT ")
+            .bind(Arg::Int(page.limit + 1));
+        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        let items = rows
+            .into_iter()
+            .map(Organisation::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(paging::finish(items, page.limit, |o| Cursor {
+            key: o.name.clone(),
+            id: o.id.clone(),
+        }))
+    }
+}
+
+async fn load(w: &mut WriteTx<'_>, id: &str) -> Result<Organisation> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM organisations WHERE id = $1"
+    )))
+    .bind(id.to_string())
+    .fetch_optional(&mut *w.tx)
+    .await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// Loads a parent for placing a node under it: it must exist and be active.
+async fn load_parent(w: &mut WriteTx<'_>, id: &str) -> Result<Organisation> {
+    match load(w, id).await {
+        Ok(p) if !p.is_archived() => Ok(p),
+        Ok(_) | Err(StoreError::NotFound) => {
+            Err(Invalid::new("parent_id", Rule::ParentRequired).into())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl WriteTx<'_> {
+    /// Creates an organisation after checking where it may sit.
+    pub async fn create_organisation(&mut self, new: &NewOrganisation) -> Result<Organisation> {
+        let name = org::name(&new.name)?;
+        let kind = OrgKind::parse(&new.kind)?;
+        let is_controller = org::controller_flag(kind, new.controller)?;
+        let parent = match &new.parent_id {
+            Some(pid) => Some(load_parent(self, pid).await?),
+            None => None,
+        };
+        org::placement(kind, parent.as_ref().map(|p| p.kind))?;
+        let id = OrganisationId::generate();
+        let place = org::place(
+            &id,
+            is_controller,
+            parent.as_ref().map(Organisation::placement).as_ref(),
+        );
+        let o = Organisation {
+            id: id.0,
+            name,
+            kind,
+            parent_id: parent.map(|p| p.id),
+            controller: is_controller,
+            controller_id: place.controller_id.map(|c| c.0),
+            path: place.path,
+            depth: place.depth,
+            archived_at: None,
+            created_at: self.now().to_string(),
+            updated_at: self.now().to_string(),
+            version: 1,
+        };
+        sqlx::query(
+            "INSERT INTO organisations (id, name, search_text, kind, parent_id, is_controller, controller_id, path, \
+             depth, archived_at, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12)",
+        )
+        .bind(o.id.clone())
+        .bind(o.name.clone())
+        .bind(search_text(&o.name))
+        .bind(o.kind.as_str())
+        .bind(o.parent_id.clone())
+        .bind(i32::from(o.controller))
+        .bind(o.controller_id.clone())
+        .bind(o.path.clone())
+        .bind(o.depth)
+        .bind(o.created_at.clone())
+        .bind(o.updated_at.clone())
+        .bind(o.version)
+        .execute(&mut *self.tx)
+        .await?;
+        self.record(
+            Operation::Create,
+            "organisation",
+            &o.id,
+            Some(&o.id),
+            None::<&()>,
+            Some(&o),
+        )
+        .await?;
+        Ok(o)
+    }
+
+    /// Reads an organisation inside the transaction (the latest committed state).
+    pub async fn organisation(&mut self, id: &str) -> Result<Organisation> {
+        load(self, id).await
+    }
+
+    /// Renames, moves, archives or restores an organisation. With `expected_version`, refuses a stale
+    /// edit. `authorise_move` is asked about the new parent before a move is made.
+    pub async fn update_organisation(
+        &mut self,
+        id: &str,
+        expected_version: Option<i64>,
+        changes: &OrganisationChanges,
+        authorise_move: impl Fn(&Organisation) -> bool,
+    ) -> Result<Organisation> {
+        let before = load(self, id).await?;
+        if let Some(v) = expected_version
+            && v != before.version
+        {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        let mut after = before.clone();
+        if let Some(name) = &changes.name {
+            after.name = org::name(name)?;
+        }
+        if let Some(archived) = changes.archived {
+            if archived && !before.is_archived() {
+                let active_children: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM organisations WHERE parent_id = $1 AND archived_at IS NULL",
+                )
+                .bind(id.to_string())
+                .fetch_one(&mut *self.tx)
+                .await?;
+                if active_children > 0 {
+                    return Err(StoreError::Conflict("organisation_has_active_children"));
+                }
+                after.archived_at = Some(self.now().to_string());
+            } else if !archived {
+                after.archived_at = None;
+            }
+        }
+        if let Some(new_parent_id) = &changes.parent_id
+            && before.parent_id.as_deref() != Some(new_parent_id.as_str())
+        {
+            let parent = load_parent(self, new_parent_id).await?;
+            if !authorise_move(&parent) {
+                return Err(StoreError::NotFound);
+            }
+            org::check_move(&before.path, &parent.path)?;
+            org::placement(before.kind, Some(parent.kind))?;
+            let place = org::place(
+                &OrganisationId(before.id.clone()),
+                before.controller,
+                Some(&parent.placement()),
+            );
+            // The whole subtree moves with it: paths are rewritten and, unless the moving node is itself
+            // the controller, its descendants now belong to the new parent's controller.
+            sqlx::query(
+                "UPDATE organisations SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3, \
+                 controller_id = $4 WHERE path LIKE $5 ESCAPE '\\'",
+            )
+            .bind(place.path.clone())
+            .bind(before.path.len() as i64 + 1)
+            .bind(place.depth - before.depth)
+            .bind(place.controller_id.as_ref().map(|c| c.0.clone()))
+            .bind(format!("{}%", like_escape(&before.path)))
+            .execute(&mut *self.tx)
+            .await?;
+            after.parent_id = Some(parent.id);
+            after.path = place.path;
+            after.depth = place.depth;
+            after.controller_id = place.controller_id.map(|c| c.0);
+        }
+        if after == before {
+            return Ok(before);
+        }
+        after.version = before.version + 1;
+        after.updated_at = self.now().to_string();
+        let n = sqlx::query(
+            "UPDATE organisations SET name = $1, search_text = $2, parent_id = $3, archived_at = $4, \
+             updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
+        )
+        .bind(after.name.clone())
+        .bind(search_text(&after.name))
+        .bind(after.parent_id.clone())
+        .bind(after.archived_at.clone())
+        .bind(after.updated_at.clone())
+        .bind(after.version)
+        .bind(id.to_string())
+        .bind(before.version)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        let op = if after.is_archived() && !before.is_archived() {
+            Operation::Delete
+        } else {
+            Operation::Update
+        };
+        self.record(
+            op,
+            "organisation",
+            id,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok(after)
+    }
+}

@@ -1,0 +1,67 @@
+//! A small builder for the few queries whose shape depends on input (filters, visibility), emitting
+//! `$n` placeholders, which both backends accept (sqlx's `QueryBuilder` emits `?` for Any, which
+//! PostgreSQL refuses).
+
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AssertSqlSafe, FromRow};
+
+/// A bound value.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends literal SQL (never user input).
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    /// Appends a placeholder for `arg`.
+    pub fn bind(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    pub fn query_as<'a, T>(self) -> sqlx::query::QueryAs<'a, Any, T, AnyArguments>
+    where
+        T: for<'r> FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as::<Any, T>(AssertSqlSafe(self.text));
+        for a in self.args {
+            q = match a {
+                Arg::Text(s) => q.bind(s),
+                Arg::Int(i) => q.bind(i),
+            };
+        }
+        q
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,155 @@
+//! The one way to change data: a transaction that records an audit event for each change.
+//!
+//! `WriteTx::begin` first claims the audit head row. That statement is a write, so on SQLite the
+//! transaction holds the write lock from its first statement (no lock-upgrade deadlocks), and on
+//! PostgreSQL the row lock orders concurrent writers, across instances, into one chain. Reads made
+//! inside the transaction therefore see the latest committed state, which makes version checks exact.
+
+use crate::{Result, Store};
+use ombud_domain::audit::{self, Channel, Event, Operation};
+use ombud_domain::ids::{EventId, UserId};
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+/// Who makes a change, and through which channel.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<UserId>,
+    pub name: String,
+    pub channel: Channel,
+}
+
+impl Actor {
+    pub fn user(id: UserId, name: impl Into<String>, channel: Channel) -> Self {
+        Actor {
+            user_id: Some(id),
+            name: name.into(),
+            channel,
+        }
+    }
+
+    /// Ombud itself, or an operator at the command line.
+    pub fn system(name: impl Into<String>, channel: Channel) -> Self {
+        Actor {
+            user_id: None,
+            name: name.into(),
+            channel,
+        }
+    }
+}
+
+/// An open write transaction.
+pub struct WriteTx<'a> {
+    pub(crate) tx: Transaction<'static, Any>,
+    actor: &'a Actor,
+    seq: i64,
+    hash: String,
+    now: String,
+}
+
+impl<'a> WriteTx<'a> {
+    pub async fn begin(store: &Store, actor: &'a Actor) -> Result<WriteTx<'a>> {
+        let mut tx = store.pool().begin().await?;
+        let (seq, hash): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(WriteTx {
+            tx,
+            actor,
+            seq,
+            hash,
+            now: ombud_domain::time::now(),
+        })
+    }
+
+    /// The instant this transaction's changes are stamped with.
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    pub fn actor(&self) -> &Actor {
+        self.actor
+    }
+
+    /// Records one change in the audit trail: the record's snapshot before and after.
+    pub async fn record<B: Serialize, A: Serialize>(
+        &mut self,
+        operation: Operation,
+        record_type: &str,
+        record_id: &str,
+        organisation_id: Option<&str>,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<()> {
+        let to_json = |v: Option<String>| v;
+        let before = to_json(
+            before
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(json_error)?,
+        );
+        let after = to_json(
+            after
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(json_error)?,
+        );
+        let mut e = Event {
+            seq: self.seq + 1,
+            event_id: EventId::generate().0,
+            occurred_at: self.now.clone(),
+            actor_id: self.actor.user_id.as_ref().map(|u| u.0.clone()),
+            actor_name: self.actor.name.clone(),
+            channel: self.actor.channel.as_str().to_string(),
+            operation: operation.as_str().to_string(),
+            record_type: record_type.to_string(),
+            record_id: record_id.to_string(),
+            organisation_id: organisation_id.map(str::to_string),
+            before,
+            after,
+            prev_hash: self.hash.clone(),
+            hash: String::new(),
+        };
+        e.hash = audit::hash_of(&e);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, event_id, occurred_at, actor_id, actor_name, channel, operation, \
+             record_type, record_id, organisation_id, before_json, after_json, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(e.seq)
+        .bind(e.event_id)
+        .bind(e.occurred_at)
+        .bind(e.actor_id)
+        .bind(e.actor_name)
+        .bind(e.channel)
+        .bind(e.operation)
+        .bind(e.record_type)
+        .bind(e.record_id)
+        .bind(e.organisation_id)
+        .bind(e.before)
+        .bind(e.after)
+        .bind(e.prev_hash)
+        .bind(e.hash.clone())
+        .execute(&mut *self.tx)
+        .await?;
+        self.seq = e.seq;
+        self.hash = e.hash;
+        Ok(())
+    }
+
+    /// Commits the changes and their audit events together.
+    pub async fn commit(mut self) -> Result<()> {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(self.seq)
+            .bind(self.hash.clone())
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn json_error(e: serde_json::Error) -> crate::StoreError {
+    crate::StoreError::Database(format!("snapshot: {e}"))
+}

@@ -1,0 +1,75 @@
+//! JSON request bodies with clear errors: wrong content type (415), not JSON (400), wrong types,
+//! unknown or missing fields (422), each as problem details.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::Malformed(e.body_text()))?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a body, telling syntax errors (400) from shape errors (422).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::Unprocessable(e.to_string()),
+        _ => ApiError::Malformed(e.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_and_shape_errors_unprocessable() {
+        assert!(matches!(
+            parse::<Body>(b"{\"name\":"),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(b"{\"name\":1}"),
+            Err(ApiError::Unprocessable(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(b"{\"name\":\"a\",\"x\":1}"),
+            Err(ApiError::Unprocessable(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(b"{}"),
+            Err(ApiError::Unprocessable(_))
+        ));
+        assert!(parse::<Body>(b"{\"name\":\"a\"}").is_ok());
+    }
+}

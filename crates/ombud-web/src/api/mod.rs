@@ -1,0 +1,176 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document generated from these handlers.
+//!
+//! Conventions every resource follows (external clients rely on them):
+//! - JSON in and out; errors are `application/problem+json` (see [`crate::error`]).
+//! - Lists answer `{"items": […], "next": "<cursor>" | null}`; `?limit=` (1–500, default 50) and
+//!   `?cursor=` page through them by keyset, so a late page costs what the first does.
+//! - A record carries `version`; responses give it as a strong `ETag`; changes accept `If-Match`
+//!   and refuse a stale one with 412.
+//! - Ids are opaque strings.
+
+pub mod json;
+pub mod organisations;
+pub mod session;
+pub mod users;
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use ombud_store::paging::{Cursor, DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+use serde::Deserialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use json::ApiJson;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(session::router())
+        .merge(users::router())
+        .merge(organisations::router())
+        .fallback(api_not_found)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// Fills in what the handlers do not say: title, version, the bearer scheme.
+pub fn finish_openapi(mut doc: utoipa::openapi::OpenApi) -> String {
+    doc.info.title = "Ombud API".into();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    doc.info.description = Some(
+        "Ombud: dataskyddsarbetet i kommunen. Data protection work of a Swedish municipality. \
+         Authenticate with POST /api/v1/session and send the token as `Authorization: Bearer …`."
+            .into(),
+    );
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+    );
+    doc.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
+    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.clone(),
+    )
+        .into_response()
+}
+
+/// A version as an entity tag.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Headers carrying a record's version.
+pub fn etag_headers(version: i64) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&etag(version)) {
+        h.insert(header::ETAG, v);
+    }
+    h
+}
+
+/// The version an `If-Match` header names: `None` without one (or with `*`); a value that is no
+/// version of ours can match nothing, so it counts as stale.
+pub fn if_match(headers: &HeaderMap) -> Option<i64> {
+    let v = headers
+        .get(header::IF_MATCH)?
+        .to_str()
+        .unwrap_or("-1")
+        .trim();
+    if v == "*" {
+        return None;
+    }
+    let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
+    Some(v.parse().unwrap_or(-1))
+}
+
+/// `?limit=&cursor=`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Rows per page, 1–500 (default 50).
+    pub limit: Option<i64>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::Invalid(vec![ombud_domain::Invalid::new(
+                "limit",
+                ombud_domain::Rule::TooLong {
+                    max: MAX_LIMIT as usize,
+                },
+            )]));
+        }
+        let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(Cursor::decode(c).ok_or_else(|| ApiError::Malformed("cursor".into()))?),
+            None => None,
+        };
+        Ok(PageRequest { after, limit })
+    }
+}
+
+/// Refuses an id Ombud never issued before it reaches storage.
+pub fn check_id(id: &str) -> Result<(), ApiError> {
+    if ombud_domain::ids::is_well_formed(id) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Runs a password hash off the async executor.
+pub async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
+    let cost = state.config.password_cost;
+    tokio::task::spawn_blocking(move || ombud_domain::people::hash_password(&password, cost))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Checks a password off the async executor.
+pub async fn verify_password(phc: String, password: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || ombud_domain::people::verify_password(&phc, &password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_if_match(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_MATCH, HeaderValue::from_str(v).expect("header"));
+        h
+    }
+
+    #[test]
+    fn if_match_reads_strong_weak_and_bare_versions() {
+        assert_eq!(if_match(&with_if_match("\"3\"")), Some(3));
+        assert_eq!(if_match(&with_if_match("W/\"4\"")), Some(4));
+        assert_eq!(if_match(&with_if_match("5")), Some(5));
+        assert_eq!(if_match(&with_if_match("*")), None);
+        assert_eq!(if_match(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn a_foreign_etag_matches_nothing() {
+        assert_eq!(if_match(&with_if_match("\"abc\"")), Some(-1));
+    }
+}

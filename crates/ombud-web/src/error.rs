@@ -1,0 +1,281 @@
+//! Outcomes a caller sees when something is not done.
+//!
+//! [`ApiError`] renders as RFC 9457 problem details (`application/problem+json`) with a Swedish
+//! `title` and `detail` (English when the request asked for it); invalid fields are listed in
+//! `errors` with the field, a stable code and the message. Internal failures are logged and shown
+//! without their inner details.
+
+use crate::i18n;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ombud_domain::{Invalid, Lang};
+use ombud_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("invalid input")]
+    Invalid(Vec<Invalid>),
+    /// A value of the wrong type, an unknown field or a missing one.
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
+    /// `If-Match` names an older version.
+    #[error("stale version, now {current}")]
+    Stale { current: i64 },
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("wrong e-mail address or password")]
+    BadCredentials,
+    #[error("too many attempts, retry after {retry_after} s")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Stale { current } => ApiError::Stale { current },
+            StoreError::Conflict(c) => ApiError::Conflict(c),
+            StoreError::Invalid(i) => ApiError::Invalid(vec![i]),
+            StoreError::Database(d) => ApiError::Internal(d),
+        }
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(i: Invalid) -> Self {
+        ApiError::Invalid(vec![i])
+    }
+}
+
+/// One invalid field, as listed in a problem's `errors`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// A stable machine-readable code.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// With `stale_version`: the version the record has now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+/// Swedish and English text for a conflict code from the store.
+fn conflict_text(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "email_taken" => lang.pick(
+            "Det finns redan en person med den e-postadressen.",
+            "A person with that e-mail address already exists.",
+        ),
+        "organisation_has_active_children" => lang.pick(
+            "Organisationen har aktiva underliggande organisationer. Arkivera eller flytta dem först.",
+            "The organisation has active organisations under it. Archive or move them first.",
+        ),
+        "backup_postgres_with_pg_dump" => lang.pick(
+            "Säkerhetskopiera PostgreSQL med pg_dump.",
+            "Back up PostgreSQL with pg_dump.",
+        ),
+        _ => lang.pick("Åtgärden krockar med befintliga uppgifter.", "The action conflicts with existing data."),
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::BadCredentials => "bad_credentials",
+            ApiError::Forbidden => "forbidden",
+            ApiError::Csrf => "csrf",
+            ApiError::NotFound => "not_found",
+            ApiError::Malformed(_) => "malformed_request",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Invalid(_) => "invalid",
+            ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::Stale { .. } => "stale_version",
+            ApiError::Conflict(c) => c,
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// Title and detail in a language.
+    pub fn texts(&self, lang: Lang) -> (&'static str, String) {
+        let l = |sv: &'static str, en: &'static str| lang.pick(sv, en);
+        match self {
+            ApiError::Unauthenticated => (
+                l("Inte inloggad", "Not signed in"),
+                l("Logga in eller ange en giltig token.", "Sign in or give a valid token.").into(),
+            ),
+            ApiError::BadCredentials => (
+                l("Inloggningen misslyckades", "Sign-in failed"),
+                l("Fel e-postadress eller lösenord.", "Wrong e-mail address or password.").into(),
+            ),
+            ApiError::Forbidden => (
+                l("Behörighet saknas", "Forbidden"),
+                l("Din roll tillåter inte detta.", "Your role does not allow this.").into(),
+            ),
+            ApiError::Csrf => (
+                l("Begäran kunde inte verifieras", "Request could not be verified"),
+                l(
+                    "Formuläret har gått ut eller kommer från en annan webbplats. Ladda om sidan och försök igen.",
+                    "The form has expired or comes from another site. Reload the page and try again.",
+                )
+                .into(),
+            ),
+            ApiError::NotFound => (
+                l("Hittades inte", "Not found"),
+                l("Det du söker finns inte, eller så har du inte behörighet att se det.", "What you are looking for does not exist, or you may not see it.").into(),
+            ),
+            ApiError::Malformed(why) => (
+                l("Felaktig begäran", "Malformed request"),
+                format!("{} {why}", l("Begäran är inte giltig JSON:", "The request is not valid JSON:")),
+            ),
+            ApiError::UnsupportedMediaType => (
+                l("Fel innehållstyp", "Unsupported media type"),
+                l("Skicka innehållet som application/json.", "Send the content as application/json.").into(),
+            ),
+            ApiError::Invalid(_) => (
+                l("Ogiltiga uppgifter", "Invalid input"),
+                l("Rätta de markerade fälten och försök igen.", "Correct the listed fields and try again.").into(),
+            ),
+            ApiError::Unprocessable(why) => (
+                l("Uppgifterna kan inte tolkas", "Input cannot be processed"),
+                format!("{} {why}", l("Kontrollera fältens namn och typer:", "Check the fields' names and types:")),
+            ),
+            ApiError::Stale { current } => (
+                l("Uppgifterna har ändrats", "The record has changed"),
+                format!(
+                    "{} ({current}).",
+                    l(
+                        "Någon annan har ändrat uppgifterna sedan du hämtade dem. Hämta den senaste versionen och gör om ändringen",
+                        "Someone else changed the record since you fetched it. Fetch the latest version and make your change again"
+                    )
+                ),
+            ),
+            ApiError::Conflict(c) => (l("Konflikt", "Conflict"), conflict_text(c, lang).into()),
+            ApiError::TooManyAttempts { retry_after } => (
+                l("För många försök", "Too many attempts"),
+                format!(
+                    "{} {retry_after} s.",
+                    l("För många misslyckade inloggningar. Försök igen om", "Too many failed sign-ins. Try again in")
+                ),
+            ),
+            ApiError::Internal(_) => (
+                l("Internt fel", "Internal error"),
+                l(
+                    "Något gick fel hos oss. Inget har sparats. Försök igen om en stund.",
+                    "Something went wrong on our side. Nothing was saved. Try again shortly.",
+                )
+                .into(),
+            ),
+        }
+    }
+
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let (title, detail) = self.texts(lang);
+        Problem {
+            kind: format!("urn:ombud:problem:{}", self.code()),
+            title: title.into(),
+            status: self.status().as_u16(),
+            detail,
+            code: self.code().into(),
+            errors: match self {
+                ApiError::Invalid(list) => list
+                    .iter()
+                    .map(|i| FieldError {
+                        field: i.field.into(),
+                        code: i.rule.code().into(),
+                        message: i.rule.message(lang),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            current_version: match self {
+                ApiError::Stale { current } => Some(*current),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(inner) = &self {
+            tracing::error!(error = %inner, "internal error");
+        }
+        let problem = self.problem(i18n::current());
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut res = (self.status(), body).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match &self {
+            ApiError::Unauthenticated => {
+                h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooManyAttempts { retry_after } => {
+                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                    h.insert(header::RETRY_AFTER, v);
+                }
+            }
+            ApiError::Stale { current } => {
+                if let Ok(v) = HeaderValue::from_str(&crate::api::etag(*current)) {
+                    h.insert(header::ETAG, v);
+                }
+            }
+            _ => {}
+        }
+        res
+    }
+}
+
+/// Turns a panic into a 500 problem, so that a bug never drops the connection or leaks a trace.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::Internal("panic".into()).into_response()
+}

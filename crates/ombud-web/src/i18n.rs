@@ -1,0 +1,93 @@
+//! Which language a request is answered in, and the UI's message catalogue.
+//!
+//! The language is chosen once per request (a `lang` cookie set from the UI's language switch,
+//! else `Accept-Language`, else Swedish) and kept in a task-local, so that error responses built
+//! deep inside extractors speak the caller's language too.
+//!
+//! Messages live in `messages/sv.txt` and `messages/en.txt` as `key = text` lines, so translators
+//! edit text files, not Rust. A test checks that both files have the same keys.
+
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use ombud_domain::Lang;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// The language of the request being answered (Swedish outside a request).
+pub fn current() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// The cookie the UI's language switch sets.
+pub const LANG_COOKIE: &str = "ombud_lang";
+
+pub async fn negotiate(req: Request, next: Next) -> Response {
+    let from_cookie =
+        crate::auth::cookie(req.headers(), LANG_COOKIE).and_then(|v| Lang::from_tag(&v));
+    let lang = from_cookie.unwrap_or_else(|| {
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::negotiate)
+            .unwrap_or_default()
+    });
+    let mut res = LANG.scope(lang, next.run(req)).await;
+    if let Ok(v) = header::HeaderValue::from_str(lang.tag()) {
+        res.headers_mut()
+            .entry(header::CONTENT_LANGUAGE)
+            .or_insert(v);
+    }
+    res
+}
+
+fn parse(src: &'static str) -> HashMap<&'static str, &'static str> {
+    src.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect()
+}
+
+static SV: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| parse(include_str!("../messages/sv.txt")));
+static EN: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| parse(include_str!("../messages/en.txt")));
+
+/// A message in a language; a missing key shows itself, so that the gap is seen and fixed.
+pub fn t(lang: Lang, key: &str) -> String {
+    let table = match lang {
+        Lang::Sv => &*SV,
+        Lang::En => &*EN,
+    };
+    table
+        .get(key)
+        .or_else(|| SV.get(key))
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let mut sv: Vec<_> = SV.keys().collect();
+        let mut en: Vec<_> = EN.keys().collect();
+        sv.sort();
+        en.sort();
+        assert_eq!(sv, en);
+        assert!(!sv.is_empty());
+    }
+
+    #[test]
+    fn a_missing_key_shows_itself() {
+        assert_eq!(t(Lang::En, "no-such-key"), "no-such-key");
+    }
+}

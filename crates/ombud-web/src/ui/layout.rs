@@ -1,0 +1,93 @@
+//! What every signed-in page shares: the person, the language, the navigation, the switcher.
+
+use crate::AppState;
+use crate::auth::{self, Ctx, MaybeUiCtx};
+use crate::i18n::{self, LANG_COOKIE};
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use ombud_domain::Lang;
+use serde::Deserialize;
+
+/// The frame around a signed-in page.
+pub struct Frame {
+    pub lang: Lang,
+    pub user_name: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    /// The path of the page, for the language switch to come back to.
+    pub here: String,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+}
+
+impl Frame {
+    pub fn new(ctx: &Ctx, here: &str, section: &'static str) -> Self {
+        Frame {
+            lang: ctx.lang,
+            user_name: ctx.user.name.clone(),
+            is_admin: ctx.principal.is_admin,
+            csrf: ctx.csrf_token.clone(),
+            here: here.to_string(),
+            section,
+        }
+    }
+
+    /// A UI text in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Sv => "en",
+            Lang::En => "sv",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    pub lang: String,
+    #[serde(default)]
+    pub back: String,
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// `POST /sprak`: switch the UI language (a cookie, and the person's preference when signed in).
+pub async fn switch_language(
+    State(state): State<AppState>,
+    MaybeUiCtx(ctx): MaybeUiCtx,
+    headers: HeaderMap,
+    Form(form): Form<LanguageForm>,
+) -> Response {
+    let lang = Lang::from_tag(&form.lang).unwrap_or_default();
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back.clone()
+    } else {
+        "/".into()
+    };
+    if let Some(ctx) = ctx
+        && form.csrf == ctx.csrf_token
+        && auth::same_origin(&headers)
+    {
+        let actor = ctx.actor();
+        if let Ok(mut w) = ombud_store::WriteTx::begin(&state.store, &actor).await {
+            let saved = w.set_language(&ctx.user.id, lang).await;
+            if saved.is_ok() && w.commit().await.is_err() {
+                tracing::warn!("could not save language preference");
+            }
+        }
+    }
+    let mut res = Redirect::to(&back).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.tag()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}

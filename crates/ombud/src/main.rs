@@ -1,0 +1,305 @@
+//! `ombud`: the command line. Wiring only: parse arguments, open the store, call into the crates.
+
+mod demo;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use ombud_domain::audit::Channel;
+use ombud_domain::people::{self, PasswordCost};
+use ombud_store::audit::Verification;
+use ombud_store::{Actor, ConnectOptions, Store, WriteTx};
+use std::io::BufRead;
+use std::net::SocketAddr;
+
+/// Ombud: dataskyddsarbetet i kommunen — the data protection register and workbench.
+#[derive(Parser)]
+#[command(name = "ombud", version, about)]
+struct Cli {
+    /// Database URL: `sqlite://path/to/ombud.db` (embedded) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        global = true,
+        env = "OMBUD_DATABASE_URL",
+        default_value = "sqlite://data/ombud.db"
+    )]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (UI and API).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "OMBUD_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// The address people reach Ombud at; an https:// one makes cookies Secure.
+        #[arg(long, env = "OMBUD_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Load the demo city first if the database has no organisations.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo city (Sjöstad: three controllers, their units and people in every role).
+    Demo,
+    /// People.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Bring the database schema up to date (also done at every start).
+    Migrate,
+    /// Write a consistent copy of an SQLite database while Ombud runs (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(long)]
+        to: String,
+    },
+    /// Check the audit trail's hash chain; exit status 0 only if it is intact.
+    VerifyAudit,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person; the password is read from the first line of standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Make the person a system administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OMBUD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ombud: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ombud: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: &str) -> Result<Store> {
+    Store::connect(&ConnectOptions::new(url))
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Serve {
+            bind,
+            public_url,
+            demo,
+        } => {
+            let started = std::time::Instant::now();
+            let store = open(&cli.database).await?;
+            if demo && demo::is_empty(&store).await? {
+                demo::load(&store).await?;
+                tracing::info!("demo city loaded");
+            }
+            let config = ombud_web::Config {
+                public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
+                ..Default::default()
+            };
+            spawn_session_purge(store.clone());
+            let app = ombud_web::app(store.clone(), config);
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            tracing::info!(%bind, database = %redact(&cli.database), ready_ms = started.elapsed().as_millis() as u64, "Ombud is ready");
+            eprintln!("Ombud: http://{bind}");
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let store = open(&cli.database).await?;
+            if !demo::is_empty(&store).await? {
+                bail!(
+                    "the database already has organisations; the demo city loads only into an empty one"
+                );
+            }
+            demo::load(&store).await?;
+            println!(
+                "Demostaden Sjöstad är inläst. Logga in som t.ex. {} med lösenordet {}.",
+                demo::ADMIN_EMAIL,
+                demo::PASSWORD
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    password_stdin: _,
+                    admin,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let email = people::email(&email)
+                .map_err(|e| anyhow::anyhow!("--email: {}", e.rule.message(Default::default())))?;
+            let name = people::name(&name)
+                .map_err(|e| anyhow::anyhow!("--name: {}", e.rule.message(Default::default())))?;
+            people::new_password("password", &password, &email, &name)
+                .map_err(|e| anyhow::anyhow!("lösenord: {}", e.rule.message(Default::default())))?;
+            let hash = tokio::task::spawn_blocking(move || {
+                people::hash_password(&password, PasswordCost::Standard)
+            })
+            .await??;
+            let store = open(&cli.database).await?;
+            let actor = Actor::system("kommandoraden", Channel::Cli);
+            let mut w = WriteTx::begin(&store, &actor).await?;
+            let user = match w.create_user(&email, &name, Some(&hash), admin).await {
+                Ok(u) => u,
+                Err(ombud_store::StoreError::Conflict(_)) => {
+                    bail!("det finns redan en person med e-postadressen {email}")
+                }
+                Err(e) => return Err(e.into()),
+            };
+            w.commit().await?;
+            println!("{}", user.id);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            open(&cli.database).await?;
+            println!("Databasen är uppdaterad.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { to } => {
+            let store = open(&cli.database).await?;
+            if std::path::Path::new(&to).exists() {
+                bail!("{to} finns redan; välj ett nytt filnamn");
+            }
+            match store.backup_sqlite(&to).await {
+                Ok(()) => {
+                    println!("Säkerhetskopian är skriven till {to}.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(ombud_store::StoreError::Conflict(_)) => {
+                    bail!(
+                        "PostgreSQL säkerhetskopieras med pg_dump (se README); `ombud backup` gäller SQLite"
+                    )
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::VerifyAudit => {
+            let store = open(&cli.database).await?;
+            match store.verify_audit().await? {
+                Verification::Intact { events } => {
+                    println!("Revisionsloggen är obruten: {events} händelser kontrollerade.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken(b) => {
+                    println!("Revisionsloggen är BRUTEN: {b}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}
+
+/// Removes expired sessions every hour.
+fn spawn_session_purge(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store
+                .purge_expired_sessions(&ombud_domain::time::now())
+                .await
+            {
+                tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_in_database_urls_are_not_printed() {
+        assert_eq!(
+            redact("postgres://ombud:hemligt@db/ombud"),
+            "postgres://ombud:***@db/ombud"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://data/ombud.db"), "sqlite://data/ombud.db");
+    }
+}
