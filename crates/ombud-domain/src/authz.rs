@@ -55,10 +55,18 @@ pub enum Action {
     ManageMembers,
     /// See the history (audit events) of this organisation's records.
     ReadHistory,
+    /// Read the registers: processing activities, systems, agreements and their gaps.
+    ReadRegister,
+    /// Create and edit processing activities (and submit them for review).
+    EditRegister,
+    /// Create and edit IT systems, their classification and action plans.
+    EditSystems,
+    /// Create and edit processor agreements and their compliance checks.
+    EditAgreements,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 11] = [
         Action::ReadOrganisation,
         Action::CreateChild,
         Action::RenameOrganisation,
@@ -66,11 +74,15 @@ impl Action {
         Action::ReadMembers,
         Action::ManageMembers,
         Action::ReadHistory,
+        Action::ReadRegister,
+        Action::EditRegister,
+        Action::EditSystems,
+        Action::EditAgreements,
     ];
 }
 
 /// The roles that allow an action (beyond the system administrator, who may do everything).
-fn roles_for(action: Action) -> &'static [Role] {
+pub fn roles_for(action: Action) -> &'static [Role] {
     use Role::*;
     match action {
         Action::ReadOrganisation => &Role::ALL,
@@ -94,6 +106,18 @@ fn roles_for(action: Action) -> &'static [Role] {
         ],
         Action::CreateChild | Action::RenameOrganisation | Action::ManageMembers => &[Management],
         Action::RestructureOrganisation => &[Management],
+        Action::ReadRegister => &[
+            Manager,
+            RecordsKeeper,
+            SystemOwner,
+            SecurityCoordinator,
+            Dpo,
+            Management,
+            Auditor,
+        ],
+        Action::EditRegister => &crate::register::workflow::EDITORS,
+        Action::EditSystems => &[SystemOwner, SecurityCoordinator, RecordsKeeper, Dpo],
+        Action::EditAgreements => &[RecordsKeeper, SystemOwner, Dpo, Management],
     }
 }
 

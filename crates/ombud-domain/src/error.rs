@@ -21,6 +21,10 @@ pub enum Rule {
     UnknownRole,
     ControlCharacters,
     PasswordTooCommon,
+    TooMany { max: usize },
+    UnknownReference,
+    InvalidValue,
+    InvalidDate,
 }
 
 impl Rule {
@@ -40,6 +44,10 @@ impl Rule {
             Rule::UnknownRole => "unknown_role",
             Rule::ControlCharacters => "control_characters",
             Rule::PasswordTooCommon => "password_too_common",
+            Rule::TooMany { .. } => "too_many",
+            Rule::UnknownReference => "unknown_reference",
+            Rule::InvalidValue => "invalid_value",
+            Rule::InvalidDate => "invalid_date",
         }
     }
 
@@ -96,6 +104,18 @@ impl Rule {
                 "Lösenordet är för enkelt: välj ett som inte liknar e-postadressen eller namnet."
                     .into()
             }
+            (Rule::TooMany { max }, Lang::Sv) => format!("Högst {max} rader."),
+            (Rule::TooMany { max }, Lang::En) => format!("At most {max} items."),
+            (Rule::UnknownReference, Lang::Sv) => {
+                "Hänvisningen pekar inte på något som finns.".into()
+            }
+            (Rule::UnknownReference, Lang::En) => {
+                "The reference does not point to anything that exists.".into()
+            }
+            (Rule::InvalidValue, Lang::Sv) => "Värdet är inte ett av de tillåtna.".into(),
+            (Rule::InvalidValue, Lang::En) => "The value is not one of those allowed.".into(),
+            (Rule::InvalidDate, Lang::Sv) => "Ange ett datum som ÅÅÅÅ-MM-DD.".into(),
+            (Rule::InvalidDate, Lang::En) => "Give a date as YYYY-MM-DD.".into(),
             (Rule::PasswordTooCommon, Lang::En) => {
                 "The password is too simple: choose one unlike the e-mail address or name.".into()
             }

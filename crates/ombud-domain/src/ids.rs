@@ -50,6 +50,11 @@ decl_id!(
     EventId
 );
 
+/// A fresh identifier for a record type without its own id type.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// Whether a string looks like an identifier Ombud issued; anything else cannot name a record and is
 /// refused before it reaches a query.
 pub fn is_well_formed(s: &str) -> bool {

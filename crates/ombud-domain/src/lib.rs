@@ -12,6 +12,7 @@ pub mod ids;
 pub mod lang;
 pub mod organisation;
 pub mod people;
+pub mod register;
 pub mod role;
 pub mod text;
 pub mod time;

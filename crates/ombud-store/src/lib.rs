@@ -10,11 +10,14 @@
 //! Errors: sqlx errors never leave this crate; callers see [`StoreError`].
 
 pub mod audit;
+mod gaps;
 mod migrate;
 pub mod organisations;
 pub mod paging;
 pub mod people;
+pub mod processing;
 mod sql;
+pub mod systems;
 mod write;
 
 pub use write::{Actor, WriteTx};

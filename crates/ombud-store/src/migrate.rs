@@ -12,11 +12,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "platform",
-    sql: include_str!("../migrations/0001_platform.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "platform",
+        sql: include_str!("../migrations/0001_platform.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "registers",
+        sql: include_str!("../migrations/0002_registers.sql"),
+    },
+];
 
 /// Any 64-bit lock id: Ombud's own.
 const PG_LOCK_ID: i64 = 0x0b0d_0001;

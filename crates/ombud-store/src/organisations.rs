@@ -400,6 +400,17 @@ impl WriteTx<'_> {
             .bind(format!("{}%", like_escape(&before.path)))
             .execute(&mut *self.tx)
             .await?;
+            // Records owned anywhere in the subtree follow it to its (possibly new) controller.
+            for table in ["processing_activities", "systems", "agreements"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE {table} SET controller_id = $1 WHERE organisation_id IN \
+                     (SELECT id FROM organisations WHERE path LIKE $2 ESCAPE '\\')"
+                )))
+                .bind(place.controller_id.as_ref().map(|c| c.0.clone()))
+                .bind(format!("{}%", like_escape(&place.path)))
+                .execute(&mut *self.tx)
+                .await?;
+            }
             after.parent_id = Some(parent.id);
             after.path = place.path;
             after.depth = place.depth;

@@ -273,6 +273,28 @@ impl Store {
         }
     }
 
+    /// What lists of one kind of record may show a principal: the scopes where they hold a role
+    /// among `roles`.
+    pub fn visibility_for(principal: &Principal, roles: &[ombud_domain::role::Role]) -> Visibility {
+        if principal.is_admin {
+            Visibility::Everything
+        } else {
+            Visibility::Scopes(
+                principal
+                    .memberships
+                    .iter()
+                    .filter(|m| m.roles.any(roles))
+                    .map(|m| {
+                        (
+                            m.path.clone(),
+                            m.controller_id.as_ref().map(|c| c.0.clone()),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+    }
+
     /// Finds the live session behind a secret token.
     pub async fn session(&self, token: &str, now: &str) -> Result<Option<SessionInfo>> {
         let row: Option<SessionRow> = sqlx::query_as(

@@ -79,6 +79,10 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Looks a session secret up, slides its expiry, and loads what the person may do.
+///
+/// The answer is cached per instance for a few seconds ([`AUTH_CACHE_TTL`]), so that a busy API
+/// client costs one lookup per few seconds rather than two queries per request. Sign-out on this
+/// instance drops the entry at once; a revocation or role change elsewhere takes effect within the TTL.
 pub async fn resolve(
     state: &AppState,
     token: &str,
@@ -86,6 +90,10 @@ pub async fn resolve(
 ) -> Result<Option<Ctx>, ApiError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
+    }
+    if let Some(mut ctx) = state.auth_cache.get(token) {
+        ctx.channel = channel;
+        return Ok(Some(ctx));
     }
     let now = jiff::Timestamp::now();
     let now_s = time::to_storage(now);
@@ -95,14 +103,56 @@ pub async fn resolve(
     slide(&state.store, &session, now, state.config.session_idle).await;
     let principal = state.store.principal(&session.user).await?;
     let lang = Lang::from_tag(&session.user.language).unwrap_or_default();
-    Ok(Some(Ctx {
+    let ctx = Ctx {
         principal,
         session_id: session.session_id,
         csrf_token: session.csrf_token,
         user: session.user,
         channel,
         lang,
-    }))
+    };
+    state.auth_cache.put(token, &ctx);
+    Ok(Some(ctx))
+}
+
+/// How long a resolved session is trusted without asking the database again.
+pub const AUTH_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Resolved sessions by token, briefly.
+#[derive(Default)]
+pub struct AuthCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Ctx)>>,
+}
+
+impl AuthCache {
+    fn get(&self, token: &str) -> Option<Ctx> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(token)
+            .filter(|(at, _)| at.elapsed() < AUTH_CACHE_TTL)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn put(&self, token: &str, ctx: &Ctx) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= 10_000 {
+            map.retain(|_, (at, _)| at.elapsed() < AUTH_CACHE_TTL);
+        }
+        map.insert(token.to_string(), (std::time::Instant::now(), ctx.clone()));
+    }
+
+    /// Forgets every cached session of one person (sign-out, password change, role change here).
+    pub fn forget_user(&self, user_id: &str) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, (_, c)| c.user.id != user_id);
+    }
+
+    /// Forgets everything (after a change that may alter anyone's rights, such as a move).
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
 }
 
 /// Extends an idle timeout, writing at most every five minutes per session.

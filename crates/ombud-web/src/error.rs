@@ -34,6 +34,9 @@ pub enum ApiError {
     Stale { current: i64 },
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A workflow step that does not exist from the record's status (the message says which).
+    #[error("workflow: {0}")]
+    Workflow(String),
     #[error("wrong e-mail address or password")]
     BadCredentials,
     #[error("too many attempts, retry after {retry_after} s")]
@@ -117,7 +120,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Workflow(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,6 +139,7 @@ impl ApiError {
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::Stale { .. } => "stale_version",
             ApiError::Conflict(c) => c,
+            ApiError::Workflow(_) => "workflow",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Internal(_) => "internal",
         }
@@ -196,6 +200,7 @@ impl ApiError {
                 ),
             ),
             ApiError::Conflict(c) => (l("Konflikt", "Conflict"), conflict_text(c, lang).into()),
+            ApiError::Workflow(message) => (l("Steget finns inte i arbetsflödet", "Not a step of the workflow"), message.clone()),
             ApiError::TooManyAttempts { retry_after } => (
                 l("För många försök", "Too many attempts"),
                 format!(

@@ -61,6 +61,7 @@ pub struct Inner {
     pub config: Config,
     sign_in_limit: sign_in_limit::SignInLimit,
     openapi_json: String,
+    auth_cache: auth::AuthCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -82,6 +83,7 @@ pub fn app(store: Store, config: Config) -> Router {
         store,
         config,
         openapi_json,
+        auth_cache: auth::AuthCache::default(),
     }));
     Router::new()
         .merge(api_router)

@@ -1,6 +1,7 @@
 //! `ombud`: the command line. Wiring only: parse arguments, open the store, call into the crates.
 
 mod demo;
+mod generate;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -57,6 +58,18 @@ enum Command {
     },
     /// Check the audit trail's hash chain; exit status 0 only if it is intact.
     VerifyAudit,
+    /// Fill the database with a synthetic city of this size (for benchmarks and trials at scale).
+    Generate {
+        /// Number of controllers (boards).
+        #[arg(long, default_value_t = 50)]
+        controllers: usize,
+        /// Processing activities per controller.
+        #[arg(long, default_value_t = 300)]
+        processing_activities: usize,
+        /// Systems per controller.
+        #[arg(long, default_value_t = 100)]
+        systems: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +247,21 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Generate {
+            controllers,
+            processing_activities,
+            systems,
+        } => {
+            let store = open(&cli.database).await?;
+            let started = std::time::Instant::now();
+            let n = generate::run(&store, controllers, processing_activities, systems).await?;
+            println!(
+                "Genererade {controllers} personuppgiftsansvariga med totalt {n} behandlingar och {} system på {:.1} s.",
+                controllers * systems,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::VerifyAudit => {
             let store = open(&cli.database).await?;

@@ -1,10 +1,12 @@
 //! JSON request bodies with clear errors: wrong content type (415), not JSON (400), wrong types,
-//! unknown or missing fields (422), each as problem details.
+//! unknown or missing fields (422), each as problem details. Query strings likewise ([`ApiQuery`]).
 
 use crate::error::ApiError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::header;
+use axum::http::request::Parts;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 pub struct ApiJson<T>(pub T);
@@ -33,12 +35,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses a body, telling syntax errors (400) from shape errors (422).
+/// Parses a body, telling syntax errors (400) from shape errors (422). The syntax is checked first,
+/// on the whole body, so that e.g. `{"name":"x"}}` is malformed even though a field is also missing.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::Unprocessable(e.to_string()),
-        _ => ApiError::Malformed(e.to_string()),
-    })
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    T::deserialize(value).map_err(|e| ApiError::Unprocessable(e.to_string()))
+}
+
+/// Query parameters whose refusal is a problem (422, like a wrong type in a body), not axum's plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::Unprocessable(e.body_text()))
+    }
 }
 
 #[cfg(test)]
@@ -69,6 +85,10 @@ mod tests {
         assert!(matches!(
             parse::<Body>(b"{}"),
             Err(ApiError::Unprocessable(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(b"{\"name\":\"a\"}}"),
+            Err(ApiError::Malformed(_))
         ));
         assert!(parse::<Body>(b"{\"name\":\"a\"}").is_ok());
     }

@@ -10,6 +10,7 @@
 
 pub mod json;
 pub mod organisations;
+pub mod processing;
 pub mod session;
 pub mod users;
 
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(session::router())
         .merge(users::router())
         .merge(organisations::router())
+        .merge(processing::router())
         .fallback(api_not_found)
 }
 

@@ -1,11 +1,12 @@
 //! `/api/v1/organisations`: the organisation tree, its members and its history.
 
+use super::json::ApiQuery;
 use super::{ApiJson, PageParams, check_id, etag_headers, if_match};
 use crate::AppState;
 use crate::auth::{ApiCtx, Ctx};
 use crate::error::{ApiError, Problem};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ombud_domain::authz::Action;
 use ombud_domain::organisation::OrgKind;
@@ -167,6 +168,29 @@ pub struct HistoryEvent {
     pub changes: Vec<FieldChangeOut>,
 }
 
+impl From<ombud_domain::audit::Event> for HistoryEvent {
+    fn from(e: ombud_domain::audit::Event) -> Self {
+        HistoryEvent {
+            changes: ombud_domain::audit::changes(e.before.as_deref(), e.after.as_deref())
+                .into_iter()
+                .map(|c| FieldChangeOut {
+                    field: c.field,
+                    from: c.from,
+                    to: c.to,
+                })
+                .collect(),
+            seq: e.seq,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            channel: e.channel,
+            operation: e.operation,
+            record_type: e.record_type,
+            record_id: e.record_id,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryList {
     pub items: Vec<HistoryEvent>,
@@ -275,6 +299,10 @@ pub async fn update(
             other => other.into(),
         })?;
     w.commit().await?;
+    if changes.parent_id.is_some() || changes.archived.is_some() {
+        // A move or an archive changes whose roles reach where.
+        state.auth_cache.clear();
+    }
     Ok(updated)
 }
 
@@ -292,8 +320,8 @@ fn created(o: Organisation) -> (StatusCode, HeaderMap, Json<OrganisationOut>) {
 pub async fn list_organisations(
     State(state): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    Query(page): Query<PageParams>,
-    Query(q): Query<OrganisationQuery>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(q): ApiQuery<OrganisationQuery>,
 ) -> Result<Json<OrganisationList>, ApiError> {
     let filter = OrganisationFilter {
         q: q.q,
@@ -455,6 +483,7 @@ pub async fn set_roles(
         .set_roles(organisation_id, user_id, roles, expected_version)
         .await?;
     w.commit().await?;
+    state.auth_cache.forget_user(user_id);
     Ok(Membership {
         organisation_id: organisation_id.into(),
         user_id: user_id.into(),
@@ -475,26 +504,6 @@ pub async fn organisation_history(
     let o = visible(&state.store, &ctx, &id).await?;
     require(&ctx, Action::ReadHistory, &o)?;
     let events = state.store.organisation_history(&o.id, 500).await?;
-    let items = events
-        .into_iter()
-        .map(|e| HistoryEvent {
-            changes: ombud_domain::audit::changes(e.before.as_deref(), e.after.as_deref())
-                .into_iter()
-                .map(|c| FieldChangeOut {
-                    field: c.field,
-                    from: c.from,
-                    to: c.to,
-                })
-                .collect(),
-            seq: e.seq,
-            occurred_at: e.occurred_at,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            channel: e.channel,
-            operation: e.operation,
-            record_type: e.record_type,
-            record_id: e.record_id,
-        })
-        .collect();
+    let items = events.into_iter().map(HistoryEvent::from).collect();
     Ok(Json(HistoryList { items, next: None }))
 }

@@ -154,6 +154,7 @@ pub async fn sign_out(
     let mut w = WriteTx::begin(&state.store, &actor).await?;
     w.end_session(&ctx.session_id).await?;
     w.commit().await?;
+    state.auth_cache.forget_user(&ctx.user.id);
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&state, "")) {
         headers.insert(header::SET_COOKIE, v);

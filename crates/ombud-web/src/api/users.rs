@@ -1,12 +1,13 @@
 //! `/api/v1/users`: people. The system administrator creates them; everyone sees themselves and
 //! changes their own password.
 
+use super::json::ApiQuery;
 use super::{ApiJson, PageParams, check_id, hash_password, verify_password};
 use crate::AppState;
 use crate::auth::ApiCtx;
 use crate::error::{ApiError, Problem};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ombud_domain::{Invalid, Rule, people};
 use ombud_store::WriteTx;
@@ -109,29 +110,67 @@ pub async fn create_user(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<CreateUser>,
 ) -> Result<(StatusCode, HeaderMap, Json<UserOut>), ApiError> {
-    if !ctx.principal.is_admin {
-        return Err(ApiError::Forbidden);
-    }
-    let email = people::email(&body.email)?;
-    let name = people::name(&body.name)?;
-    let hash = match body.password {
-        Some(pw) => {
-            people::new_password("password", &pw, &email, &name)?;
-            Some(hash_password(&state, pw).await?)
-        }
-        None => None,
-    };
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let u = w
-        .create_user(&email, &name, hash.as_deref(), body.admin)
-        .await?;
-    w.commit().await?;
+    let u = create(
+        &state,
+        &ctx,
+        &body.email,
+        &body.name,
+        body.password,
+        body.admin,
+    )
+    .await?;
     let mut headers = super::etag_headers(u.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/users/{}", u.id)) {
         headers.insert(header::LOCATION, v);
     }
     Ok((StatusCode::CREATED, headers, Json(u.into())))
+}
+
+/// Creates a person for a system administrator. Shared by the API and the people page, so that both
+/// accept exactly the same. Every invalid field is reported at once, so a form can mark them all.
+pub async fn create(
+    state: &AppState,
+    ctx: &crate::auth::Ctx,
+    email: &str,
+    name: &str,
+    password: Option<String>,
+    admin: bool,
+) -> Result<User, ApiError> {
+    if !ctx.principal.is_admin {
+        return Err(ApiError::Forbidden);
+    }
+    let email = people::email(email);
+    let name = people::name(name);
+    let mut invalid = Vec::new();
+    if let Err(i) = &email {
+        invalid.push(i.clone());
+    }
+    if let Err(i) = &name {
+        invalid.push(i.clone());
+    }
+    if let Some(pw) = &password {
+        // Checked even when the address or name is invalid, so that a too short password is reported
+        // beside them rather than after they are fixed.
+        let (e, n) = (
+            email.as_deref().unwrap_or_default(),
+            name.as_deref().unwrap_or_default(),
+        );
+        if let Err(i) = people::new_password("password", pw, e, n) {
+            invalid.push(i);
+        }
+    }
+    let (Ok(email), Ok(name), true) = (email, name, invalid.is_empty()) else {
+        return Err(ApiError::Invalid(invalid));
+    };
+    let hash = match password {
+        Some(pw) => Some(hash_password(state, pw).await?),
+        None => None,
+    };
+    let actor = ctx.actor();
+    let mut w = WriteTx::begin(&state.store, &actor).await?;
+    let u = w.create_user(&email, &name, hash.as_deref(), admin).await?;
+    w.commit().await?;
+    Ok(u)
 }
 
 /// List people (system administrators only).
@@ -140,8 +179,8 @@ pub async fn create_user(
 pub async fn list_users(
     State(state): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    Query(page): Query<PageParams>,
-    Query(q): Query<UserQuery>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(q): ApiQuery<UserQuery>,
 ) -> Result<Json<UserList>, ApiError> {
     if !ctx.principal.is_admin {
         return Err(ApiError::Forbidden);
@@ -208,6 +247,7 @@ pub async fn change_own_password(
     w.set_password(&ctx.user.id, &hash).await?;
     w.end_other_sessions(&ctx.user.id, &ctx.session_id).await?;
     w.commit().await?;
+    state.auth_cache.forget_user(&ctx.user.id);
     Ok(())
 }
 

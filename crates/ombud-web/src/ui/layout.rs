@@ -20,6 +20,19 @@ pub struct Frame {
     pub here: String,
     /// Which navigation entry is current.
     pub section: &'static str,
+    /// The organisation switcher's choices: where the person holds roles. Empty (and the switcher
+    /// hidden) unless the page was framed with [`Frame::load`].
+    pub switcher: Vec<SwitchChoice>,
+    /// Whether the switcher offers "all organisations" (system administrators).
+    pub switcher_all: bool,
+    /// The organisation the page is about, preselected in the switcher.
+    pub current_org: String,
+}
+
+/// One organisation in the header's switcher.
+pub struct SwitchChoice {
+    pub id: String,
+    pub label: String,
 }
 
 impl Frame {
@@ -31,7 +44,37 @@ impl Frame {
             csrf: ctx.csrf_token.clone(),
             here: here.to_string(),
             section,
+            switcher: Vec::new(),
+            switcher_all: false,
+            current_org: String::new(),
         }
+    }
+
+    /// The frame with the organisation switcher filled in from the person's grants.
+    pub async fn load(
+        state: &AppState,
+        ctx: &Ctx,
+        here: &str,
+        section: &'static str,
+    ) -> Result<Self, super::PageError> {
+        let mut f = Frame::new(ctx, here, section);
+        f.switcher = state
+            .store
+            .grants(&ctx.user.id)
+            .await?
+            .into_iter()
+            .map(|g| SwitchChoice {
+                id: g.membership.organisation_id.0,
+                label: g.organisation_name,
+            })
+            .collect();
+        f.switcher_all = ctx.principal.is_admin;
+        Ok(f)
+    }
+
+    /// Whether the header shows the switcher.
+    pub fn has_switcher(&self) -> bool {
+        self.switcher_all || !self.switcher.is_empty()
     }
 
     /// A UI text in the page's language.

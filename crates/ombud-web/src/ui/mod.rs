@@ -4,7 +4,12 @@
 //! extends `base.html`, which holds the landmarks (header, nav, main, footer), the skip link, the
 //! organisation switcher and the language switch.
 
+pub mod account;
+pub mod forms;
+pub mod history;
 pub mod layout;
+pub mod organisations;
+pub mod people;
 pub mod sign_in;
 pub mod start;
 
@@ -15,7 +20,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use ombud_domain::Lang;
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +30,27 @@ pub fn router() -> Router<AppState> {
         .route("/logga-ut", axum::routing::post(sign_in::sign_out))
         .route("/sprak", axum::routing::post(layout::switch_language))
         .route("/static/ombud.css", get(css))
+        .route(
+            "/organisationer",
+            get(organisations::list).post(organisations::create_top),
+        )
+        .route("/organisationer/valj", get(organisations::switch))
+        .route("/organisationer/{id}", get(organisations::detail))
+        .route(
+            "/organisationer/{id}/underorganisationer",
+            post(organisations::create_child),
+        )
+        .route("/organisationer/{id}/namn", post(organisations::rename))
+        .route("/organisationer/{id}/flytta", post(organisations::move_to))
+        .route("/organisationer/{id}/arkiv", post(organisations::archive))
+        .route(
+            "/organisationer/{id}/medlemmar",
+            post(organisations::set_member),
+        )
+        .route("/organisationer/{id}/historik", get(history::page))
+        .route("/konto", get(account::page))
+        .route("/konto/losenord", post(account::change_password))
+        .route("/personer", get(people::list).post(people::create))
 }
 
 async fn css() -> Response {

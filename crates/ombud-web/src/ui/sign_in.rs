@@ -145,6 +145,7 @@ pub async fn sign_out(
     if let Err(e) = ended {
         return super::PageError::from(e).into_response();
     }
+    state.auth_cache.forget_user(&ctx.user.id);
     let mut res = Redirect::to("/logga-in").into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&state, "")) {
         res.headers_mut().append(header::SET_COOKIE, v);

@@ -2,10 +2,12 @@
 
 use super::layout::Frame;
 use crate::AppState;
-use crate::auth::UiCtx;
+use crate::auth::{Ctx, UiCtx};
+use crate::i18n;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use ombud_domain::role::Role;
 
 pub struct GrantView {
     pub organisation_id: String,
@@ -14,11 +16,18 @@ pub struct GrantView {
     pub roles: Vec<String>,
 }
 
+/// Something that needs doing, as the system knows it.
+pub struct TodoView {
+    pub organisation_id: String,
+    pub text: String,
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 pub struct StartPage {
     pub frame: Frame,
     pub grants: Vec<GrantView>,
+    pub todo: Vec<TodoView>,
 }
 
 /// `GET /`.
@@ -47,7 +56,35 @@ pub async fn start(
         })
         .collect();
     Ok(super::render(&StartPage {
-        frame: Frame::new(&ctx, "/", "start"),
+        frame: Frame::load(&state, &ctx, "/", "start").await?,
         grants,
+        todo: todo(&state, &ctx).await?,
     }))
+}
+
+/// The to-do list: controllers without a data protection officer (GDPR art. 37), for the system
+/// administrator everywhere and for a controller's management in their own. Only facts the store
+/// holds; nothing is listed that the person could not act on or see.
+async fn todo(state: &AppState, ctx: &Ctx) -> Result<Vec<TodoView>, super::PageError> {
+    let p = &ctx.principal;
+    let managed: Vec<&str> = p
+        .memberships
+        .iter()
+        .filter(|m| m.roles.contains(Role::Management))
+        .filter_map(|m| m.controller_id.as_ref().map(|c| c.as_str()))
+        .collect();
+    if !p.is_admin && managed.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .controllers_without_role(Role::Dpo)
+        .await?
+        .into_iter()
+        .filter(|o| p.is_admin || managed.contains(&o.id.as_str()))
+        .map(|o| TodoView {
+            text: format!("{} {}", o.name, i18n::t(ctx.lang, "todo-no-dpo")),
+            organisation_id: o.id,
+        })
+        .collect())
 }

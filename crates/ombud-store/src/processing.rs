@@ -1,0 +1,578 @@
+//! Processing activities: the register of processing activities (GDPR art. 30).
+
+use crate::organisations::{Organisation, Visibility};
+use crate::paging::{self, Cursor, Page, PageRequest};
+use crate::sql::{Arg, Sql, like_escape};
+use crate::{Result, Store, StoreError, WriteTx};
+use ombud_domain::audit::Operation;
+use ombud_domain::authz::Scope;
+use ombud_domain::ids::OrganisationId;
+use ombud_domain::register::gaps;
+use ombud_domain::register::processing::ProcessingDetails;
+use ombud_domain::register::workflow::{self, Status};
+use serde::Serialize;
+
+/// A processing activity as callers see it. Also its audit snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcessingActivity {
+    pub id: String,
+    pub organisation_id: String,
+    pub controller_id: Option<String>,
+    pub status: Status,
+    pub next_review: Option<String>,
+    pub approved_at: Option<String>,
+    pub approved_by: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+    #[serde(flatten)]
+    pub details: ProcessingDetails,
+    /// The owning organisation's path, for authorisation.
+    #[serde(skip)]
+    pub organisation_path: String,
+}
+
+impl ProcessingActivity {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            path: self.organisation_path.clone(),
+            controller_id: self.controller_id.clone().map(OrganisationId),
+            is_top: false,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    organisation_id: String,
+    controller_id: Option<String>,
+    status: String,
+    details: String,
+    next_review: Option<String>,
+    approved_at: Option<String>,
+    approved_by: Option<String>,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+    organisation_path: String,
+}
+
+const COLUMNS: &str = "p.id, p.organisation_id, p.controller_id, p.status, p.details, p.next_review, p.approved_at, \
+                       p.approved_by, p.created_at, p.updated_at, p.version, o.path AS organisation_path";
+
+impl TryFrom<Row> for ProcessingActivity {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(ProcessingActivity {
+            status: Status::parse(&r.status)
+                .ok_or_else(|| StoreError::Database(format!("status {}", r.status)))?,
+            details: serde_json::from_str(&r.details)
+                .map_err(|e| StoreError::Database(format!("details of {}: {e}", r.id)))?,
+            id: r.id,
+            organisation_id: r.organisation_id,
+            controller_id: r.controller_id,
+            next_review: r.next_review,
+            approved_at: r.approved_at,
+            approved_by: r.approved_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+            organisation_path: r.organisation_path,
+        })
+    }
+}
+
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessingFilter {
+    /// Only records of this organisation and its subtree (given as the organisation's path).
+    pub within_path: Option<String>,
+    pub q: Option<String>,
+    pub status: Option<Status>,
+    pub special_categories: Option<bool>,
+    pub protected_identity: Option<bool>,
+    pub personal_identity_numbers: Option<bool>,
+    pub third_country: Option<bool>,
+    pub criminal_offence_data: Option<bool>,
+    /// Only records with (or without) gaps, counting an overdue review as one.
+    pub has_gaps: Option<bool>,
+    /// Only records whose next review has passed.
+    pub overdue: bool,
+    /// Today, `YYYY-MM-DD`, for the overdue test.
+    pub today: String,
+}
+
+fn flag(b: bool) -> i32 {
+    i32::from(b)
+}
+
+/// Applies visibility: only rows in scopes the caller reads.
+pub(crate) fn push_visibility(sql: &mut Sql, visibility: &Visibility, table: &str) -> bool {
+    match visibility {
+        Visibility::Everything => true,
+        Visibility::Scopes(scopes) if scopes.is_empty() => false,
+        Visibility::Scopes(scopes) => {
+            sql.push(" AND (");
+            for (i, (path, controller)) in scopes.iter().enumerate() {
+                if i > 0 {
+                    sql.push(" OR ");
+                }
+                sql.push("(o.path LIKE ")
+                    .bind(Arg::Text(format!("{}%", like_escape(path))))
+                    .push(" ESCAPE '\\'");
+                match controller {
+                    Some(c) => sql
+                        .push(&format!(" AND {table}.controller_id = "))
+                        .bind(Arg::Text(c.clone())),
+                    None => sql.push(&format!(" AND {table}.controller_id IS NULL")),
+                };
+                sql.push(")");
+            }
+            sql.push(")");
+            true
+        }
+    }
+}
+
+impl Store {
+    pub async fn processing_activity(&self, id: &str) -> Result<ProcessingActivity> {
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// A filtered, keyset-paginated list by name.
+    pub async fn processing_activities(
+        &self,
+        visibility: &Visibility,
+        filter: &ProcessingFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ProcessingActivity>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1"
+        ));
+        if !push_visibility(&mut sql, visibility, "p") {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+        push_filter(&mut sql, filter);
+        if let Some(after) = &page.after {
+            sql.push(" AND (p.name > ")
+                .bind(Arg::Text(after.key.clone()))
+                .push(" OR (p.name = ")
+                .bind(Arg::Text(after.key.clone()))
+                .push(" AND p.id > ")
+                .bind(Arg::Text(after.id.clone()))
+                .push("))");
+        }
+        sql.push(" ORDER BY p.name, p.id LIMIT ")
+            .bind(Arg::Int(page.limit + 1));
+        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        let items = rows
+            .into_iter()
+            .map(ProcessingActivity::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(paging::finish(items, page.limit, |p| Cursor {
+            key: p.details.name.clone(),
+            id: p.id.clone(),
+        }))
+    }
+
+    /// Every processing activity in an organisation's subtree, unpaged (for gaps and exports).
+    pub async fn processing_activities_within(
+        &self,
+        org: &Organisation,
+    ) -> Result<Vec<ProcessingActivity>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1"
+        ));
+        push_filter(
+            &mut sql,
+            &ProcessingFilter {
+                within_path: Some(org.path.clone()),
+                ..Default::default()
+            },
+        );
+        if let Some(c) = &org.controller_id {
+            // The controller column makes this an index range rather than a scan.
+            sql.push(" AND p.controller_id = ")
+                .bind(Arg::Text(c.clone()));
+        }
+        sql.push(" ORDER BY p.name, p.id");
+        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        rows.into_iter().map(ProcessingActivity::try_from).collect()
+    }
+}
+
+fn push_filter(sql: &mut Sql, f: &ProcessingFilter) {
+    if let Some(path) = &f.within_path {
+        sql.push(" AND o.path LIKE ")
+            .bind(Arg::Text(format!("{}%", like_escape(path))))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        for word in q.split_whitespace().take(8) {
+            sql.push(" AND p.search_text LIKE ")
+                .bind(Arg::Text(format!(
+                    "%{}%",
+                    like_escape(&word.to_lowercase())
+                )))
+                .push(" ESCAPE '\\'");
+        }
+    }
+    if let Some(s) = f.status {
+        sql.push(" AND p.status = ")
+            .bind(Arg::Text(s.as_str().into()));
+    }
+    let flags: [(&str, Option<bool>); 5] = [
+        ("special_categories", f.special_categories),
+        ("protected_identity", f.protected_identity),
+        ("personal_identity_numbers", f.personal_identity_numbers),
+        ("third_country", f.third_country),
+        ("criminal_offence_data", f.criminal_offence_data),
+    ];
+    for (col, v) in flags {
+        if let Some(v) = v {
+            sql.push(&format!(" AND p.{col} = "))
+                .bind(Arg::Int(i64::from(v)));
+        }
+    }
+    let overdue = |sql: &mut Sql| {
+        sql.push("(p.next_review IS NOT NULL AND p.next_review < ")
+            .bind(Arg::Text(f.today.clone()))
+            .push(")");
+    };
+    if f.overdue {
+        sql.push(" AND ");
+        overdue(sql);
+    }
+    match f.has_gaps {
+        Some(true) => {
+            sql.push(" AND (p.content_gaps > 0 OR ");
+            overdue(sql);
+            sql.push(")");
+        }
+        Some(false) => {
+            sql.push(" AND p.content_gaps = 0 AND NOT ");
+            overdue(sql);
+        }
+        None => {}
+    }
+}
+
+/// The derived columns of a record.
+struct Derived {
+    search_text: String,
+    special_categories: i32,
+    criminal_offence_data: i32,
+    protected_identity: i32,
+    personal_identity_numbers: i32,
+    third_country: i32,
+    high_risk_markers: i64,
+    content_gaps: i64,
+}
+
+fn derive(d: &ProcessingDetails) -> Derived {
+    // Gaps that do not depend on the date: computed with no review date set.
+    let content_gaps = gaps::processing_gaps(d, None, jiff::civil::date(2000, 1, 1)).len() as i64;
+    Derived {
+        search_text: d.search_text(),
+        special_categories: flag(!d.special_categories.is_empty()),
+        criminal_offence_data: flag(d.criminal_offence_data),
+        protected_identity: flag(d.protected_identity),
+        personal_identity_numbers: flag(d.personal_identity_numbers),
+        third_country: flag(!d.third_country_transfers.is_empty()),
+        high_risk_markers: d.risk_markers().len() as i64,
+        content_gaps,
+    }
+}
+
+async fn load(w: &mut WriteTx<'_>, id: &str) -> Result<ProcessingActivity> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1"
+    )))
+    .bind(id.to_string())
+    .fetch_optional(&mut *w.tx)
+    .await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+impl WriteTx<'_> {
+    pub async fn processing_activity(&mut self, id: &str) -> Result<ProcessingActivity> {
+        load(self, id).await
+    }
+
+    /// Registers a processing activity owned by `org`, under review status "under bearbetning".
+    /// With an `import_key`, a record already imported under that key is updated instead.
+    pub async fn create_processing_activity(
+        &mut self,
+        org: &Organisation,
+        details: ProcessingDetails,
+        import_key: Option<&str>,
+    ) -> Result<ProcessingActivity> {
+        let details = details.validate().map_err(first_invalid)?;
+        let d = derive(&details);
+        let json =
+            serde_json::to_string(&details).map_err(|e| StoreError::Database(e.to_string()))?;
+        let now = self.now().to_string();
+        let p = ProcessingActivity {
+            id: ombud_domain::ids::new_id(),
+            organisation_id: org.id.clone(),
+            controller_id: org.controller_id.clone(),
+            status: Status::UnderBearbetning,
+            next_review: None,
+            approved_at: None,
+            approved_by: None,
+            created_at: now.clone(),
+            updated_at: now,
+            version: 1,
+            details,
+            organisation_path: org.path.clone(),
+        };
+        sqlx::query(
+            "INSERT INTO processing_activities (id, organisation_id, controller_id, name, status, role, details, \
+             search_text, special_categories, criminal_offence_data, protected_identity, personal_identity_numbers, \
+             third_country, high_risk_markers, content_gaps, next_review, approved_at, approved_by, import_key, \
+             created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, NULL, NULL, $16, $17, $18, $19)",
+        )
+        .bind(p.id.clone())
+        .bind(p.organisation_id.clone())
+        .bind(p.controller_id.clone())
+        .bind(p.details.name.clone())
+        .bind(p.status.as_str())
+        .bind(role_str(&p.details))
+        .bind(json)
+        .bind(d.search_text)
+        .bind(d.special_categories)
+        .bind(d.criminal_offence_data)
+        .bind(d.protected_identity)
+        .bind(d.personal_identity_numbers)
+        .bind(d.third_country)
+        .bind(d.high_risk_markers)
+        .bind(d.content_gaps)
+        .bind(import_key.map(str::to_string))
+        .bind(p.created_at.clone())
+        .bind(p.updated_at.clone())
+        .bind(p.version)
+        .execute(&mut *self.tx)
+        .await?;
+        self.set_links(
+            "processing_activity",
+            &p.id,
+            "system",
+            &p.details.system_ids,
+        )
+        .await?;
+        self.set_links(
+            "processing_activity",
+            &p.id,
+            "agreement",
+            &p.details.agreement_ids,
+        )
+        .await?;
+        self.record(
+            Operation::Create,
+            "processing_activity",
+            &p.id,
+            Some(&p.organisation_id),
+            None::<&()>,
+            Some(&p),
+        )
+        .await?;
+        Ok(p)
+    }
+
+    /// Replaces a record's contents (and its next review date when given). An approved record that
+    /// changes is reopened.
+    pub async fn update_processing_activity(
+        &mut self,
+        id: &str,
+        expected_version: Option<i64>,
+        details: ProcessingDetails,
+        next_review: Option<Option<String>>,
+    ) -> Result<ProcessingActivity> {
+        let before = load(self, id).await?;
+        if let Some(v) = expected_version
+            && v != before.version
+        {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        let details = details.validate().map_err(first_invalid)?;
+        let mut after = before.clone();
+        if details != before.details {
+            after.status = workflow::status_after_edit(before.status);
+        }
+        after.details = details;
+        if let Some(nr) = next_review {
+            if let Some(date) = &nr {
+                date.parse::<jiff::civil::Date>().map_err(|_| {
+                    ombud_domain::Invalid::new("next_review", ombud_domain::Rule::InvalidDate)
+                })?;
+            }
+            after.next_review = nr;
+        }
+        if after == before {
+            return Ok(before);
+        }
+        self.save(&before, after).await
+    }
+
+    /// Moves a record along the workflow (the caller has checked the step against the roles).
+    pub async fn transition_processing_activity(
+        &mut self,
+        id: &str,
+        expected_version: Option<i64>,
+        to: Status,
+        today: jiff::civil::Date,
+    ) -> Result<ProcessingActivity> {
+        let before = load(self, id).await?;
+        if let Some(v) = expected_version
+            && v != before.version
+        {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        let mut after = before.clone();
+        after.status = to;
+        if to == Status::Godkand {
+            after.approved_at = Some(self.now().to_string());
+            after.approved_by = Some(self.actor().name.clone());
+            after.next_review = Some(workflow::next_review_after(today).to_string());
+        }
+        self.save(&before, after).await
+    }
+
+    /// Removes a record; its history stays in the audit trail.
+    pub async fn delete_processing_activity(
+        &mut self,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let before = load(self, id).await?;
+        if let Some(v) = expected_version
+            && v != before.version
+        {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        sqlx::query("DELETE FROM register_links WHERE (from_type = 'processing_activity' AND from_id = $1) OR (to_type = 'processing_activity' AND to_id = $1)")
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("DELETE FROM processing_activities WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        self.record(
+            Operation::Delete,
+            "processing_activity",
+            id,
+            Some(&before.organisation_id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await
+    }
+
+    async fn save(
+        &mut self,
+        before: &ProcessingActivity,
+        mut after: ProcessingActivity,
+    ) -> Result<ProcessingActivity> {
+        after.version = before.version + 1;
+        after.updated_at = self.now().to_string();
+        let d = derive(&after.details);
+        let json = serde_json::to_string(&after.details)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        let n = sqlx::query(
+            "UPDATE processing_activities SET name = $1, status = $2, role = $3, details = $4, search_text = $5, \
+             special_categories = $6, criminal_offence_data = $7, protected_identity = $8, \
+             personal_identity_numbers = $9, third_country = $10, high_risk_markers = $11, content_gaps = $12, \
+             next_review = $13, approved_at = $14, approved_by = $15, updated_at = $16, version = $17 \
+             WHERE id = $18 AND version = $19",
+        )
+        .bind(after.details.name.clone())
+        .bind(after.status.as_str())
+        .bind(role_str(&after.details))
+        .bind(json)
+        .bind(d.search_text)
+        .bind(d.special_categories)
+        .bind(d.criminal_offence_data)
+        .bind(d.protected_identity)
+        .bind(d.personal_identity_numbers)
+        .bind(d.third_country)
+        .bind(d.high_risk_markers)
+        .bind(d.content_gaps)
+        .bind(after.next_review.clone())
+        .bind(after.approved_at.clone())
+        .bind(after.approved_by.clone())
+        .bind(after.updated_at.clone())
+        .bind(after.version)
+        .bind(after.id.clone())
+        .bind(before.version)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        if after.details.system_ids != before.details.system_ids {
+            self.set_links(
+                "processing_activity",
+                &after.id,
+                "system",
+                &after.details.system_ids,
+            )
+            .await?;
+        }
+        if after.details.agreement_ids != before.details.agreement_ids {
+            self.set_links(
+                "processing_activity",
+                &after.id,
+                "agreement",
+                &after.details.agreement_ids,
+            )
+            .await?;
+        }
+        self.record(
+            Operation::Update,
+            "processing_activity",
+            &after.id,
+            Some(&after.organisation_id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        Ok(after)
+    }
+}
+
+fn role_str(d: &ProcessingDetails) -> &'static str {
+    match d.role {
+        ombud_domain::register::processing::ProcessingRole::Controller => "controller",
+        ombud_domain::register::processing::ProcessingRole::Processor => "processor",
+    }
+}
+
+/// The store reports one invalid field at a time; the API validates first to list them all.
+fn first_invalid(errors: Vec<ombud_domain::Invalid>) -> StoreError {
+    errors
+        .into_iter()
+        .next()
+        .map(StoreError::Invalid)
+        .unwrap_or(StoreError::Database("validation".into()))
+}

@@ -1,0 +1,275 @@
+//! "Historik": every recorded change to an organisation and to the roles granted in it, newest first,
+//! read from the audit trail and shown as people read it (Stockholm time, Swedish words, names rather
+//! than ids).
+
+use super::layout::Frame;
+use super::{PageError, render};
+use crate::AppState;
+use crate::api::organisations::{require, visible};
+use crate::auth::{Ctx, UiCtx};
+use crate::i18n;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use ombud_domain::audit::{self, Event};
+use ombud_domain::authz::Action;
+use ombud_domain::organisation::OrgKind;
+use ombud_domain::role::RoleSet;
+use ombud_domain::{Lang, time};
+use ombud_store::{Store, StoreError};
+use std::collections::HashMap;
+
+/// How many events the page shows; the API has the same limit.
+const LIMIT: i64 = 500;
+
+/// Fields that say nothing a person needs: the record's own id, and the organisation and person a
+/// membership event is about (shown as its subject instead).
+const HIDDEN: &[&str] = &["id", "organisation_id", "user_id", "created_at"];
+
+/// The order fields are listed in, most telling first (snapshots store them alphabetically); fields
+/// not named here follow in stored order.
+const ORDER: &[&str] = &[
+    "name",
+    "kind",
+    "parent_id",
+    "controller",
+    "controller_id",
+    "archived_at",
+    "roles",
+    "email",
+    "is_admin",
+    "language",
+    "disabled_at",
+];
+
+pub struct ChangeView {
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+pub struct EventView {
+    pub anchor: String,
+    pub when: String,
+    pub who: String,
+    pub channel: String,
+    pub operation: String,
+    pub subject: String,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+pub struct HistoryPage {
+    pub frame: Frame,
+    pub org_id: String,
+    pub org_name: String,
+    pub events: Vec<EventView>,
+    pub limited: bool,
+}
+
+/// `GET /organisationer/{id}/historik`.
+pub async fn page(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let o = visible(&state.store, &ctx, &id).await?;
+    require(&ctx, Action::ReadHistory, &o)?;
+    let events = state.store.organisation_history(&o.id, LIMIT).await?;
+    let mut names = Names::new(&state.store, &ctx);
+    let mut views = Vec::with_capacity(events.len());
+    for e in &events {
+        views.push(event_view(&mut names, e).await?);
+    }
+    let mut frame = Frame::load(
+        &state,
+        &ctx,
+        &format!("/organisationer/{}/historik", o.id),
+        "organisations",
+    )
+    .await?;
+    frame.current_org = o.id.clone();
+    Ok(render(&HistoryPage {
+        frame,
+        org_id: o.id,
+        org_name: o.name,
+        limited: events.len() as i64 >= LIMIT,
+        events: views,
+    }))
+}
+
+async fn event_view(names: &mut Names<'_>, e: &Event) -> Result<EventView, PageError> {
+    let lang = names.ctx.lang;
+    let membership = e.record_type == "membership";
+    let changes = audit::changes(e.before.as_deref(), e.after.as_deref());
+    let restored = changes
+        .iter()
+        .any(|c| c.field == "archived_at" && c.from.is_some() && c.to.is_none());
+    let operation = match (e.operation.as_str(), membership, restored) {
+        ("create", _, _) => i18n::t(lang, "op-created"),
+        ("delete", false, _) => i18n::t(lang, "op-archived"),
+        ("delete", true, _) => i18n::t(lang, "op-removed"),
+        ("update", false, true) => i18n::t(lang, "op-restored"),
+        ("update", _, _) => i18n::t(lang, "op-updated"),
+        (other, _, _) => other.to_string(),
+    };
+    let subject = if membership {
+        let user_id = e.record_id.split('/').nth(1).unwrap_or_default();
+        format!(
+            "{} {}",
+            i18n::t(lang, "history-roles-for"),
+            names.person(user_id).await?
+        )
+    } else {
+        i18n::t(lang, "history-the-organisation")
+    };
+    let mut changes: Vec<_> = changes
+        .into_iter()
+        .filter(|c| !HIDDEN.contains(&c.field.as_str()))
+        .collect();
+    changes.sort_by_key(|c| {
+        ORDER
+            .iter()
+            .position(|f| *f == c.field)
+            .unwrap_or(ORDER.len())
+    });
+    let mut views = Vec::new();
+    for c in changes {
+        views.push(ChangeView {
+            from: value(names, &c.field, c.from.as_deref()).await?,
+            to: value(names, &c.field, c.to.as_deref()).await?,
+            field: field_label(lang, &c.field),
+        });
+    }
+    Ok(EventView {
+        anchor: format!("h{}", e.seq),
+        when: time::display_local(&e.occurred_at),
+        who: e.actor_name.clone(),
+        channel: channel_label(lang, &e.channel),
+        operation,
+        subject,
+        changes: views,
+    })
+}
+
+/// Where a change came from, in words.
+fn channel_label(lang: Lang, channel: &str) -> String {
+    match channel {
+        "ui" => lang.pick("webb", "web"),
+        "api" => "API",
+        "cli" => lang.pick("kommandorad", "command line"),
+        "import" => "import",
+        "system" => lang.pick("systemet", "the system"),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// A stored field name as people read it; names this page does not know are shown as stored.
+fn field_label(lang: Lang, field: &str) -> String {
+    let key = format!("field-label-{field}");
+    let text = i18n::t(lang, &key);
+    if text == key { field.to_string() } else { text }
+}
+
+/// A stored value as people read it.
+async fn value(
+    names: &mut Names<'_>,
+    field: &str,
+    v: Option<&str>,
+) -> Result<Option<String>, PageError> {
+    let lang = names.ctx.lang;
+    let Some(v) = v else { return Ok(None) };
+    Ok(Some(match field {
+        "kind" => OrgKind::parse(v)
+            .map(|k| k.label(lang).to_string())
+            .unwrap_or_else(|_| v.to_string()),
+        "controller" | "is_admin" => match v {
+            "true" => lang.pick("Ja", "Yes").to_string(),
+            "false" => lang.pick("Nej", "No").to_string(),
+            other => other.to_string(),
+        },
+        "parent_id" | "controller_id" => names.organisation(v).await?,
+        "archived_at" | "disabled_at" => time::display_local(v),
+        "roles" => {
+            let list: Vec<String> = serde_json::from_str(v).unwrap_or_default();
+            RoleSet::from_storage(&list.join(","))
+                .iter()
+                .map(|r| r.label(lang))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        _ => v.to_string(),
+    }))
+}
+
+/// Looks names up once per page.
+struct Names<'a> {
+    store: &'a Store,
+    ctx: &'a Ctx,
+    organisations: HashMap<String, String>,
+    people: HashMap<String, String>,
+}
+
+impl<'a> Names<'a> {
+    fn new(store: &'a Store, ctx: &'a Ctx) -> Self {
+        Names {
+            store,
+            ctx,
+            organisations: HashMap::new(),
+            people: HashMap::new(),
+        }
+    }
+
+    /// An organisation's name, if the reader may see it; the history of a move must not reveal
+    /// another controller's organisations.
+    async fn organisation(&mut self, id: &str) -> Result<String, PageError> {
+        if let Some(n) = self.organisations.get(id) {
+            return Ok(n.clone());
+        }
+        let name = match self.store.organisation(id).await {
+            Ok(o) if self.ctx.principal.sees(&o.scope()) => o.name,
+            Ok(_) | Err(StoreError::NotFound) => i18n::t(self.ctx.lang, "org-hidden"),
+            Err(e) => return Err(e.into()),
+        };
+        self.organisations.insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+
+    async fn person(&mut self, id: &str) -> Result<String, PageError> {
+        if let Some(n) = self.people.get(id) {
+            return Ok(n.clone());
+        }
+        let name = match self.store.user(id).await {
+            Ok(u) => u.name,
+            Err(StoreError::NotFound) => i18n::t(self.ctx.lang, "person-unknown"),
+            Err(e) => return Err(e.into()),
+        };
+        self.people.insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_are_named_in_swedish() {
+        assert_eq!(channel_label(Lang::Sv, "ui"), "webb");
+        assert_eq!(channel_label(Lang::Sv, "api"), "API");
+        assert_eq!(channel_label(Lang::Sv, "cli"), "kommandorad");
+        assert_eq!(channel_label(Lang::Sv, "import"), "import");
+    }
+
+    #[test]
+    fn known_fields_are_translated_and_unknown_ones_shown_as_stored() {
+        assert_eq!(field_label(Lang::Sv, "name"), "Namn");
+        assert_eq!(field_label(Lang::Sv, "parent_id"), "Överordnad");
+        assert_eq!(field_label(Lang::Sv, "archived_at"), "Arkiverad");
+        assert_eq!(field_label(Lang::Sv, "roles"), "Roller");
+        assert_eq!(field_label(Lang::En, "name"), "Name");
+        assert_eq!(field_label(Lang::Sv, "something_new"), "something_new");
+    }
+}

@@ -1,0 +1,998 @@
+//! The organisation pages: the list, one organisation with its forms, and the switcher's redirect.
+//!
+//! Every change goes through the same functions as the API (`api::organisations::{create, update,
+//! set_roles}`), so that the rules about who may do what, and what is valid, live in one place. Each
+//! edit form carries the version it showed; a stale one is refused and the form is shown again with
+//! what the person typed (409), as is invalid input (422). A successful change redirects, so that a
+//! reload does not post it again.
+
+use super::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
+use super::layout::Frame;
+use super::{PageError, render};
+use crate::AppState;
+use crate::api::organisations::{self as api_orgs, visible};
+use crate::auth::{Ctx, UiCtx};
+use crate::error::ApiError;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ombud_domain::authz::Action;
+use ombud_domain::organisation::{self as org, OrgKind};
+use ombud_domain::role::{Role, RoleSet};
+use ombud_domain::{Invalid, Lang, Rule, people, time};
+use ombud_store::organisations::{
+    NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter,
+};
+use ombud_store::paging::{Cursor, PageRequest};
+use ombud_store::{Store, StoreError};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Rows per page of the list.
+const PAGE_SIZE: i64 = 50;
+/// How many organisations the move form offers as new parents.
+const MOVE_CHOICES: i64 = 500;
+
+/// Confirmations the pages may show after a redirect.
+const NOTICES: &[&str] = &[
+    "created",
+    "renamed",
+    "moved",
+    "archived",
+    "restored",
+    "members-saved",
+    "member-removed",
+];
+
+fn yes_no(lang: Lang, v: bool) -> String {
+    if v {
+        lang.pick("Ja", "Yes")
+    } else {
+        lang.pick("Nej", "No")
+    }
+    .to_string()
+}
+
+fn kind_label(lang: Lang, kind: OrgKind) -> String {
+    kind.label(lang).to_string()
+}
+
+fn detail_url(id: &str, notice: &str) -> String {
+    format!("/organisationer/{id}?klart={notice}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list
+// ---------------------------------------------------------------------------------------------
+
+/// `?q=&typ=&arkiverade=1&efter=`: the list's filters and where the page starts.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub typ: String,
+    #[serde(default)]
+    pub arkiverade: String,
+    #[serde(default)]
+    pub efter: String,
+    #[serde(default)]
+    pub klart: Option<String>,
+}
+
+impl ListQuery {
+    fn include_archived(&self) -> bool {
+        !self.arkiverade.is_empty()
+    }
+
+    /// The filters as a query string, for the pagination links.
+    fn filters(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.q.trim().is_empty() {
+            parts.push(format!("q={}", super::urlencode(self.q.trim())));
+        }
+        if !self.typ.is_empty() {
+            parts.push(format!("typ={}", super::urlencode(&self.typ)));
+        }
+        if self.include_archived() {
+            parts.push("arkiverade=1".to_string());
+        }
+        parts.join("&")
+    }
+}
+
+/// One row of the list.
+pub struct RowView {
+    pub id: String,
+    pub name: String,
+    pub kind_label: String,
+    pub controller: String,
+    pub belongs_to: String,
+    pub status: String,
+    pub archived: bool,
+}
+
+/// The form for a new organisation at the top of a tree (system administrators).
+#[derive(Default)]
+pub struct TopForm {
+    pub name: String,
+    pub kind: String,
+    pub controller: bool,
+    pub problems: Problems,
+}
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+pub struct ListPage {
+    pub frame: Frame,
+    pub q: String,
+    pub kinds: Vec<Choice>,
+    pub archived: bool,
+    pub rows: Vec<RowView>,
+    pub next_href: Option<String>,
+    pub first_href: Option<String>,
+    pub filtered: bool,
+    pub create: Option<TopForm>,
+    pub create_kinds: Vec<Choice>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+/// `GET /organisationer`.
+pub async fn list(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let create = ctx.principal.is_admin.then(|| TopForm {
+        controller: true,
+        ..TopForm::default()
+    });
+    let page = list_page(&state, &ctx, &q, create).await?;
+    Ok(render(&page))
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    q: &ListQuery,
+    create: Option<TopForm>,
+) -> Result<ListPage, PageError> {
+    let lang = ctx.lang;
+    let kind = OrgKind::parse(&q.typ).ok();
+    let filter = OrganisationFilter {
+        q: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+        kind,
+        include_archived: q.include_archived(),
+        ..OrganisationFilter::default()
+    };
+    // A cursor that does not decode starts from the top rather than failing the page.
+    let request = PageRequest {
+        after: Cursor::decode(&q.efter),
+        limit: PAGE_SIZE,
+    };
+    let page = state
+        .store
+        .organisations(&Store::visibility(&ctx.principal), &filter, &request)
+        .await?;
+    let names = controller_names(&state.store, ctx, &page.items).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|o| RowView {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            kind_label: kind_label(lang, o.kind),
+            controller: yes_no(lang, o.controller),
+            belongs_to: o
+                .controller_id
+                .as_ref()
+                .and_then(|c| names.get(c))
+                .cloned()
+                .unwrap_or_default(),
+            status: status_text(lang, o),
+            archived: o.is_archived(),
+        })
+        .collect();
+    let filters = q.filters();
+    let join = |extra: String| {
+        let all = [filters.clone(), extra]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        if all.is_empty() {
+            "/organisationer".to_string()
+        } else {
+            format!("/organisationer?{all}")
+        }
+    };
+    let next_href = page
+        .next
+        .as_ref()
+        .map(|c| join(format!("efter={}", super::urlencode(c))));
+    let first_href = (!q.efter.is_empty()).then(|| join(String::new()));
+    let kinds = OrgKind::ALL
+        .iter()
+        .map(|k| Choice::new(k.as_str(), k.label(lang), Some(*k) == kind))
+        .collect();
+    let create_kinds = match &create {
+        Some(f) => OrgKind::ALL
+            .into_iter()
+            .filter(|k| k.can_be_root())
+            .map(|k| Choice::new(k.as_str(), k.label(lang), f.kind == k.as_str()))
+            .collect(),
+        None => Vec::new(),
+    };
+    let summary = create
+        .as_ref()
+        .map(|f| forms::summary([&f.problems]))
+        .unwrap_or_default();
+    let here = match q.filters() {
+        f if f.is_empty() => "/organisationer".to_string(),
+        f => format!("/organisationer?{f}"),
+    };
+    Ok(ListPage {
+        frame: Frame::load(state, ctx, &here, "organisations").await?,
+        q: q.q.clone(),
+        kinds,
+        archived: q.include_archived(),
+        rows,
+        next_href,
+        first_href,
+        filtered: !filters.is_empty(),
+        create,
+        create_kinds,
+        summary,
+        notice: forms::notice(lang, q.klart.as_deref(), NOTICES),
+    })
+}
+
+/// The names of the controllers that the listed organisations belong to.
+async fn controller_names(
+    store: &Store,
+    ctx: &Ctx,
+    items: &[Organisation],
+) -> Result<HashMap<String, String>, PageError> {
+    let mut names: HashMap<String, String> = items
+        .iter()
+        .filter(|o| o.controller)
+        .map(|o| (o.id.clone(), o.name.clone()))
+        .collect();
+    for o in items {
+        if let Some(c) = &o.controller_id
+            && !names.contains_key(c)
+        {
+            let name = org_name(store, ctx, c).await?;
+            names.insert(c.clone(), name);
+        }
+    }
+    Ok(names)
+}
+
+/// An organisation's name for a caller: its name when they may see it; otherwise a placeholder, so
+/// that nothing is learnt about organisations outside their roles.
+async fn org_name(store: &Store, ctx: &Ctx, id: &str) -> Result<String, PageError> {
+    match store.organisation(id).await {
+        Ok(o) if ctx.principal.sees(&o.scope()) => Ok(o.name),
+        Ok(_) | Err(StoreError::NotFound) => Ok(crate::i18n::t(ctx.lang, "org-hidden")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn status_text(lang: Lang, o: &Organisation) -> String {
+    match &o.archived_at {
+        Some(at) => format!(
+            "{} {}",
+            lang.pick("Arkiverad", "Archived"),
+            time::display_local(at)
+        ),
+        None => lang.pick("Aktiv", "Active").to_string(),
+    }
+}
+
+/// `POST /organisationer`: a new organisation at the top of a tree.
+pub async fn create_top(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    if !ctx.principal.is_admin {
+        return Err(PageError::Forbidden);
+    }
+    let new = new_organisation(&f, None);
+    match api_orgs::create(&state, &ctx, new).await {
+        Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "created")).into_response()),
+        Err(e) => {
+            let (status, problems) =
+                forms::problems(e, ctx.lang, "new-org", "org-stale", |f| match f {
+                    "name" => ("new-name", "field-org-name"),
+                    "controller" => ("new-controller", "field-controller"),
+                    _ => ("new-kind", "field-org-kind"),
+                })?;
+            let form = TopForm {
+                name: f.get("name").to_string(),
+                kind: f.get("kind").to_string(),
+                controller: f.checked("controller"),
+                problems,
+            };
+            let page = list_page(&state, &ctx, &ListQuery::default(), Some(form)).await?;
+            Ok((status, render(&page)).into_response())
+        }
+    }
+}
+
+/// A new organisation from a form: the controller box counts only for kinds that can be one, so an
+/// unticked box on a unit is not read as a request.
+fn new_organisation(f: &Fields, parent_id: Option<String>) -> NewOrganisation {
+    let kind = f.get("kind").to_string();
+    let controller = OrgKind::parse(&kind)
+        .ok()
+        .filter(|k| k.can_be_controller())
+        .map(|_| f.checked("controller"));
+    NewOrganisation {
+        name: f.get("name").to_string(),
+        kind,
+        parent_id,
+        controller,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The switcher
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SwitchQuery {
+    #[serde(default)]
+    pub id: String,
+}
+
+/// `GET /organisationer/valj?id=`: the header's switcher, which works without JavaScript.
+pub async fn switch(UiCtx(_ctx): UiCtx, Query(q): Query<SwitchQuery>) -> Redirect {
+    let id = q.id.trim();
+    if ombud_domain::ids::is_well_formed(id) {
+        Redirect::to(&format!("/organisationer/{id}"))
+    } else {
+        Redirect::to("/organisationer")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One organisation
+// ---------------------------------------------------------------------------------------------
+
+/// `?klart=&medlem=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    #[serde(default)]
+    pub klart: Option<String>,
+    /// A member whose roles the members form is opened for.
+    #[serde(default)]
+    pub medlem: Option<String>,
+}
+
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+    pub kind_label: String,
+    pub controller: String,
+    /// The controller it belongs to; none for a city or a controller itself.
+    pub belongs_to: Option<Crumb>,
+    pub is_own_controller: bool,
+    pub archived: bool,
+    pub status: String,
+    pub created: String,
+    pub updated: String,
+    pub version: i64,
+}
+
+pub struct Crumb {
+    pub id: String,
+    pub name: String,
+    pub link: bool,
+}
+
+pub struct ChildView {
+    pub id: String,
+    pub name: String,
+    pub kind_label: String,
+}
+
+pub struct MemberView {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+}
+
+#[derive(Default)]
+pub struct ChildForm {
+    pub name: String,
+    pub kind: String,
+    pub controller: bool,
+    pub problems: Problems,
+}
+
+#[derive(Default)]
+pub struct RenameForm {
+    pub name: String,
+    /// The version the form carries; `None` shows the current one.
+    pub version: Option<i64>,
+    pub problems: Problems,
+}
+
+#[derive(Default)]
+pub struct MoveForm {
+    pub parent_id: String,
+    pub version: Option<i64>,
+    pub problems: Problems,
+}
+
+#[derive(Default)]
+pub struct ArchiveForm {
+    pub version: Option<i64>,
+    pub problems: Problems,
+}
+
+#[derive(Default)]
+pub struct MemberForm {
+    pub email: String,
+    pub roles: Vec<String>,
+    /// The membership's version when an existing member's roles are edited.
+    pub version: Option<i64>,
+    pub problems: Problems,
+}
+
+/// Forms shown with what was posted instead of their defaults.
+#[derive(Default)]
+struct Posted {
+    child: Option<ChildForm>,
+    rename: Option<RenameForm>,
+    moving: Option<MoveForm>,
+    archive: Option<ArchiveForm>,
+    member: Option<MemberForm>,
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+pub struct OrgPage {
+    pub frame: Frame,
+    pub org: OrgView,
+    pub crumbs: Vec<Crumb>,
+    pub children: Vec<ChildView>,
+    pub can_create_child: bool,
+    pub can_rename: bool,
+    pub can_restructure: bool,
+    pub can_read_members: bool,
+    pub can_manage_members: bool,
+    pub can_read_history: bool,
+    pub child: ChildForm,
+    pub child_kinds: Vec<Choice>,
+    pub child_may_be_controller: bool,
+    pub rename: RenameForm,
+    pub rename_version: i64,
+    pub moving: MoveForm,
+    pub move_version: i64,
+    pub parents: Vec<Choice>,
+    pub archive: ArchiveForm,
+    pub archive_version: i64,
+    pub members: Vec<MemberView>,
+    pub member: MemberForm,
+    pub member_roles: Vec<Choice>,
+    pub member_version: String,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+/// `GET /organisationer/{id}`.
+pub async fn detail(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let page = detail_page(&state, &ctx, &id, &q, Posted::default()).await?;
+    Ok(render(&page))
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    q: &DetailQuery,
+    posted: Posted,
+) -> Result<OrgPage, PageError> {
+    let lang = ctx.lang;
+    let o = visible(&state.store, ctx, id).await?;
+    let scope = o.scope();
+    let p = &ctx.principal;
+    let can = |a: Action| p.can(a, &scope);
+    let (can_create_child, can_rename, can_restructure) = (
+        can(Action::CreateChild) && !o.is_archived(),
+        can(Action::RenameOrganisation),
+        can(Action::RestructureOrganisation),
+    );
+    let (can_read_members, can_manage_members, can_read_history) = (
+        can(Action::ReadMembers),
+        can(Action::ManageMembers),
+        can(Action::ReadHistory),
+    );
+
+    let mut crumbs = Vec::new();
+    for a in state.store.organisations_on_path(&o.path).await? {
+        if a.id != o.id {
+            crumbs.push(Crumb {
+                link: p.sees(&a.scope()),
+                id: a.id,
+                name: a.name,
+            });
+        }
+    }
+    let belongs_to = match &o.controller_id {
+        Some(c) if *c == o.id => None,
+        Some(c) => match state.store.organisation(c).await {
+            Ok(ctrl) => Some(Crumb {
+                link: p.sees(&ctrl.scope()),
+                id: ctrl.id,
+                name: ctrl.name,
+            }),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let children = state
+        .store
+        .organisation_children(&o.id)
+        .await?
+        .into_iter()
+        .filter(|c| p.sees(&c.scope()))
+        .map(|c| ChildView {
+            id: c.id,
+            name: c.name,
+            kind_label: kind_label(lang, c.kind),
+        })
+        .collect();
+
+    let child = posted.child.unwrap_or_else(|| ChildForm {
+        controller: true,
+        ..ChildForm::default()
+    });
+    let allowed: Vec<OrgKind> = o.kind.allowed_children().collect();
+    let child_kinds = allowed
+        .iter()
+        .map(|k| Choice::new(k.as_str(), k.label(lang), child.kind == k.as_str()))
+        .collect();
+    let child_may_be_controller = allowed.iter().any(|k| k.can_be_controller());
+
+    let rename = posted.rename.unwrap_or_else(|| RenameForm {
+        name: o.name.clone(),
+        ..RenameForm::default()
+    });
+    let moving = posted.moving.unwrap_or_else(|| MoveForm {
+        parent_id: o.parent_id.clone().unwrap_or_default(),
+        ..MoveForm::default()
+    });
+    let mut parents = if can_restructure && !o.is_archived() {
+        move_choices(&state.store, ctx, &o, &moving.parent_id).await?
+    } else {
+        Vec::new()
+    };
+    // A move form whose only choice is where it already sits offers nothing.
+    if parents
+        .iter()
+        .all(|c| Some(c.value.as_str()) == o.parent_id.as_deref())
+    {
+        parents.clear();
+    }
+    let archive = posted.archive.unwrap_or_default();
+
+    let mut members = Vec::new();
+    let mut member = posted.member;
+    if can_read_members {
+        for m in state.store.members(&o.id).await? {
+            let roles: Vec<String> = m.roles.iter().map(|r| r.to_string()).collect();
+            if member.is_none() && can_manage_members && q.medlem.as_deref() == Some(&m.user_id) {
+                member = Some(MemberForm {
+                    email: m.email.clone(),
+                    roles: roles.clone(),
+                    version: Some(m.version),
+                    problems: Problems::default(),
+                });
+            }
+            members.push(MemberView {
+                user_id: m.user_id,
+                name: m.name,
+                email: m.email,
+                roles: role_labels(lang, &roles),
+            });
+        }
+    }
+    let member = member.unwrap_or_default();
+    let member_roles = Role::ALL
+        .iter()
+        .map(|r| {
+            Choice::new(
+                r.as_str(),
+                r.label(lang),
+                member.roles.iter().any(|s| s == r.as_str()),
+            )
+        })
+        .collect();
+    let member_version = member.version.map(|v| v.to_string()).unwrap_or_default();
+
+    let summary = forms::summary([
+        &child.problems,
+        &rename.problems,
+        &moving.problems,
+        &archive.problems,
+        &member.problems,
+    ]);
+    let mut frame = Frame::load(
+        state,
+        ctx,
+        &format!("/organisationer/{}", o.id),
+        "organisations",
+    )
+    .await?;
+    frame.current_org = o.id.clone();
+    Ok(OrgPage {
+        frame,
+        org: OrgView {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            kind_label: kind_label(lang, o.kind),
+            controller: yes_no(lang, o.controller),
+            is_own_controller: o.controller_id.as_deref() == Some(o.id.as_str()),
+            belongs_to,
+            archived: o.is_archived(),
+            status: status_text(lang, &o),
+            created: time::display_local(&o.created_at),
+            updated: time::display_local(&o.updated_at),
+            version: o.version,
+        },
+        crumbs,
+        children,
+        can_create_child,
+        can_rename,
+        can_restructure,
+        can_read_members,
+        can_manage_members,
+        can_read_history,
+        child_kinds,
+        child_may_be_controller,
+        child,
+        rename_version: rename.version.unwrap_or(o.version),
+        rename,
+        move_version: moving.version.unwrap_or(o.version),
+        moving,
+        parents,
+        archive_version: archive.version.unwrap_or(o.version),
+        archive,
+        members,
+        member,
+        member_roles,
+        member_version,
+        summary,
+        notice: forms::notice(lang, q.klart.as_deref(), NOTICES),
+    })
+}
+
+/// Role names as people read them.
+fn role_labels(lang: Lang, names: &[String]) -> String {
+    RoleSet::from_storage(&names.join(","))
+        .iter()
+        .map(|r| r.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where an organisation may be moved: visible, active organisations of a kind it may sit under,
+/// outside its own subtree, where the caller may create, and (unless they are the system
+/// administrator) within the same controller. The update checks all of this again; the list only
+/// spares people choices that would be refused.
+async fn move_choices(
+    store: &Store,
+    ctx: &Ctx,
+    o: &Organisation,
+    selected: &str,
+) -> Result<Vec<Choice>, PageError> {
+    let p = &ctx.principal;
+    let candidates = store
+        .organisations(
+            &Store::visibility(p),
+            &OrganisationFilter::default(),
+            &PageRequest::first(MOVE_CHOICES),
+        )
+        .await?;
+    let lang = ctx.lang;
+    Ok(candidates
+        .items
+        .into_iter()
+        .filter(|c| {
+            c.id != o.id
+                && !org::is_within(&c.path, &o.path)
+                && org::placement(o.kind, Some(c.kind)).is_ok()
+                && p.can(Action::CreateChild, &c.scope())
+                && (p.is_admin || c.controller_id == o.controller_id)
+        })
+        .map(|c| {
+            let label = format!("{} ({})", c.name, c.kind.label(lang));
+            Choice::new(c.id.clone(), label, c.id == selected)
+        })
+        .collect())
+}
+
+/// Shows the organisation page again after a refused form, with the status the refusal calls for.
+async fn again(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    status: StatusCode,
+    posted: Posted,
+) -> Result<Response, PageError> {
+    let page = detail_page(state, ctx, id, &DetailQuery::default(), posted).await?;
+    Ok((status, render(&page)).into_response())
+}
+
+/// `POST /organisationer/{id}/underorganisationer`: a new organisation under this one.
+pub async fn create_child(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let parent = visible(&state.store, &ctx, &id).await?;
+    let new = new_organisation(&f, Some(parent.id.clone()));
+    match api_orgs::create(&state, &ctx, new).await {
+        Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "created")).into_response()),
+        Err(e) => {
+            let (status, problems) =
+                forms::problems(e, ctx.lang, "child-form", "org-stale", |f| match f {
+                    "name" => ("child-name", "field-org-name"),
+                    "controller" => ("child-controller", "field-controller"),
+                    _ => ("child-kind", "field-org-kind"),
+                })?;
+            let child = ChildForm {
+                name: f.get("name").to_string(),
+                kind: f.get("kind").to_string(),
+                controller: f.checked("controller"),
+                problems,
+            };
+            let posted = Posted {
+                child: Some(child),
+                ..Posted::default()
+            };
+            again(&state, &ctx, &id, status, posted).await
+        }
+    }
+}
+
+/// `POST /organisationer/{id}/namn`.
+pub async fn rename(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let changes = OrganisationChanges {
+        name: Some(f.get("name").to_string()),
+        ..OrganisationChanges::default()
+    };
+    match api_orgs::update(&state, &ctx, &id, Some(f.version()), changes).await {
+        Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "renamed")).into_response()),
+        Err(e) => {
+            let stale = matches!(e, ApiError::Stale { .. });
+            let (status, problems) =
+                forms::problems(e, ctx.lang, "rename-form", "org-stale", |_| {
+                    ("rename-name", "field-new-name")
+                })?;
+            let rename = RenameForm {
+                name: f.get("name").to_string(),
+                // After a conflict the form carries the version now shown, so that saving again is
+                // a decision made with the other change in view; after invalid input it keeps the
+                // version first shown, so that nobody else's change is overwritten unseen.
+                version: (!stale).then(|| f.version()),
+                problems,
+            };
+            let posted = Posted {
+                rename: Some(rename),
+                ..Posted::default()
+            };
+            again(&state, &ctx, &id, status, posted).await
+        }
+    }
+}
+
+/// `POST /organisationer/{id}/flytta`.
+pub async fn move_to(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let changes = OrganisationChanges {
+        parent_id: Some(f.get("parent_id").to_string()),
+        ..OrganisationChanges::default()
+    };
+    match api_orgs::update(&state, &ctx, &id, Some(f.version()), changes).await {
+        Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "moved")).into_response()),
+        Err(e) => {
+            let stale = matches!(e, ApiError::Stale { .. });
+            let (status, problems) =
+                forms::problems(e, ctx.lang, "move-form", "org-stale", |_| {
+                    ("move-parent", "field-new-parent")
+                })?;
+            let moving = MoveForm {
+                parent_id: f.get("parent_id").to_string(),
+                version: (!stale).then(|| f.version()),
+                problems,
+            };
+            let posted = Posted {
+                moving: Some(moving),
+                ..Posted::default()
+            };
+            again(&state, &ctx, &id, status, posted).await
+        }
+    }
+}
+
+/// `POST /organisationer/{id}/arkiv`: archive (`arkivera=1`) or restore.
+pub async fn archive(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let archived = f.get("archived") == "true";
+    let changes = OrganisationChanges {
+        archived: Some(archived),
+        ..OrganisationChanges::default()
+    };
+    match api_orgs::update(&state, &ctx, &id, Some(f.version()), changes).await {
+        Ok(o) => {
+            let notice = if archived { "archived" } else { "restored" };
+            Ok(Redirect::to(&detail_url(&o.id, notice)).into_response())
+        }
+        Err(e) => {
+            let (status, problems) =
+                forms::problems(e, ctx.lang, "archive-form", "org-stale", |_| {
+                    ("archive-form", "org-archive")
+                })?;
+            let posted = Posted {
+                archive: Some(ArchiveForm {
+                    version: None,
+                    problems,
+                }),
+                ..Posted::default()
+            };
+            again(&state, &ctx, &id, status, posted).await
+        }
+    }
+}
+
+/// `POST /organisationer/{id}/medlemmar`: give a person, named by e-mail address, exactly the ticked
+/// roles here; none ticked removes them.
+pub async fn set_member(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let o = visible(&state.store, &ctx, &id).await?;
+    api_orgs::require(&ctx, Action::ManageMembers, &o)?;
+    let lang = ctx.lang;
+    let roles = f.all("roles");
+    let version = Some(f.get("version").trim())
+        .filter(|v| !v.is_empty())
+        .map(|_| f.version());
+    let outcome = match member_roles(&state, &ctx, &o, &f, &roles, version).await {
+        Ok(removed) => {
+            let notice = if removed {
+                "member-removed"
+            } else {
+                "members-saved"
+            };
+            return Ok(
+                Redirect::to(&format!("{}#members-heading", detail_url(&o.id, notice)))
+                    .into_response(),
+            );
+        }
+        Err(outcome) => outcome,
+    };
+    let (status, problems, stale) = match outcome {
+        MemberRefusal::NoSuchPerson => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Problems::one(
+                "member-email",
+                crate::i18n::t(lang, "field-email"),
+                crate::i18n::t(lang, "members-unknown-email"),
+            ),
+            false,
+        ),
+        MemberRefusal::Api(e) => {
+            let stale = matches!(e, ApiError::Stale { .. });
+            let (status, p) = forms::problems(e, lang, "member-form", "members-stale", |f| {
+                if f == "email" {
+                    ("member-email", "field-email")
+                } else {
+                    ("member-roles", "col-roles")
+                }
+            })?;
+            (status, p, stale)
+        }
+    };
+    let member = MemberForm {
+        email: f.get("email").to_string(),
+        roles,
+        // After a conflict, the membership's version now: saving again then overwrites knowingly.
+        version: if stale {
+            current_membership_version(&state.store, &o.id, f.get("email")).await?
+        } else {
+            version
+        },
+        problems,
+    };
+    let posted = Posted {
+        member: Some(member),
+        ..Posted::default()
+    };
+    again(&state, &ctx, &id, status, posted).await
+}
+
+enum MemberRefusal {
+    NoSuchPerson,
+    Api(ApiError),
+}
+
+/// Sets the roles; `Ok(true)` when the person was removed.
+async fn member_roles(
+    state: &AppState,
+    ctx: &Ctx,
+    o: &Organisation,
+    f: &Fields,
+    roles: &[String],
+    version: Option<i64>,
+) -> Result<bool, MemberRefusal> {
+    let email = people::email(f.get("email")).map_err(|i| MemberRefusal::Api(i.into()))?;
+    let set = RoleSet::parse_list(roles)
+        .map_err(|_| MemberRefusal::Api(Invalid::new("roles", Rule::UnknownRole).into()))?;
+    let user = match state.store.user_by_email(&email).await {
+        Ok(u) => u,
+        Err(StoreError::NotFound) => return Err(MemberRefusal::NoSuchPerson),
+        Err(e) => return Err(MemberRefusal::Api(e.into())),
+    };
+    let m = api_orgs::set_roles(state, ctx, &o.id, &user.id, set, version)
+        .await
+        .map_err(MemberRefusal::Api)?;
+    Ok(m.version.is_none())
+}
+
+async fn current_membership_version(
+    store: &Store,
+    organisation_id: &str,
+    email: &str,
+) -> Result<Option<i64>, PageError> {
+    let email = email.trim().to_lowercase();
+    Ok(store
+        .members(organisation_id)
+        .await?
+        .into_iter()
+        .find(|m| m.email == email)
+        .map(|m| m.version))
+}

@@ -1,0 +1,15 @@
+//! The JSON API end to end, in one test binary: every test runs in-process against its own database,
+//! once on SQLite and once on PostgreSQL (see `helpers`).
+
+#[macro_use]
+mod helpers;
+
+mod audit;
+mod authz_matrix;
+mod bad_input;
+mod concurrency;
+mod members;
+mod organisations;
+mod service;
+mod session;
+mod users;

@@ -1,0 +1,18 @@
+import { launch, newPage, signIn, findOrganisation } from './tests/helpers.mjs';
+const b = await launch();
+const p = await newPage(b);
+await p.setViewportSize({ width: 1280, height: 900 });
+await signIn(p, process.argv[2] || 'admin@sjostad.se');
+await p.screenshot({ path: '/tmp/ui-demo/start.png', fullPage: true });
+const ks = await findOrganisation(p, 'Kommunstyrelsen');
+await p.screenshot({ path: '/tmp/ui-demo/list.png', fullPage: true });
+await p.goto(ks);
+await p.screenshot({ path: '/tmp/ui-demo/detail.png', fullPage: true });
+await p.locator('#rename-form').getByLabel('Nytt namn').fill('');
+await Promise.all([p.waitForNavigation(), p.locator('#rename-form button').click()]);
+await p.screenshot({ path: '/tmp/ui-demo/invalid.png', fullPage: true });
+await p.goto(ks + '/historik');
+await p.screenshot({ path: '/tmp/ui-demo/history.png', fullPage: true });
+await p.goto('/konto');
+await p.screenshot({ path: '/tmp/ui-demo/account.png', fullPage: true });
+await b.close();
