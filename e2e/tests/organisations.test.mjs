@@ -130,6 +130,30 @@ describe('organisations (system administrator)', () => {
     assertAudited(page);
   });
 
+  test('roles are given by e-mail address; an unknown address is named as such', async () => {
+    const { path } = await createUnit('Rollförvaltning');
+    const form = () => page.locator('#member-form');
+    await form().getByLabel('E-postadress').fill('ingen.alls@sjostad.se');
+    await form().getByRole('checkbox', { name: 'Medarbetare' }).check();
+    const refused = await submit(page, form().getByRole('button', { name: 'Spara roller' }));
+    assert.equal(refused.status(), 422);
+    assert.match(await page.locator('#member-email-error').innerText(), /Det finns ingen person med den e-postadressen/);
+    assert.equal(await page.locator('#member-email').inputValue(), 'ingen.alls@sjostad.se');
+    assert.ok(await form().getByRole('checkbox', { name: 'Medarbetare' }).isChecked(), 'the ticks are kept');
+
+    await form().getByLabel('E-postadress').fill('sara.karlsson@sjostad.se');
+    await submit(page, form().getByRole('button', { name: 'Spara roller' }));
+    assert.equal(new URL(page.url()).pathname, path);
+    assert.match(await page.getByRole('status').innerText(), /Rollerna är sparade/);
+    const row = page.getByRole('row', { name: /Sara Karlsson/ });
+    assert.match(await row.innerText(), /Medarbetare/);
+
+    // The grant is in the history too.
+    await visit(page, `${path}/historik`);
+    assert.match(await page.locator('li.event').first().getByRole('heading').innerText(), /Roller för Sara Karlsson: skapad$/);
+    assertAudited(page);
+  });
+
   test('the list, the switcher, my account and the people pages pass the checks', async () => {
     await visit(page, '/organisationer?typ=board');
     const rows = await page.locator('tbody th').allInnerTexts();
@@ -141,6 +165,12 @@ describe('organisations (system administrator)', () => {
     assert.equal(new URL(page.url()).pathname, '/organisationer');
 
     await visit(page, '/konto');
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Mitt konto');
+    // The same page in English, and back.
+    await submit(page, page.getByRole('button', { name: 'In English' }));
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'My account');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await submit(page, page.getByRole('button', { name: 'På svenska' }));
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Mitt konto');
 
     await visit(page, '/personer');

@@ -51,6 +51,14 @@ impl Lang {
         best.map(|(_, l)| l).unwrap_or_default()
     }
 
+    /// Chooses between a Swedish and an English text, owned.
+    pub fn pick_owned(self, sv: &str, en: &str) -> String {
+        match self {
+            Lang::Sv => sv.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+
     /// Chooses between a Swedish and an English text.
     pub fn pick(self, sv: &'static str, en: &'static str) -> &'static str {
         match self {

@@ -48,7 +48,7 @@ mod tests {
     #[test]
     fn a_line_is_trimmed() {
         assert_eq!(
-            required_line("name", "  Kommunstyrelsen ", 10_0).as_deref(),
+            required_line("name", "  Kommunstyrelsen ", 100).as_deref(),
             Ok("Kommunstyrelsen")
         );
     }

@@ -158,14 +158,14 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     };
     let path = rest.trim_start_matches("//");
     let file = path.split('?').next().unwrap_or_default();
-    if !file.is_empty() && file != ":memory:" {
-        if let Some(dir) = std::path::Path::new(file)
+    if !file.is_empty()
+        && file != ":memory:"
+        && let Some(dir) = std::path::Path::new(file)
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Database(format!("{}: {e}", dir.display())))?;
-        }
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Database(format!("{}: {e}", dir.display())))?;
     }
     let url = if url.contains("mode=") {
         url.to_string()

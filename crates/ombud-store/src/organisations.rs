@@ -370,6 +370,15 @@ impl WriteTx<'_> {
                 }
                 after.archived_at = Some(self.now().to_string());
             } else if !archived {
+                // Restored only under an active parent (a move in the same change is checked below),
+                // so that no active organisation ever sits under an archived one.
+                let stays = changes.parent_id.is_none() || changes.parent_id == before.parent_id;
+                if before.is_archived()
+                    && stays
+                    && let Some(pid) = &before.parent_id
+                {
+                    load_parent(self, pid).await?;
+                }
                 after.archived_at = None;
             }
         }

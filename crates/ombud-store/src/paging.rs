@@ -43,7 +43,7 @@ impl Cursor {
     }
 
     pub fn decode(s: &str) -> Option<Cursor> {
-        if s.len() % 2 != 0 || s.len() > 4096 {
+        if !s.len().is_multiple_of(2) || s.len() > 4096 {
             return None;
         }
         let bytes: Option<Vec<u8>> = (0..s.len())

@@ -33,10 +33,9 @@ pub struct User {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IntFlag(pub bool);
 
-impl TryFrom<i32> for IntFlag {
-    type Error = std::convert::Infallible;
-    fn try_from(v: i32) -> std::result::Result<Self, Self::Error> {
-        Ok(IntFlag(v != 0))
+impl From<i32> for IntFlag {
+    fn from(v: i32) -> Self {
+        IntFlag(v != 0)
     }
 }
 

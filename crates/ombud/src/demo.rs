@@ -161,7 +161,10 @@ fn city() -> Node {
 }
 
 /// Demo people: e-mail, name, and where they hold which roles.
-const PEOPLE: &[(&str, &str, &[(&str, &[Role])])] = &[
+/// Where a person holds which roles: (organisation key, roles).
+type Grants = &'static [(&'static str, &'static [Role])];
+
+const PEOPLE: &[(&str, &str, Grants)] = &[
     (
         "anna.lindqvist@sjostad.se",
         "Anna Lindqvist",

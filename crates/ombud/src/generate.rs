@@ -32,8 +32,17 @@ const BOARDS: &[&str] = &[
     "Servicenämnden",
 ];
 
-/// (name, purpose, data subjects, personal data, special category, legal basis)
-const PROCESSINGS: &[(&str, &str, &str, &str, Option<SpecialCategory>, LegalBasis)] = &[
+/// A template of a processing: name, purpose, data subjects, personal data, special category, legal basis.
+type Template = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<SpecialCategory>,
+    LegalBasis,
+);
+
+const PROCESSINGS: &[Template] = &[
     (
         "Elevregister",
         "Administration av elevernas skolgång i grundskola och gymnasium",

@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod gaps;
+pub mod import;
 pub mod processing;
 pub mod system;
 pub mod workflow;

@@ -454,10 +454,11 @@ impl ProcessingDetails {
             &self.national_provision,
             &self.on_behalf_of,
             &self.sources,
-        ] {
-            if let Some(s) = o {
-                parts.push(s);
-            }
+        ]
+        .into_iter()
+        .flatten()
+        {
+            parts.push(o);
         }
         parts.extend(self.data_subject_categories.iter().map(String::as_str));
         parts.extend(self.personal_data_categories.iter().map(String::as_str));

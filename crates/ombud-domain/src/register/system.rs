@@ -133,12 +133,11 @@ impl SystemDetails {
         if let Err(e) = date("risk_analysis_on", &self.risk_analysis_on) {
             errors.push(e);
         }
-        if let Some(c) = &self.classification {
-            if let Err(e) = date("classification", &Some(c.classified_on.clone()))
+        if let Some(c) = &self.classification
+            && let Err(e) = date("classification", &Some(c.classified_on.clone()))
                 .and(date("classification", &c.next_review))
-            {
-                errors.push(e);
-            }
+        {
+            errors.push(e);
         }
         for a in &mut self.action_plan {
             match text::required_line("action_plan", &a.action, 500) {

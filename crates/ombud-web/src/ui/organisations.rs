@@ -869,7 +869,7 @@ pub async fn archive(
         }
         Err(e) => {
             let (status, problems) =
-                forms::problems(e, ctx.lang, "archive-form", "org-stale", |_| {
+                forms::problems(e, ctx.lang, "archive-form", "org-stale-plain", |_| {
                     ("archive-form", "org-archive")
                 })?;
             let posted = Posted {

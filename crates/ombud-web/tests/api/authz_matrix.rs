@@ -307,6 +307,11 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
+/// The start of a response body, for a readable list of differences.
+fn short(body: &str) -> String {
+    body.chars().take(160).collect()
+}
+
 /// Performs an operation on an organisation as a person.
 async fn perform(app: &TestApp, world: &World, by: &Person, op: Op, id: &str, name: &str) -> Resp {
     let url = org_url(id);

@@ -214,24 +214,21 @@ async fn prepare(url: String, rt: tokio::runtime::Handle) -> Result<Pg, String> 
         )
     };
     let timeout = Duration::from_secs(10);
-    let admin = tokio::time::timeout(
-        timeout,
-        sqlx::postgres::PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(timeout)
-            .connect(&url),
-    )
-    .await
-    .map_err(|e| unreachable(&e))?
-    .map_err(|e| unreachable(&e))?;
-
-    let tag = format!("{}_{:08x}", std::process::id(), nonce());
-    let mut keeper = sqlx::PgConnection::connect(&url)
+    // One plain connection first: it says why it fails (a pool would only time out).
+    let mut keeper = tokio::time::timeout(timeout, sqlx::PgConnection::connect(&url))
         .await
+        .map_err(|e| unreachable(&e))?
         .map_err(|e| unreachable(&e))?;
+    let tag = format!("{}_{:08x}", std::process::id(), nonce());
     sqlx::query("SELECT pg_advisory_lock($1)")
         .bind(lock_key(&tag))
         .execute(&mut keeper)
+        .await
+        .map_err(|e| unreachable(&e))?;
+    let admin = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(timeout)
+        .connect(&url)
         .await
         .map_err(|e| unreachable(&e))?;
     tokio::spawn(async move {

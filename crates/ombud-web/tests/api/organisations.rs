@@ -609,6 +609,44 @@ both!(
             b_ids.contains(&t.unit) && b_ids.contains(&t.department),
             "{b_list}"
         );
+
+        // A single unit moves across just the same, and back again.
+        let lone = text(
+            &app.org(&admin, "Ensamma enheten", "unit", Some(&t.administration))
+                .await,
+            "id",
+        );
+        let moved = app
+            .patch(org_url(&lone))
+            .by(&admin)
+            .json(json!({ "parent_id": adm_b }))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(moved["controller_id"], board_b);
+        assert_eq!(
+            app.stored(&lone).await.path,
+            format!("/{}/{}/{}/{}/", t.city, board_b, adm_b, lone)
+        );
+        app.get(org_url(&lone))
+            .by(&dpo_a)
+            .await
+            .problem(StatusCode::NOT_FOUND, "not_found");
+        let back = app
+            .patch(org_url(&lone))
+            .by(&admin)
+            .json(json!({ "parent_id": t.administration }))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(back["controller_id"], t.board);
+        assert_eq!(back["version"], 3);
+        app.get(org_url(&lone))
+            .by(&dpo_a)
+            .await
+            .expect(StatusCode::OK);
+        app.get(org_url(&lone))
+            .by(&dpo_b)
+            .await
+            .problem(StatusCode::NOT_FOUND, "not_found");
     }
 );
 
@@ -863,3 +901,43 @@ both!(an_unknown_organisation_is_404, |app| async move {
             .problem(StatusCode::NOT_FOUND, "not_found");
     }
 });
+
+both!(
+    an_organisation_is_not_restored_under_an_archived_parent,
+    |app| async move {
+        let admin = app.admin().await;
+        let t = app.city(&admin).await;
+        app.delete(org_url(&t.unit))
+            .by(&admin)
+            .await
+            .expect(StatusCode::OK);
+        app.delete(org_url(&t.department))
+            .by(&admin)
+            .await
+            .expect(StatusCode::OK);
+        let before = app.audit_events().await;
+        let res = app
+            .patch(org_url(&t.unit))
+            .by(&admin)
+            .json(json!({ "archived": false }))
+            .await;
+        let p = res.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(
+            field_errors(&p),
+            vec![("parent_id".into(), "parent_required".into())]
+        );
+        assert_eq!(app.audit_events().await, before);
+        assert!(app.stored(&t.unit).await.is_archived());
+        // Restored top down, it works; or moved under an active parent while being restored.
+        app.patch(org_url(&t.department))
+            .by(&admin)
+            .json(json!({ "archived": false }))
+            .await
+            .expect(StatusCode::OK);
+        app.patch(org_url(&t.unit))
+            .by(&admin)
+            .json(json!({ "archived": false }))
+            .await
+            .expect(StatusCode::OK);
+    }
+);

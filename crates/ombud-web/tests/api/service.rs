@@ -1,6 +1,5 @@
 //! The service around the API: health and the OpenAPI document.
 
-use crate::helpers::*;
 use axum::http::StatusCode;
 
 both!(the_health_check_answers_200, |app| async move {
