@@ -150,7 +150,7 @@ describe('organisations (system administrator)', () => {
 
     // The grant is in the history too.
     await visit(page, `${path}/historik`);
-    assert.match(await page.locator('li.event').first().getByRole('heading').innerText(), /Roller för Sara Karlsson: skapad$/);
+    assert.match(await page.locator('li.event').first().getByRole('heading').innerText(), /Roller för Sara Karlsson: skapade$/);
     assertAudited(page);
   });
 

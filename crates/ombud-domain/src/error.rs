@@ -9,8 +9,12 @@ use crate::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     InvalidEmail,
     InvalidKind,
     ControllerKindOnly,
@@ -21,10 +25,16 @@ pub enum Rule {
     UnknownRole,
     ControlCharacters,
     PasswordTooCommon,
-    TooMany { max: usize },
+    TooMany {
+        max: usize,
+    },
     UnknownReference,
     InvalidValue,
     InvalidDate,
+    /// A date before the one it must follow (a review before the classification it reviews).
+    DateTooEarly,
+    /// A date after today where only the past makes sense (a check carried out).
+    DateInFuture,
 }
 
 impl Rule {
@@ -48,6 +58,8 @@ impl Rule {
             Rule::UnknownReference => "unknown_reference",
             Rule::InvalidValue => "invalid_value",
             Rule::InvalidDate => "invalid_date",
+            Rule::DateTooEarly => "date_too_early",
+            Rule::DateInFuture => "date_in_future",
         }
     }
 
@@ -116,6 +128,10 @@ impl Rule {
             (Rule::InvalidValue, Lang::En) => "The value is not one of those allowed.".into(),
             (Rule::InvalidDate, Lang::Sv) => "Ange ett datum som ÅÅÅÅ-MM-DD.".into(),
             (Rule::InvalidDate, Lang::En) => "Give a date as YYYY-MM-DD.".into(),
+            (Rule::DateTooEarly, Lang::Sv) => "Datumet ligger före det datum det ska följa.".into(),
+            (Rule::DateTooEarly, Lang::En) => "The date is before the date it must follow.".into(),
+            (Rule::DateInFuture, Lang::Sv) => "Datumet kan inte ligga i framtiden.".into(),
+            (Rule::DateInFuture, Lang::En) => "The date cannot be in the future.".into(),
             (Rule::PasswordTooCommon, Lang::En) => {
                 "The password is too simple: choose one unlike the e-mail address or name.".into()
             }

@@ -4,6 +4,8 @@
 //! decided by the domain.
 
 pub mod csv;
+pub mod read;
+pub mod xlsx;
 
 /// A table: headers and rows of text, the shape every export has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

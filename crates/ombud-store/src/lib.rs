@@ -9,6 +9,7 @@
 //!
 //! Errors: sqlx errors never leave this crate; callers see [`StoreError`].
 
+pub mod agreements;
 pub mod audit;
 mod gaps;
 mod migrate;

@@ -52,6 +52,10 @@ impl Cursor {
             .collect();
         let raw = String::from_utf8(bytes?).ok()?;
         let (key, id) = raw.split_once('\u{0}')?;
+        // Every row has an id: a cursor without one was not made by `encode`.
+        if id.is_empty() {
+            return None;
+        }
         Some(Cursor {
             key: key.to_string(),
             id: id.to_string(),

@@ -309,6 +309,27 @@ impl WriteTx<'_> {
         load(self, id).await
     }
 
+    /// The import keys already used in a controller's register, with the record each names.
+    pub async fn processing_import_keys(
+        &mut self,
+        controller_id: Option<&str>,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, String)> = match controller_id {
+            Some(c) => {
+                sqlx::query_as("SELECT import_key, id FROM processing_activities WHERE controller_id = $1 AND import_key IS NOT NULL")
+                    .bind(c.to_string())
+                    .fetch_all(&mut *self.tx)
+                    .await?
+            }
+            None => {
+                sqlx::query_as("SELECT import_key, id FROM processing_activities WHERE controller_id IS NULL AND import_key IS NOT NULL")
+                    .fetch_all(&mut *self.tx)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().collect())
+    }
+
     /// Registers a processing activity owned by `org`, under review status "under bearbetning".
     /// With an `import_key`, a record already imported under that key is updated instead.
     pub async fn create_processing_activity(
@@ -424,7 +445,7 @@ impl WriteTx<'_> {
         if after == before {
             return Ok(before);
         }
-        self.save(&before, after).await
+        self.save_processing(&before, after).await
     }
 
     /// Moves a record along the workflow (the caller has checked the step against the roles).
@@ -450,7 +471,7 @@ impl WriteTx<'_> {
             after.approved_by = Some(self.actor().name.clone());
             after.next_review = Some(workflow::next_review_after(today).to_string());
         }
-        self.save(&before, after).await
+        self.save_processing(&before, after).await
     }
 
     /// Removes a record; its history stays in the audit trail.
@@ -486,7 +507,7 @@ impl WriteTx<'_> {
         .await
     }
 
-    async fn save(
+    async fn save_processing(
         &mut self,
         before: &ProcessingActivity,
         mut after: ProcessingActivity,

@@ -102,6 +102,14 @@ fn conflict_text(code: &str, lang: Lang) -> &'static str {
             "Organisationen har aktiva underliggande organisationer. Arkivera eller flytta dem först.",
             "The organisation has active organisations under it. Archive or move them first.",
         ),
+        "system_in_use" => lang.pick(
+            "Systemet är kopplat till behandlingar. Ta bort kopplingarna i behandlingarna först.",
+            "Processing activities name the system. Remove it from them first.",
+        ),
+        "agreement_in_use" => lang.pick(
+            "Avtalet är kopplat till system eller behandlingar. Ta bort kopplingarna först.",
+            "Systems or processing activities name the agreement. Remove it from them first.",
+        ),
         "backup_postgres_with_pg_dump" => lang.pick(
             "Säkerhetskopiera PostgreSQL med pg_dump.",
             "Back up PostgreSQL with pg_dump.",

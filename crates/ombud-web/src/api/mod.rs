@@ -8,10 +8,13 @@
 //!   and refuse a stale one with 412.
 //! - Ids are opaque strings.
 
+pub mod agreements;
+pub mod import;
 pub mod json;
 pub mod organisations;
 pub mod processing;
 pub mod session;
+pub mod systems;
 pub mod users;
 
 use crate::AppState;
@@ -32,6 +35,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(organisations::router())
         .merge(processing::router())
+        .merge(systems::router())
+        .merge(agreements::router())
+        .merge(import::router())
         .fallback(api_not_found)
 }
 

@@ -138,7 +138,7 @@ pub struct Gap {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     pub organisation_id: String,
-    /// `csv` (more formats follow).
+    /// `csv` (semicolon-separated UTF-8, as Swedish Excel opens it) or `xlsx`.
     pub format: String,
 }
 
@@ -619,6 +619,25 @@ pub async fn export_processing(
             ombud_report::csv::to_csv(&table),
         )
             .into_response()),
+        "xlsx" => {
+            let bytes = ombud_report::xlsx::to_xlsx(&table)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{stem}.xlsx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
         _ => Err(ApiError::Invalid(vec![Invalid::new(
             "format",
             Rule::InvalidValue,

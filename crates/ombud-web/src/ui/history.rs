@@ -106,12 +106,15 @@ async fn event_view(names: &mut Names<'_>, e: &Event) -> Result<EventView, PageE
     let restored = changes
         .iter()
         .any(|c| c.field == "archived_at" && c.from.is_some() && c.to.is_none());
+    // Roles are plural in Swedish ("Roller … skapade"), so their events have words of their own.
     let operation = match (e.operation.as_str(), membership, restored) {
-        ("create", _, _) => i18n::t(lang, "op-created"),
+        ("create", false, _) => i18n::t(lang, "op-created"),
+        ("create", true, _) => i18n::t(lang, "op-roles-created"),
         ("delete", false, _) => i18n::t(lang, "op-archived"),
-        ("delete", true, _) => i18n::t(lang, "op-removed"),
+        ("delete", true, _) => i18n::t(lang, "op-roles-removed"),
         ("update", false, true) => i18n::t(lang, "op-restored"),
-        ("update", _, _) => i18n::t(lang, "op-updated"),
+        ("update", false, false) => i18n::t(lang, "op-updated"),
+        ("update", true, _) => i18n::t(lang, "op-roles-updated"),
         (other, _, _) => other.to_string(),
     };
     let subject = if membership {

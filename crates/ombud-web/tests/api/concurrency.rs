@@ -213,3 +213,71 @@ where
     .await;
     outputs.into_iter().flatten().collect()
 }
+
+both!(
+    of_two_concurrent_sign_ups_with_one_address_exactly_one_succeeds,
+    |app| async move {
+        let admin = app.admin().await;
+        let before = app.audit_events().await;
+        let body = json!({ "email": "tvilling@exempelstad.se", "name": "Tvilling", "password": "ett bra lösenord" });
+        let (a, b) = tokio::join!(
+            app.post("/api/v1/users")
+                .by(&admin)
+                .json(body.clone())
+                .send(),
+            app.post("/api/v1/users")
+                .by(&admin)
+                .json(body.clone())
+                .send(),
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::CREATED, StatusCode::CONFLICT],
+            "{} / {}",
+            a.text(),
+            b.text()
+        );
+        let loser = if a.status == StatusCode::CONFLICT {
+            &a
+        } else {
+            &b
+        };
+        loser.problem(StatusCode::CONFLICT, "email_taken");
+        assert_eq!(app.audit_events().await, before + 1);
+    }
+);
+
+both!(
+    concurrent_role_changes_for_one_person_are_applied_one_after_the_other,
+    |app| async move {
+        let admin = app.admin().await;
+        let t = app.city(&admin).await;
+        let anna = app.person("anna@exempelstad.se", "Anna Andersson").await;
+        let url = format!("{}/members/{}", org_url(&t.unit), anna.id);
+        let (a, b) = tokio::join!(
+            app.put(url.clone())
+                .by(&admin)
+                .json(json!({ "roles": ["employee"] }))
+                .send(),
+            app.put(url.clone())
+                .by(&admin)
+                .json(json!({ "roles": ["manager"] }))
+                .send(),
+        );
+        let mut versions = Vec::new();
+        for r in [&a, &b] {
+            versions.push(r.expect(StatusCode::OK)["version"].clone());
+        }
+        versions.sort_by_key(|v| v.as_i64());
+        assert_eq!(versions, vec![json!(1), json!(2)]);
+        let members = app
+            .get(format!("{}/members", org_url(&t.unit)))
+            .by(&admin)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(members["items"].as_array().map(Vec::len), Some(1));
+        assert_eq!(members["items"][0]["version"], 2);
+    }
+);

@@ -10,6 +10,8 @@ mod bad_input;
 mod concurrency;
 mod members;
 mod organisations;
+mod registers_processing;
+mod registers_systems;
 mod service;
 mod session;
 mod users;

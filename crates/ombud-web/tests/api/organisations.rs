@@ -398,10 +398,13 @@ both!(
                 .await
                 .expect(StatusCode::OK);
         }
-        app.get("/api/v1/organisations?cursor=zz")
-            .by(&admin)
-            .await
-            .problem(StatusCode::BAD_REQUEST, "malformed_request");
+        // Cursors are opaque: anything not made by the API is refused.
+        for junk in ["zz", "00", "abc", "6e6f2d6e756c"] {
+            app.get(format!("/api/v1/organisations?cursor={junk}"))
+                .by(&admin)
+                .await
+                .problem(StatusCode::BAD_REQUEST, "malformed_request");
+        }
     }
 );
 
@@ -928,15 +931,38 @@ both!(
         );
         assert_eq!(app.audit_events().await, before);
         assert!(app.stored(&t.unit).await.is_archived());
-        // Restored top down, it works; or moved under an active parent while being restored.
+        // Moved under an active parent while being restored, it may.
+        let other = text(
+            &app.org(
+                &admin,
+                "Avdelningen för vuxna",
+                "department",
+                Some(&t.administration),
+            )
+            .await,
+            "id",
+        );
+        let restored = app
+            .patch(org_url(&t.unit))
+            .by(&admin)
+            .json(json!({ "archived": false, "parent_id": other }))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(restored["parent_id"], other);
+        assert_eq!(restored["archived"], false);
+        // Restored top down, it may too.
         app.patch(org_url(&t.department))
             .by(&admin)
             .json(json!({ "archived": false }))
             .await
             .expect(StatusCode::OK);
+        app.delete(org_url(&t.unit))
+            .by(&admin)
+            .await
+            .expect(StatusCode::OK);
         app.patch(org_url(&t.unit))
             .by(&admin)
-            .json(json!({ "archived": false }))
+            .json(json!({ "archived": false, "parent_id": t.department }))
             .await
             .expect(StatusCode::OK);
     }

@@ -1,0 +1,448 @@
+//! `/api/v1/agreements`: processor agreements (personuppgiftsbiträdesavtal, GDPR art. 28), with our
+//! processors and with the controllers we process for, and their compliance log.
+//!
+//! The compliance log is appended to through `POST /api/v1/agreements/{id}/compliance-checks` only:
+//! create and PATCH refuse `compliance_checks`, so that an entry, once recorded, stays as it was.
+
+use super::json::ApiQuery;
+use super::organisations::{HistoryEvent, HistoryList, visible};
+use super::processing::read_visibility;
+use super::systems::{as_object, merge_patch, refuse_read_only, take_organisation_id, today};
+use super::{ApiJson, PageParams, check_id, etag_headers, if_match};
+use crate::AppState;
+use crate::auth::{ApiCtx, Ctx};
+use crate::error::{ApiError, Problem};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use ombud_domain::authz::Action;
+use ombud_domain::register::agreement::{AgreementDetails, Direction, NewComplianceCheck};
+use ombud_domain::{Invalid, Lang, Rule};
+use ombud_store::WriteTx;
+use ombud_store::agreements::{Agreement, AgreementFilter};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_agreements, create_agreement))
+        .routes(routes!(get_agreement, update_agreement, delete_agreement))
+        .routes(routes!(add_compliance_check))
+        .routes(routes!(agreement_history))
+}
+
+/// An agreement: every field of the record (see the create body), its compliance log, and what links
+/// to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementOut {
+    pub id: String,
+    pub organisation_id: String,
+    pub controller_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+    /// The name, or the counterparty when there is none.
+    pub title: String,
+    /// The direction in the request's language.
+    pub direction_label: String,
+    /// The date of the latest compliance check, `YYYY-MM-DD`.
+    pub last_checked_on: Option<String>,
+    /// The review date has passed.
+    pub review_overdue: bool,
+    /// Transfers to third countries with no safeguard recorded.
+    pub transfers_without_safeguard: usize,
+    /// The systems that name this agreement (set on the system, in `agreement_ids`).
+    pub system_ids: Vec<String>,
+    /// The processing activities that name this agreement.
+    pub processing_activity_ids: Vec<String>,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub details: AgreementDetails,
+}
+
+/// Which records link to an agreement.
+#[derive(Debug, Default)]
+struct Linked {
+    systems: Vec<String>,
+    processing_activities: Vec<String>,
+}
+
+impl AgreementOut {
+    fn new(a: Agreement, linked: Linked, lang: Lang) -> Self {
+        let today = today();
+        AgreementOut {
+            title: a.details.title().to_string(),
+            direction_label: a.details.direction.label(lang).into(),
+            last_checked_on: a.details.last_checked_on().map(str::to_string),
+            review_overdue: a.details.review_overdue(today),
+            transfers_without_safeguard: a.details.transfers_without_safeguard(),
+            system_ids: linked.systems,
+            processing_activity_ids: linked.processing_activities,
+            id: a.id,
+            organisation_id: a.organisation_id,
+            controller_id: a.controller_id,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            version: a.version,
+            details: a.details,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementList {
+    pub items: Vec<AgreementOut>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgreementQuery {
+    /// Only this organisation and what lies under it.
+    pub organisation_id: Option<String>,
+    /// Words to find in title, counterparty, reference, description and sub-processors.
+    pub q: Option<String>,
+    /// `they_process_for_us` or `we_process_for_them`.
+    pub direction: Option<String>,
+    /// Only agreements whose review date has (`true`) or has not (`false`) passed.
+    pub review_overdue: Option<bool>,
+}
+
+/// A compliance check (efterlevnadskontroll) to append to the log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceCheckIn {
+    /// When the check was carried out, `YYYY-MM-DD`; not in the future.
+    pub checked_on: String,
+    /// What it found.
+    pub finding: String,
+    /// What is to be done about it.
+    pub follow_up: Option<String>,
+    /// When the follow-up is due, `YYYY-MM-DD`; not before the check.
+    pub follow_up_due: Option<String>,
+}
+
+/// Fields of an agreement's response that are not the record's to set; the log has its own endpoint.
+const READ_ONLY: &[&str] = &[
+    "id",
+    "organisation_id",
+    "controller_id",
+    "version",
+    "created_at",
+    "updated_at",
+    "title",
+    "direction_label",
+    "last_checked_on",
+    "review_overdue",
+    "transfers_without_safeguard",
+    "system_ids",
+    "processing_activity_ids",
+    "compliance_checks",
+];
+
+fn details_from(obj: Map<String, Value>) -> Result<AgreementDetails, ApiError> {
+    let d: AgreementDetails = serde_json::from_value(Value::Object(obj))
+        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    d.validate().map_err(ApiError::Invalid)
+}
+
+/// Loads an agreement the caller may read; otherwise "not found".
+async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> Result<Agreement, ApiError> {
+    check_id(id)?;
+    let a = state.store.agreement(id).await?;
+    if ctx.principal.can(Action::ReadRegister, &a.scope()) {
+        Ok(a)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Which systems and processing activities link to each of `ids`.
+async fn linked(state: &AppState, ids: &[String]) -> Result<HashMap<String, Linked>, ApiError> {
+    let mut out: HashMap<String, Linked> = HashMap::new();
+    for (to, from) in state.store.links_to("system", "agreement", ids).await? {
+        out.entry(to).or_default().systems = from;
+    }
+    for (to, from) in state
+        .store
+        .links_to("processing_activity", "agreement", ids)
+        .await?
+    {
+        out.entry(to).or_default().processing_activities = from;
+    }
+    Ok(out)
+}
+
+async fn out(state: &AppState, a: Agreement, lang: Lang) -> Result<AgreementOut, ApiError> {
+    let mut links = linked(state, std::slice::from_ref(&a.id)).await?;
+    let l = links.remove(&a.id).unwrap_or_default();
+    Ok(AgreementOut::new(a, l, lang))
+}
+
+/// Registers an agreement for a caller (shared with the UI).
+pub async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    organisation_id: &str,
+    details: AgreementDetails,
+) -> Result<Agreement, ApiError> {
+    let org = visible(&state.store, ctx, organisation_id)
+        .await
+        .map_err(|_| {
+            ApiError::Invalid(vec![Invalid::new(
+                "organisation_id",
+                Rule::UnknownReference,
+            )])
+        })?;
+    super::organisations::require(ctx, Action::EditAgreements, &org)?;
+    let actor = ctx.actor();
+    let mut w = WriteTx::begin(&state.store, &actor).await?;
+    let a = w.create_agreement(&org, details).await?;
+    w.commit().await?;
+    Ok(a)
+}
+
+/// Applies a merge patch for a caller (shared with the UI).
+pub async fn update(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    expected_version: Option<i64>,
+    patch: Map<String, Value>,
+) -> Result<Agreement, ApiError> {
+    readable(state, ctx, id).await?;
+    refuse_read_only(&patch, READ_ONLY)?;
+    let actor = ctx.actor();
+    let mut w = WriteTx::begin(&state.store, &actor).await?;
+    let current = w.agreement(id).await?;
+    if !ctx.principal.can(Action::EditAgreements, &current.scope()) {
+        return Err(ApiError::Forbidden);
+    }
+    if let Some(v) = expected_version
+        && v != current.version
+    {
+        return Err(ApiError::Stale {
+            current: current.version,
+        });
+    }
+    let mut merged =
+        serde_json::to_value(&current.details).map_err(|e| ApiError::Internal(e.to_string()))?;
+    merge_patch(&mut merged, Value::Object(patch));
+    let details = details_from(as_object(merged)?)?;
+    let a = w.update_agreement(id, expected_version, details).await?;
+    w.commit().await?;
+    Ok(a)
+}
+
+/// Appends a compliance check for a caller (shared with the UI).
+pub async fn append_check(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    expected_version: Option<i64>,
+    check: NewComplianceCheck,
+) -> Result<Agreement, ApiError> {
+    let a = readable(state, ctx, id).await?;
+    if !ctx.principal.can(Action::EditAgreements, &a.scope()) {
+        return Err(ApiError::Forbidden);
+    }
+    let today = today();
+    let check = check.validate(today).map_err(ApiError::Invalid)?;
+    let actor = ctx.actor();
+    let mut w = WriteTx::begin(&state.store, &actor).await?;
+    let a = w
+        .append_compliance_check(id, expected_version, check, today)
+        .await?;
+    w.commit().await?;
+    Ok(a)
+}
+
+/// The agreements, filtered and searched, by title.
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements",
+    params(PageParams, AgreementQuery),
+    responses((status = 200, body = AgreementList), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_agreements(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(q): ApiQuery<AgreementQuery>,
+) -> Result<Json<AgreementList>, ApiError> {
+    let within_path = match q.organisation_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => Some(visible(&state.store, &ctx, id).await?.path),
+        None => None,
+    };
+    let direction = match q.direction.as_deref().filter(|s| !s.is_empty()) {
+        Some(d) => Some(Direction::parse(d).ok_or_else(|| {
+            ApiError::Invalid(vec![Invalid::new("direction", Rule::InvalidValue)])
+        })?),
+        None => None,
+    };
+    let filter = AgreementFilter {
+        within_path,
+        q: q.q,
+        direction,
+        review_overdue: q.review_overdue,
+        today: today().to_string(),
+    };
+    let page = state
+        .store
+        .agreements(&read_visibility(&ctx), &filter, &page.page()?)
+        .await?;
+    let ids: Vec<String> = page.items.iter().map(|a| a.id.clone()).collect();
+    let mut links = linked(&state, &ids).await?;
+    let lang = ctx.lang;
+    Ok(Json(AgreementList {
+        items: page
+            .items
+            .into_iter()
+            .map(|a| {
+                let l = links.remove(&a.id).unwrap_or_default();
+                AgreementOut::new(a, l, lang)
+            })
+            .collect(),
+        next: page.next,
+    }))
+}
+
+/// Register an agreement. Needs `organisation_id` and `counterparty`; every other field may be given
+/// too: `name`, `direction` (`they_process_for_us`, the default, or `we_process_for_them`),
+/// `reference`, `description`, `signed_on`, `review_on`, `sub_processors` (`name`, `service`,
+/// `country`), `third_country_transfers` (`country`, `recipient`, `safeguard`,
+/// `transfer_impact_assessment`, `exit_plan`) and `exit_plan`. Compliance checks are added afterwards.
+#[utoipa::path(post, path = "/api/v1/agreements", tag = "agreements",
+    request_body(content = Object, description = "`organisation_id`, `counterparty` and any other fields of the record"),
+    responses((status = 201, body = AgreementOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_agreement(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, HeaderMap, Json<AgreementOut>), ApiError> {
+    let mut obj = as_object(body)?;
+    let org_id = take_organisation_id(&mut obj)?;
+    refuse_read_only(&obj, READ_ONLY)?;
+    let details = details_from(obj)?;
+    let a = create(&state, &ctx, &org_id, details).await?;
+    let mut h = etag_headers(a.version);
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/agreements/{}", a.id)) {
+        h.insert(header::LOCATION, v);
+    }
+    Ok((
+        StatusCode::CREATED,
+        h,
+        Json(out(&state, a, ctx.lang).await?),
+    ))
+}
+
+/// One agreement, with its version as `ETag`.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}", tag = "agreements",
+    params(("id" = String, Path)),
+    responses((status = 200, body = AgreementOut), (status = 404, body = Problem)))]
+pub async fn get_agreement(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<(HeaderMap, Json<AgreementOut>), ApiError> {
+    let a = readable(&state, &ctx, &id).await?;
+    Ok((
+        etag_headers(a.version),
+        Json(out(&state, a, ctx.lang).await?),
+    ))
+}
+
+/// Change fields (a JSON merge patch, RFC 7396: the fields given replace the stored ones, `null`
+/// clears a field). `compliance_checks` cannot be changed here.
+#[utoipa::path(patch, path = "/api/v1/agreements/{id}", tag = "agreements",
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body(content = Object, description = "The fields to change"),
+    responses((status = 200, body = AgreementOut), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_agreement(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(HeaderMap, Json<AgreementOut>), ApiError> {
+    let patch = as_object(body)?;
+    let a = update(&state, &ctx, &id, if_match(&headers), patch).await?;
+    Ok((
+        etag_headers(a.version),
+        Json(out(&state, a, ctx.lang).await?),
+    ))
+}
+
+/// Delete an agreement. Its history stays in the audit trail. 409 `agreement_in_use` while systems or
+/// processing activities name it.
+#[utoipa::path(delete, path = "/api/v1/agreements/{id}", tag = "agreements",
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 412, body = Problem)))]
+pub async fn delete_agreement(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let a = readable(&state, &ctx, &id).await?;
+    if !ctx.principal.can(Action::EditAgreements, &a.scope()) {
+        return Err(ApiError::Forbidden);
+    }
+    let actor = ctx.actor();
+    let mut w = WriteTx::begin(&state.store, &actor).await?;
+    w.delete_agreement(&id, if_match(&headers)).await?;
+    w.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Append a compliance check (efterlevnadskontroll) to the agreement's log; it is stamped with who
+/// recorded it and when. Answers the whole agreement with its new version.
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/compliance-checks", tag = "agreements",
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = ComplianceCheckIn,
+    responses((status = 201, body = AgreementOut), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_compliance_check(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ComplianceCheckIn>,
+) -> Result<(StatusCode, HeaderMap, Json<AgreementOut>), ApiError> {
+    let check = NewComplianceCheck {
+        checked_on: body.checked_on,
+        finding: body.finding,
+        follow_up: body.follow_up,
+        follow_up_due: body.follow_up_due,
+    };
+    let a = append_check(&state, &ctx, &id, if_match(&headers), check).await?;
+    let mut h = etag_headers(a.version);
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/agreements/{}", a.id)) {
+        h.insert(header::LOCATION, v);
+    }
+    Ok((
+        StatusCode::CREATED,
+        h,
+        Json(out(&state, a, ctx.lang).await?),
+    ))
+}
+
+/// The agreement's history, newest first.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/history", tag = "agreements",
+    params(("id" = String, Path)),
+    responses((status = 200, body = HistoryList), (status = 404, body = Problem)))]
+pub async fn agreement_history(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<HistoryList>, ApiError> {
+    let a = readable(&state, &ctx, &id).await?;
+    let events = state.store.history("agreement", &a.id, 500).await?;
+    Ok(Json(HistoryList {
+        items: events.into_iter().map(HistoryEvent::from).collect(),
+        next: None,
+    }))
+}

@@ -1,0 +1,334 @@
+//! `POST /api/v1/processing-activities/import`: a register from a spreadsheet, all rows or none.
+//!
+//! A multipart form with `organisation_id`, `file` (`.xlsx`, `.xls`, `.ods` or `.csv`), optionally
+//! `mapping` (a JSON object from column header to field; the Draftit-style mapping by default) and
+//! `dry_run` (`true` by default: nothing is saved, the answer previews what would happen). Every
+//! problem is reported by row and column; with any problem, nothing is saved.
+//! Importing the same file again updates the records it made instead of duplicating them: each row
+//! is keyed by its id column, or by its name when the file has no id column.
+
+use super::organisations::{require, visible};
+use crate::AppState;
+use crate::auth::{ApiCtx, Ctx};
+use crate::error::{ApiError, Problem};
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ombud_domain::audit::Channel;
+use ombud_domain::authz::Action;
+use ombud_domain::register::import::{self, Mapping, Target};
+use ombud_domain::{Invalid, Lang, Rule};
+use ombud_report::read::{self, Format};
+use ombud_store::{Actor, WriteTx};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_processing))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_FILE + 64 * 1024))
+}
+
+/// The largest file accepted (a 10,000-row register is a few MB).
+pub const MAX_FILE: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportProblem {
+    /// As the spreadsheet numbers rows: the header is row 1.
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewRow {
+    pub row: usize,
+    pub name: String,
+    /// `create`, `update` or `unchanged`.
+    pub action: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ColumnMapping {
+    pub header: String,
+    /// The field it fills, or `ignore`.
+    pub target: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Data rows read.
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub columns: Vec<ColumnMapping>,
+    pub problems: Vec<ImportProblem>,
+    /// The first 200 rows and what happens to them.
+    pub preview: Vec<PreviewRow>,
+}
+
+/// What the form carried.
+pub struct ImportForm {
+    pub organisation_id: String,
+    pub file_name: String,
+    pub file: Vec<u8>,
+    pub mapping: Option<String>,
+    pub dry_run: bool,
+}
+
+async fn read_form(mut m: Multipart) -> Result<ImportForm, ApiError> {
+    let mut f = ImportForm {
+        organisation_id: String::new(),
+        file_name: String::new(),
+        file: Vec::new(),
+        mapping: None,
+        dry_run: true,
+    };
+    while let Some(field) = m
+        .next_field()
+        .await
+        .map_err(|e| ApiError::Malformed(e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "file" => {
+                f.file_name = field
+                    .file_name()
+                    .or(field.content_type())
+                    .unwrap_or_default()
+                    .to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::Malformed(e.body_text()))?;
+                if bytes.len() > MAX_FILE {
+                    return Err(ApiError::Invalid(vec![Invalid::new(
+                        "file",
+                        Rule::TooLong { max: MAX_FILE },
+                    )]));
+                }
+                f.file = bytes.to_vec();
+            }
+            "organisation_id" => {
+                f.organisation_id = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiError::Malformed(e.body_text()))?
+            }
+            "mapping" => {
+                let t = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiError::Malformed(e.body_text()))?;
+                f.mapping = (!t.trim().is_empty()).then_some(t);
+            }
+            "dry_run" => {
+                let t = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiError::Malformed(e.body_text()))?;
+                f.dry_run = !matches!(t.trim(), "false" | "0" | "nej" | "no");
+            }
+            // The UI's form carries its CSRF token; other fields are not ours.
+            _ => {}
+        }
+    }
+    if f.file.is_empty() {
+        return Err(ApiError::Invalid(vec![Invalid::new(
+            "file",
+            Rule::Required,
+        )]));
+    }
+    Ok(f)
+}
+
+/// A mapping given as `{"Header": "field", …}`.
+fn parse_mapping(json: &str) -> Result<Mapping, ApiError> {
+    let map: std::collections::BTreeMap<String, Target> =
+        serde_json::from_str(json).map_err(|e| ApiError::Unprocessable(format!("mapping: {e}")))?;
+    Ok(Mapping {
+        columns: map.into_iter().collect(),
+    })
+}
+
+/// Import a register of processing activities from a spreadsheet (multipart form; see the module
+/// text). Answers 200 with a report; 422 with the same report's problems when the file has errors
+/// and `dry_run` is false (nothing saved).
+#[utoipa::path(post, path = "/api/v1/processing-activities/import", tag = "processing-activities",
+    request_body(content_type = "multipart/form-data", description = "organisation_id, file, mapping?, dry_run?"),
+    responses((status = 200, body = ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_processing(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let form = read_form(multipart).await?;
+    let report = run(&state, &ctx, form).await?;
+    if !report.dry_run && !report.problems.is_empty() {
+        return Ok(problems_response(&report, ctx.lang));
+    }
+    Ok(Json(report).into_response())
+}
+
+/// A refused import as problem details, with the report as an extension member.
+pub fn problems_response(report: &ImportReport, lang: Lang) -> Response {
+    let mut body = serde_json::json!({
+        "type": "urn:ombud:problem:import_has_errors",
+        "title": lang.pick("Filen har fel", "The file has errors"),
+        "status": 422,
+        "detail": match lang {
+            Lang::Sv => format!("Inget har importerats: rätta de {} felen och försök igen.", report.problems.len()),
+            Lang::En => format!("Nothing was imported: correct the {} errors and try again.", report.problems.len()),
+        },
+        "code": "import_has_errors",
+    });
+    if let (Some(obj), Ok(r)) = (body.as_object_mut(), serde_json::to_value(report)) {
+        obj.insert("report".into(), r);
+    }
+    let mut res = (StatusCode::UNPROCESSABLE_ENTITY, body.to_string()).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    res
+}
+
+/// Plans and (unless a dry run) saves an import for a caller. Shared with the UI.
+pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<ImportReport, ApiError> {
+    let org = visible(&state.store, ctx, &form.organisation_id)
+        .await
+        .map_err(|_| {
+            ApiError::Invalid(vec![Invalid::new(
+                "organisation_id",
+                Rule::UnknownReference,
+            )])
+        })?;
+    require(ctx, Action::EditRegister, &org)?;
+    let lang = ctx.lang;
+    let mapping = match &form.mapping {
+        Some(m) => parse_mapping(m)?,
+        None => Mapping::draftit(),
+    };
+    let sheet = match read::read(&form.file, Format::detect(&form.file_name, &form.file)) {
+        Ok(s) => s,
+        Err(e) => {
+            return Ok(ImportReport {
+                dry_run: form.dry_run,
+                rows: 0,
+                created: 0,
+                updated: 0,
+                unchanged: 0,
+                columns: Vec::new(),
+                problems: vec![ImportProblem {
+                    row: 1,
+                    column: String::new(),
+                    message: match lang {
+                        Lang::Sv => format!(
+                            "Filen kan inte läsas. Spara den som .xlsx eller .csv och försök igen. ({e})"
+                        ),
+                        Lang::En => format!(
+                            "The file cannot be read. Save it as .xlsx or .csv and try again. ({e})"
+                        ),
+                    },
+                }],
+                preview: Vec::new(),
+            });
+        }
+    };
+    let plan = import::plan(&sheet.header, &sheet.rows, &mapping, lang);
+    let columns = sheet
+        .header
+        .iter()
+        .map(|h| ColumnMapping {
+            header: h.clone(),
+            target: serde_json::to_value(mapping.target(h))
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let mut report = ImportReport {
+        dry_run: form.dry_run,
+        rows: sheet
+            .rows
+            .iter()
+            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .count(),
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        columns,
+        problems: plan
+            .problems
+            .into_iter()
+            .map(|p| ImportProblem {
+                row: p.row,
+                column: p.column,
+                message: p.message,
+            })
+            .collect(),
+        preview: Vec::new(),
+    };
+    if !report.problems.is_empty() {
+        return Ok(report);
+    }
+    let actor = Actor::user(
+        ctx.principal.user_id.clone(),
+        ctx.user.name.clone(),
+        Channel::Import,
+    );
+    let mut w = WriteTx::begin(&state.store, &actor).await?;
+    let keys = w
+        .processing_import_keys(org.controller_id.as_deref())
+        .await?;
+    for row in plan.rows {
+        let key = match &row.external_id {
+            Some(id) => format!("id:{id}"),
+            None => format!("name:{}", row.details.name.to_lowercase()),
+        };
+        let name = row.details.name.clone();
+        let action = match keys.get(&key) {
+            Some(id) => {
+                let current = w.processing_activity(id).await?;
+                if current.details == row.details {
+                    report.unchanged += 1;
+                    "unchanged"
+                } else {
+                    if !form.dry_run {
+                        w.update_processing_activity(id, None, row.details, None)
+                            .await?;
+                    }
+                    report.updated += 1;
+                    "update"
+                }
+            }
+            None => {
+                if !form.dry_run {
+                    w.create_processing_activity(&org, row.details, Some(&key))
+                        .await?;
+                }
+                report.created += 1;
+                "create"
+            }
+        };
+        if report.preview.len() < 200 {
+            report.preview.push(PreviewRow {
+                row: row.row,
+                name,
+                action: action.into(),
+            });
+        }
+    }
+    if form.dry_run {
+        // Nothing was written; dropping the transaction rolls back the claimed audit head.
+        drop(w);
+    } else {
+        w.commit().await?;
+    }
+    Ok(report)
+}
