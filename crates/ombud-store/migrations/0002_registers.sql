@@ -18,8 +18,9 @@ CREATE TABLE processing_activities (
     personal_identity_numbers INTEGER NOT NULL,
     third_country INTEGER NOT NULL,
     high_risk_markers INTEGER NOT NULL,
-    -- Gaps that depend only on the contents (not on today's date; see review_overdue).
-    content_gaps INTEGER NOT NULL,
+    -- The codes of the gaps that depend only on the contents, comma-separated ('' for none); an
+    -- overdue review depends on the date and is computed when read.
+    gap_codes TEXT NOT NULL,
     next_review TEXT,
     approved_at TEXT,
     approved_by TEXT,

@@ -30,7 +30,8 @@ pub struct User {
 }
 
 /// An INTEGER 0/1 column read as a flag (sqlx's `Any` cannot decode SQLite booleans).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
 pub struct IntFlag(pub bool);
 
 impl From<i32> for IntFlag {

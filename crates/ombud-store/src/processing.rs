@@ -83,6 +83,39 @@ impl TryFrom<Row> for ProcessingActivity {
     }
 }
 
+/// A processing activity as a list shows it: what is filtered, sorted and counted on, without the
+/// full contents (which a list does not need and would make a page of 50 ten times larger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProcessingSummary {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub controller_id: Option<String>,
+    pub name: String,
+    pub status: String,
+    pub role: String,
+    #[sqlx(try_from = "i32")]
+    pub special_categories: crate::people::IntFlag,
+    #[sqlx(try_from = "i32")]
+    pub criminal_offence_data: crate::people::IntFlag,
+    #[sqlx(try_from = "i32")]
+    pub protected_identity: crate::people::IntFlag,
+    #[sqlx(try_from = "i32")]
+    pub personal_identity_numbers: crate::people::IntFlag,
+    #[sqlx(try_from = "i32")]
+    pub third_country: crate::people::IntFlag,
+    pub high_risk_markers: i64,
+    /// Content gap codes, comma-separated (an overdue review is not among them).
+    pub gap_codes: String,
+    pub next_review: Option<String>,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+const SUMMARY_COLUMNS: &str = "p.id, p.organisation_id, o.name AS organisation_name, p.controller_id, p.name, p.status, \
+    p.role, p.special_categories, p.criminal_offence_data, p.protected_identity, p.personal_identity_numbers, \
+    p.third_country, p.high_risk_markers, p.gap_codes, p.next_review, p.updated_at, p.version";
+
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessingFilter {
@@ -185,6 +218,65 @@ impl Store {
         }))
     }
 
+    /// How many records the list's filters match, by review status (the figures a DPO reports:
+    /// "171 st. varav 4 godkända, …"). Statuses without records are left out.
+    pub async fn processing_counts(
+        &self,
+        visibility: &Visibility,
+        filter: &ProcessingFilter,
+    ) -> Result<Vec<(Status, i64)>> {
+        let mut sql = Sql::new(
+            "SELECT p.status, COUNT(*) FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1",
+        );
+        if !push_visibility(&mut sql, visibility, "p") {
+            return Ok(Vec::new());
+        }
+        push_filter(&mut sql, filter);
+        sql.push(" GROUP BY p.status");
+        let rows: Vec<(String, i64)> = sql.query_as().fetch_all(self.pool()).await?;
+        let mut out: Vec<(Status, i64)> = rows
+            .into_iter()
+            .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
+            .collect();
+        out.sort_by_key(|(s, _)| Status::ALL.iter().position(|x| x == s));
+        Ok(out)
+    }
+
+    /// The same list as [`Store::processing_activities`], as summaries.
+    pub async fn processing_summaries(
+        &self,
+        visibility: &Visibility,
+        filter: &ProcessingFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ProcessingSummary>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1"
+        ));
+        if !push_visibility(&mut sql, visibility, "p") {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+        push_filter(&mut sql, filter);
+        if let Some(after) = &page.after {
+            sql.push(" AND (p.name > ")
+                .bind(Arg::Text(after.key.clone()))
+                .push(" OR (p.name = ")
+                .bind(Arg::Text(after.key.clone()))
+                .push(" AND p.id > ")
+                .bind(Arg::Text(after.id.clone()))
+                .push("))");
+        }
+        sql.push(" ORDER BY p.name, p.id LIMIT ")
+            .bind(Arg::Int(page.limit + 1));
+        let rows: Vec<ProcessingSummary> = sql.query_as().fetch_all(self.pool()).await?;
+        Ok(paging::finish(rows, page.limit, |p| Cursor {
+            key: p.name.clone(),
+            id: p.id.clone(),
+        }))
+    }
+
     /// Every processing activity in an organisation's subtree, unpaged (for gaps and exports).
     pub async fn processing_activities_within(
         &self,
@@ -200,11 +292,14 @@ impl Store {
                 ..Default::default()
             },
         );
-        if let Some(c) = &org.controller_id {
-            // The controller column makes this an index range rather than a scan.
-            sql.push(" AND p.controller_id = ")
-                .bind(Arg::Text(c.clone()));
-        }
+        // Never past the controller's border (a city's subtree holds every controller's records); the
+        // controller column also makes this an index range rather than a scan.
+        match &org.controller_id {
+            Some(c) => sql
+                .push(" AND p.controller_id = ")
+                .bind(Arg::Text(c.clone())),
+            None => sql.push(" AND p.controller_id IS NULL"),
+        };
         sql.push(" ORDER BY p.name, p.id");
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         rows.into_iter().map(ProcessingActivity::try_from).collect()
@@ -255,12 +350,12 @@ fn push_filter(sql: &mut Sql, f: &ProcessingFilter) {
     }
     match f.has_gaps {
         Some(true) => {
-            sql.push(" AND (p.content_gaps > 0 OR ");
+            sql.push(" AND (p.gap_codes <> '' OR ");
             overdue(sql);
             sql.push(")");
         }
         Some(false) => {
-            sql.push(" AND p.content_gaps = 0 AND NOT ");
+            sql.push(" AND p.gap_codes = '' AND NOT ");
             overdue(sql);
         }
         None => {}
@@ -276,12 +371,16 @@ struct Derived {
     personal_identity_numbers: i32,
     third_country: i32,
     high_risk_markers: i64,
-    content_gaps: i64,
+    gap_codes: String,
 }
 
 fn derive(d: &ProcessingDetails) -> Derived {
     // Gaps that do not depend on the date: computed with no review date set.
-    let content_gaps = gaps::processing_gaps(d, None, jiff::civil::date(2000, 1, 1)).len() as i64;
+    let gap_codes = gaps::processing_gaps(d, None, jiff::civil::date(2000, 1, 1))
+        .iter()
+        .map(|g| g.code())
+        .collect::<Vec<_>>()
+        .join(",");
     Derived {
         search_text: d.search_text(),
         special_categories: flag(!d.special_categories.is_empty()),
@@ -290,7 +389,7 @@ fn derive(d: &ProcessingDetails) -> Derived {
         personal_identity_numbers: flag(d.personal_identity_numbers),
         third_country: flag(!d.third_country_transfers.is_empty()),
         high_risk_markers: d.risk_markers().len() as i64,
-        content_gaps,
+        gap_codes,
     }
 }
 
@@ -360,7 +459,7 @@ impl WriteTx<'_> {
         sqlx::query(
             "INSERT INTO processing_activities (id, organisation_id, controller_id, name, status, role, details, \
              search_text, special_categories, criminal_offence_data, protected_identity, personal_identity_numbers, \
-             third_country, high_risk_markers, content_gaps, next_review, approved_at, approved_by, import_key, \
+             third_country, high_risk_markers, gap_codes, next_review, approved_at, approved_by, import_key, \
              created_at, updated_at, version) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, NULL, NULL, $16, $17, $18, $19)",
         )
@@ -378,27 +477,14 @@ impl WriteTx<'_> {
         .bind(d.personal_identity_numbers)
         .bind(d.third_country)
         .bind(d.high_risk_markers)
-        .bind(d.content_gaps)
+        .bind(d.gap_codes)
         .bind(import_key.map(str::to_string))
         .bind(p.created_at.clone())
         .bind(p.updated_at.clone())
         .bind(p.version)
         .execute(&mut *self.tx)
         .await?;
-        self.set_links(
-            "processing_activity",
-            &p.id,
-            "system",
-            &p.details.system_ids,
-        )
-        .await?;
-        self.set_links(
-            "processing_activity",
-            &p.id,
-            "agreement",
-            &p.details.agreement_ids,
-        )
-        .await?;
+        self.link_new(&p).await?;
         self.record(
             Operation::Create,
             "processing_activity",
@@ -409,6 +495,123 @@ impl WriteTx<'_> {
         )
         .await?;
         Ok(p)
+    }
+
+    /// Registers many processing activities owned by `org` at once (an import), each with its import
+    /// key: many rows to a statement. Returns their ids in order.
+    pub async fn create_processing_activities(
+        &mut self,
+        org: &Organisation,
+        rows: Vec<(ProcessingDetails, String)>,
+    ) -> Result<Vec<String>> {
+        const CHUNK: usize = 50;
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut records = Vec::with_capacity(rows.len());
+        for (details, key) in rows {
+            let details = details.validate().map_err(first_invalid)?;
+            let now = self.now().to_string();
+            records.push((
+                ProcessingActivity {
+                    id: ombud_domain::ids::new_id(),
+                    organisation_id: org.id.clone(),
+                    controller_id: org.controller_id.clone(),
+                    status: Status::UnderBearbetning,
+                    next_review: None,
+                    approved_at: None,
+                    approved_by: None,
+                    created_at: now.clone(),
+                    updated_at: now,
+                    version: 1,
+                    details,
+                    organisation_path: org.path.clone(),
+                },
+                key,
+            ));
+        }
+        for chunk in records.chunks(CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO processing_activities (id, organisation_id, controller_id, name, status, role, details, \
+                 search_text, special_categories, criminal_offence_data, protected_identity, personal_identity_numbers, \
+                 third_country, high_risk_markers, gap_codes, import_key, created_at, updated_at, version) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                sql.push_str(
+                    &(1..=19)
+                        .map(|k| format!("${}", i * 19 + k))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+                sql.push(')');
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (p, key) in chunk {
+                let d = derive(&p.details);
+                let json = serde_json::to_string(&p.details)
+                    .map_err(|e| StoreError::Database(e.to_string()))?;
+                q = q
+                    .bind(p.id.clone())
+                    .bind(p.organisation_id.clone())
+                    .bind(p.controller_id.clone())
+                    .bind(p.details.name.clone())
+                    .bind(p.status.as_str())
+                    .bind(role_str(&p.details))
+                    .bind(json)
+                    .bind(d.search_text)
+                    .bind(d.special_categories)
+                    .bind(d.criminal_offence_data)
+                    .bind(d.protected_identity)
+                    .bind(d.personal_identity_numbers)
+                    .bind(d.third_country)
+                    .bind(d.high_risk_markers)
+                    .bind(d.gap_codes)
+                    .bind(key.clone())
+                    .bind(p.created_at.clone())
+                    .bind(p.updated_at.clone())
+                    .bind(p.version);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        for (p, _) in &records {
+            self.link_new(p).await?;
+            self.record(
+                Operation::Create,
+                "processing_activity",
+                &p.id,
+                Some(&p.organisation_id),
+                None::<&()>,
+                Some(p),
+            )
+            .await?;
+            ids.push(p.id.clone());
+        }
+        Ok(ids)
+    }
+
+    /// Links a new record to its systems and agreements (a new record has none yet: only inserts).
+    async fn link_new(&mut self, p: &ProcessingActivity) -> Result<()> {
+        if !p.details.system_ids.is_empty() {
+            self.set_links(
+                "processing_activity",
+                &p.id,
+                "system",
+                &p.details.system_ids,
+            )
+            .await?;
+        }
+        if !p.details.agreement_ids.is_empty() {
+            self.set_links(
+                "processing_activity",
+                &p.id,
+                "agreement",
+                &p.details.agreement_ids,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Replaces a record's contents (and its next review date when given). An approved record that
@@ -520,7 +723,7 @@ impl WriteTx<'_> {
         let n = sqlx::query(
             "UPDATE processing_activities SET name = $1, status = $2, role = $3, details = $4, search_text = $5, \
              special_categories = $6, criminal_offence_data = $7, protected_identity = $8, \
-             personal_identity_numbers = $9, third_country = $10, high_risk_markers = $11, content_gaps = $12, \
+             personal_identity_numbers = $9, third_country = $10, high_risk_markers = $11, gap_codes = $12, \
              next_review = $13, approved_at = $14, approved_by = $15, updated_at = $16, version = $17 \
              WHERE id = $18 AND version = $19",
         )
@@ -535,7 +738,7 @@ impl WriteTx<'_> {
         .bind(d.personal_identity_numbers)
         .bind(d.third_country)
         .bind(d.high_risk_markers)
-        .bind(d.content_gaps)
+        .bind(d.gap_codes)
         .bind(after.next_review.clone())
         .bind(after.approved_at.clone())
         .bind(after.approved_by.clone())

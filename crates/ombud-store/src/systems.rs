@@ -245,15 +245,23 @@ impl Store {
 
     /// Every system in an organisation's subtree, with its number of linked processing activities.
     pub async fn systems_within(&self, org: &Organisation) -> Result<Vec<SystemWithLinks>> {
-        let rows: Vec<RowWithLinks> = sqlx::query_as(
+        // Never past the controller's border: a city's subtree holds other controllers' systems. The
+        // controller column also makes this an index range rather than a scan.
+        let controller = if org.controller_id.is_some() {
+            "s.controller_id = $2"
+        } else {
+            "s.controller_id IS NULL AND $2 = ''"
+        };
+        let rows: Vec<RowWithLinks> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT s.id, s.organisation_id, s.controller_id, s.details, s.created_at, s.updated_at, s.version, \
              o.path AS organisation_path, \
              (SELECT COUNT(*) FROM register_links l WHERE l.to_type = 'system' AND l.to_id = s.id \
               AND l.from_type = 'processing_activity') AS processing_count \
              FROM systems s JOIN organisations o ON o.id = s.organisation_id \
-             WHERE o.path LIKE $1 ESCAPE '\\' ORDER BY s.name, s.id",
-        )
+             WHERE {controller} AND o.path LIKE $1 ESCAPE '\\' ORDER BY s.name, s.id"
+        )))
         .bind(format!("{}%", like_escape(&org.path)))
+        .bind(org.controller_id.clone().unwrap_or_default())
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()

@@ -274,6 +274,21 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
             .collect(),
         preview: Vec::new(),
     };
+    // Without an id column, rows are known by their names: two rows of one name would be one record.
+    let mut first_row_of: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    for row in &plan.rows {
+        if let Some(first) = first_row_of.insert(import_key(row), row.row) {
+            report.problems.push(ImportProblem {
+                row: row.row,
+                column: sheet.header.iter().find(|h| mapping.target(h) == Target::Name).cloned().unwrap_or_default(),
+                message: match lang {
+                    Lang::Sv => format!("Samma behandling som rad {first}: ge raderna olika namn eller en id-kolumn."),
+                    Lang::En => format!("The same processing as row {first}: give the rows different names or an id column."),
+                },
+            });
+        }
+    }
     if !report.problems.is_empty() {
         return Ok(report);
     }
@@ -283,14 +298,12 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
         Channel::Import,
     );
     let mut w = WriteTx::begin(&state.store, &actor).await?;
+    let mut new_rows = Vec::new();
     let keys = w
         .processing_import_keys(org.controller_id.as_deref())
         .await?;
     for row in plan.rows {
-        let key = match &row.external_id {
-            Some(id) => format!("id:{id}"),
-            None => format!("name:{}", row.details.name.to_lowercase()),
-        };
+        let key = import_key(&row);
         let name = row.details.name.clone();
         let action = match keys.get(&key) {
             Some(id) => {
@@ -308,10 +321,7 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
                 }
             }
             None => {
-                if !form.dry_run {
-                    w.create_processing_activity(&org, row.details, Some(&key))
-                        .await?;
-                }
+                new_rows.push((row.details, key));
                 report.created += 1;
                 "create"
             }
@@ -324,6 +334,9 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
             });
         }
     }
+    if !form.dry_run && !new_rows.is_empty() {
+        w.create_processing_activities(&org, new_rows).await?;
+    }
     if form.dry_run {
         // Nothing was written; dropping the transaction rolls back the claimed audit head.
         drop(w);
@@ -331,4 +344,12 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
         w.commit().await?;
     }
     Ok(report)
+}
+
+/// The key that finds a row's record on a later import: its id in the source, else its name.
+fn import_key(row: &import::ImportRow) -> String {
+    match &row.external_id {
+        Some(id) => format!("id:{id}"),
+        None => format!("name:{}", row.details.name.to_lowercase()),
+    }
 }

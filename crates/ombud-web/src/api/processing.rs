@@ -60,7 +60,8 @@ pub struct ProcessingOut {
     pub details: ProcessingDetails,
 }
 
-fn today() -> jiff::civil::Date {
+/// Today in Stockholm, the date reviews fall due on (shared with the UI).
+pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned_datetime(ombud_domain::time::stockholm())
         .date()
@@ -90,9 +91,77 @@ impl ProcessingOut {
     }
 }
 
+/// A processing activity in a list: what lists show and filter on. The whole record is at
+/// `GET /api/v1/processing-activities/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcessingListItem {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub controller_id: Option<String>,
+    pub name: String,
+    pub status: String,
+    pub status_label: String,
+    /// `controller` (art. 30.1) or `processor` (art. 30.2).
+    pub role: String,
+    pub special_categories: bool,
+    pub criminal_offence_data: bool,
+    pub protected_identity: bool,
+    pub personal_identity_numbers: bool,
+    pub third_country: bool,
+    /// How many of the high-risk criteria the processing meets.
+    pub high_risk_markers: i64,
+    /// The gaps this record has today (rule codes).
+    pub gaps: Vec<String>,
+    pub next_review: Option<String>,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+impl ProcessingListItem {
+    pub fn new(
+        p: ombud_store::processing::ProcessingSummary,
+        lang: Lang,
+        today: jiff::civil::Date,
+    ) -> Self {
+        let mut gaps: Vec<String> = p
+            .gap_codes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect();
+        if gaps::is_overdue(p.next_review.as_deref(), today) {
+            gaps.push(GapRule::ReviewOverdue.code().into());
+        }
+        let status = Status::parse(&p.status);
+        ProcessingListItem {
+            status_label: status
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or_default(),
+            id: p.id,
+            organisation_id: p.organisation_id,
+            organisation_name: p.organisation_name,
+            controller_id: p.controller_id,
+            name: p.name,
+            status: p.status,
+            role: p.role,
+            special_categories: p.special_categories.0,
+            criminal_offence_data: p.criminal_offence_data.0,
+            protected_identity: p.protected_identity.0,
+            personal_identity_numbers: p.personal_identity_numbers.0,
+            third_country: p.third_country.0,
+            high_risk_markers: p.high_risk_markers,
+            gaps,
+            next_review: p.next_review,
+            updated_at: p.updated_at,
+            version: p.version,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProcessingList {
-    pub items: Vec<ProcessingOut>,
+    pub items: Vec<ProcessingListItem>,
     pub next: Option<String>,
 }
 
@@ -166,7 +235,8 @@ fn take(
     obj.remove(key)
 }
 
-fn details_from(
+/// The record a JSON object describes, with every invalid field listed (shared with the UI).
+pub fn details_from(
     obj: serde_json::Map<String, serde_json::Value>,
 ) -> Result<ProcessingDetails, ApiError> {
     let d: ProcessingDetails = serde_json::from_value(serde_json::Value::Object(obj))
@@ -256,14 +326,14 @@ pub async fn list_processing(
     };
     let p = state
         .store
-        .processing_activities(&read_visibility(&ctx), &filter, &page.page()?)
+        .processing_summaries(&read_visibility(&ctx), &filter, &page.page()?)
         .await?;
-    let lang = ctx.lang;
+    let (lang, today) = (ctx.lang, today());
     Ok(Json(ProcessingList {
         items: p
             .items
             .into_iter()
-            .map(|x| ProcessingOut::new(x, lang))
+            .map(|x| ProcessingListItem::new(x, lang, today))
             .collect(),
         next: p.next,
     }))

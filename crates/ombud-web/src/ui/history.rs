@@ -157,7 +157,7 @@ async fn event_view(names: &mut Names<'_>, e: &Event) -> Result<EventView, PageE
 }
 
 /// Where a change came from, in words.
-fn channel_label(lang: Lang, channel: &str) -> String {
+pub(super) fn channel_label(lang: Lang, channel: &str) -> String {
     match channel {
         "ui" => lang.pick("webb", "web"),
         "api" => "API",
@@ -170,7 +170,7 @@ fn channel_label(lang: Lang, channel: &str) -> String {
 }
 
 /// A stored field name as people read it; names this page does not know are shown as stored.
-fn field_label(lang: Lang, field: &str) -> String {
+pub(super) fn field_label(lang: Lang, field: &str) -> String {
     let key = format!("field-label-{field}");
     let text = i18n::t(lang, &key);
     if text == key { field.to_string() } else { text }

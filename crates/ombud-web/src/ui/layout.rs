@@ -27,6 +27,8 @@ pub struct Frame {
     pub switcher_all: bool,
     /// The organisation the page is about, preselected in the switcher.
     pub current_org: String,
+    /// Whether the person may read a register somewhere, so that the navigation offers it.
+    pub reads_register: bool,
 }
 
 /// One organisation in the header's switcher.
@@ -47,6 +49,12 @@ impl Frame {
             switcher: Vec::new(),
             switcher_all: false,
             current_org: String::new(),
+            reads_register: ctx.principal.is_admin
+                || ctx.principal.memberships.iter().any(|m| {
+                    m.roles.any(ombud_domain::authz::roles_for(
+                        ombud_domain::authz::Action::ReadRegister,
+                    ))
+                }),
         }
     }
 

@@ -6,10 +6,15 @@
 
 pub mod account;
 pub mod forms;
+pub mod gaps;
 pub mod history;
+pub mod import;
 pub mod layout;
 pub mod organisations;
 pub mod people;
+pub mod processing;
+pub mod processing_form;
+pub mod processing_history;
 pub mod sign_in;
 pub mod start;
 
@@ -51,6 +56,25 @@ pub fn router() -> Router<AppState> {
         .route("/konto", get(account::page))
         .route("/konto/losenord", post(account::change_password))
         .route("/personer", get(people::list).post(people::create))
+        .route("/behandlingar", get(processing::list))
+        .route(
+            "/behandlingar/ny",
+            get(processing::new_form).post(processing::create),
+        )
+        .route(
+            "/behandlingar/import",
+            get(import::form)
+                .post(import::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
+        )
+        .route("/behandlingar/{id}", get(processing::detail))
+        .route(
+            "/behandlingar/{id}/redigera",
+            get(processing::edit_form).post(processing::save),
+        )
+        .route("/behandlingar/{id}/status", post(processing::status))
+        .route("/behandlingar/{id}/historik", get(processing_history::page))
+        .route("/organisationer/{id}/brister", get(gaps::page))
 }
 
 async fn css() -> Response {

@@ -471,6 +471,8 @@ pub struct OrgPage {
     pub can_read_members: bool,
     pub can_manage_members: bool,
     pub can_read_history: bool,
+    /// Whether the register's pages (processing activities, gaps) are offered for this organisation.
+    pub can_read_register: bool,
     pub child: ChildForm,
     pub child_kinds: Vec<Choice>,
     pub child_may_be_controller: bool,
@@ -664,6 +666,7 @@ async fn detail_page(
         can_read_members,
         can_manage_members,
         can_read_history,
+        can_read_register: can(Action::ReadRegister),
         child_kinds,
         child_may_be_controller,
         child,

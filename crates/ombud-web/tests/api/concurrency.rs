@@ -281,3 +281,56 @@ both!(
         assert_eq!(members["items"][0]["version"], 2);
     }
 );
+
+both!(
+    archiving_a_parent_and_adding_a_child_at_once_never_both_succeed,
+    |app| async move {
+        let admin = app.admin().await;
+        let t = app.city(&admin).await;
+        for round in 0..4 {
+            let department = text(
+                &app.org(
+                    &admin,
+                    &format!("Avdelning {round}"),
+                    "department",
+                    Some(&t.administration),
+                )
+                .await,
+                "id",
+            );
+            let (archive, create) = tokio::join!(
+                app.delete(org_url(&department)).by(&admin).send(),
+                app.post("/api/v1/organisations")
+                    .by(&admin)
+                    .json(json!({ "name": "Ny enhet", "kind": "unit", "parent_id": department }))
+                    .send(),
+            );
+            match (archive.status, create.status) {
+                (StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY) => {
+                    let p = create.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+                    assert_eq!(
+                        field_errors(&p),
+                        vec![("parent_id".into(), "parent_required".into())]
+                    );
+                }
+                (StatusCode::CONFLICT, StatusCode::CREATED) => {
+                    archive.problem(StatusCode::CONFLICT, "organisation_has_active_children");
+                }
+                other => panic!(
+                    "round {round} on {}: {other:?}: {} / {}",
+                    app.backend,
+                    archive.text(),
+                    create.text()
+                ),
+            }
+            // Whatever happened, no active organisation sits under an archived one.
+            let d = app.stored(&department).await;
+            let children = app
+                .get(format!("/api/v1/organisations?parent_id={department}"))
+                .by(&admin)
+                .await
+                .expect(StatusCode::OK);
+            assert!(!d.is_archived() || ids(&children).is_empty(), "{children}");
+        }
+    }
+);

@@ -10,9 +10,13 @@
 //!
 //! Database names are `ombud_t_<pid>_<nonce>_tpl` (the template) and `ombud_t_<pid>_<nonce>_<n>` (one
 //! per test, dropped when the test ends, also when it fails). While the test process runs, it holds a
-//! PostgreSQL advisory lock named after `<pid>_<nonce>`; at start, `ombud_t_*` databases whose lock nobody
-//! holds belong to a run that has ended (crashed, or left its template behind) and are dropped. The lock
-//! rather than `/proc/<pid>` decides, so that a run on another machine or container is never disturbed.
+//! PostgreSQL advisory lock named after `<pid>_<nonce>`; at start, `ombud_t_*` databases whose lock
+//! nobody holds belong to a run that has ended (crashed, or left its template behind) and are dropped.
+//! The lock rather than `/proc/<pid>` decides, so that a concurrent run, even on another machine or
+//! container, is never disturbed.
+//!
+//! Cost: PostgreSQL takes some 0.3–0.5 s to copy the template and drop the copy (each `DROP DATABASE`
+//! is a checkpoint), mostly waiting for the disk; that, not the tests, is most of the postgres half.
 
 use axum::Router;
 use axum::body::Body;
@@ -27,8 +31,8 @@ use sqlx::{AssertSqlSafe, Connection};
 use std::future::{Future, IntoFuture};
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower::ServiceExt;
 
@@ -55,7 +59,9 @@ macro_rules! both {
                 let Some($app) = $crate::helpers::TestApp::postgres().await else {
                     return;
                 };
+                let cleanup = $app.cleanup();
                 $body.await;
+                cleanup.finish().await;
             }
         }
     };
@@ -70,8 +76,21 @@ pub struct TestApp {
     pub store: Store,
     /// `sqlite` or `postgres`, for messages.
     pub backend: &'static str,
-    // Last, so that the database goes after everything using it.
-    _db: DbGuard,
+    /// Removes the database when the last holder lets go (this app, or its [`Cleanup`]).
+    db: Arc<DbGuard>,
+}
+
+/// Ends a test: closes its connections first, so that its database is dropped without waiting for
+/// them. A test that panics never gets here, and its database is dropped by force instead.
+pub struct Cleanup {
+    store: Store,
+    _db: Arc<DbGuard>,
+}
+
+impl Cleanup {
+    pub async fn finish(self) {
+        self.store.close().await;
+    }
 }
 
 static SQLITE_DBS: AtomicU64 = AtomicU64::new(0);
@@ -113,6 +132,13 @@ impl TestApp {
         Some(TestApp::new(store, "postgres", guard))
     }
 
+    pub fn cleanup(&self) -> Cleanup {
+        Cleanup {
+            store: self.store.clone(),
+            _db: self.db.clone(),
+        }
+    }
+
     fn new(store: Store, backend: &'static str, db: DbGuard) -> TestApp {
         let config = ombud_web::Config {
             password_cost: PasswordCost::Minimal,
@@ -122,7 +148,7 @@ impl TestApp {
             router: ombud_web::app(store.clone(), config),
             store,
             backend,
-            _db: db,
+            db: Arc::new(db),
         }
     }
 }
@@ -160,14 +186,10 @@ struct Pg {
     url: String,
     rt: tokio::runtime::Handle,
     admin: sqlx::PgPool,
-    /// Fresh databases, made ahead from the template while tests run (`CREATE DATABASE` takes about
-    /// half a second, mostly waiting for the disk).
-    ready: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Result<String, String>>>,
+    prefix: String,
+    template: String,
+    next: AtomicU64,
 }
-
-/// How many databases are being made ahead at once. Those not used when the process ends are dropped
-/// by the next run, like the template.
-const MADE_AHEAD: usize = 2;
 
 static PG: OnceLock<PgState> = OnceLock::new();
 
@@ -256,29 +278,13 @@ async fn prepare(url: String, rt: tokio::runtime::Handle) -> Result<Pg, String> 
     .map_err(|e| format!("migrating the template database {template}: {e}"))?;
     store.close().await;
 
-    let (tx, ready) = tokio::sync::mpsc::channel(1);
-    let next = std::sync::Arc::new(AtomicU64::new(0));
-    for _ in 0..MADE_AHEAD {
-        let (tx, admin, next) = (tx.clone(), admin.clone(), next.clone());
-        let (prefix, template) = (prefix.clone(), template.clone());
-        tokio::spawn(async move {
-            loop {
-                let name = format!("{prefix}_{}", next.fetch_add(1, Ordering::SeqCst));
-                let made = copy_template(&admin, &template, &name)
-                    .await
-                    .map(|()| name.clone())
-                    .map_err(|e| format!("creating the test database {name}: {e}"));
-                if tx.send(made).await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
     Ok(Pg {
         url,
         rt,
         admin,
-        ready: tokio::sync::Mutex::new(ready),
+        prefix,
+        template,
+        next: AtomicU64::new(0),
     })
 }
 
@@ -391,11 +397,21 @@ async fn copy_template(admin: &sqlx::PgPool, template: &str, name: &str) -> Resu
 impl Pg {
     /// A fresh, migrated database of this test's own.
     async fn create_database(&self) -> String {
-        match self.ready.lock().await.recv().await {
-            Some(Ok(name)) => name,
-            Some(Err(why)) => panic!("{why}"),
-            None => panic!("the PostgreSQL setup tasks have stopped"),
+        let name = format!(
+            "{}_{}",
+            self.prefix,
+            self.next.fetch_add(1, Ordering::SeqCst)
+        );
+        let (admin, template, new) = (self.admin.clone(), self.template.clone(), name.clone());
+        let made = self
+            .rt
+            .spawn(async move { copy_template(&admin, &template, &new).await })
+            .await
+            .expect("the PostgreSQL admin task runs");
+        if let Err(e) = made {
+            panic!("creating the test database {name}: {e}");
         }
+        name
     }
 
     /// Drops a test's database, ending any connection still open to it. Blocks: called from `Drop`.

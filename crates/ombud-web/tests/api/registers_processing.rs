@@ -622,3 +622,67 @@ both!(
             .problem(StatusCode::FORBIDDEN, "forbidden");
     }
 );
+
+both!(
+    roles_at_the_city_do_not_reach_a_controllers_register,
+    |app| async move {
+        let r = register(&app).await;
+        create(
+            &app,
+            &r.keeper,
+            json!({ "organisation_id": r.t.unit, "name": "Nämndens behandling" }),
+        )
+        .await;
+        let network = app.person("nina@exempelstad.se", "Nina Nätverk").await;
+        app.grant(&r.t.city, &network.id, &[Role::Dpo, Role::Auditor])
+            .await;
+        for res in [
+            app.get(format!("/api/v1/organisations/{}/gaps", r.t.city))
+                .by(&network)
+                .await,
+            app.get(format!(
+                "{PA}/export?organisation_id={}&format=csv",
+                r.t.city
+            ))
+            .by(&network)
+            .await,
+            app.get(format!("{PA}?organisation_id={}", r.t.city))
+                .by(&network)
+                .await,
+            app.get(PA).by(&network).await,
+        ] {
+            assert!(
+                !res.text().contains("Nämndens behandling"),
+                "{}",
+                res.text()
+            );
+        }
+        app.get(format!("{PA}?organisation_id={}", r.t.board))
+            .by(&network)
+            .await
+            .problem(StatusCode::NOT_FOUND, "not_found");
+    }
+);
+
+both!(
+    two_rows_of_one_name_without_ids_are_refused_not_merged,
+    |app| async move {
+        let r = register(&app).await;
+        let file = "Behandling;Ändamål\nLön;A\nlön;B\n";
+        let (ct, body) = form(&r.t.administration, file, false);
+        let before = app.audit_events().await;
+        let problem = app
+            .post(format!("{PA}/import"))
+            .by(&r.keeper)
+            .raw(Some(&ct), body)
+            .await
+            .problem(StatusCode::UNPROCESSABLE_ENTITY, "import_has_errors");
+        let problems = problem["report"]["problems"].as_array().expect("problems");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            (problems[0]["row"].as_u64(), problems[0]["column"].as_str()),
+            (Some(3), Some("Behandling"))
+        );
+        assert_eq!(app.audit_events().await, before);
+    }
+);

@@ -58,9 +58,7 @@ async fn world(app: &TestApp) -> World {
         .person("rut.revisor@exempelstad.se", "Rut Revisor")
         .await;
     app.grant(&tree.board, &auditor.id, &[Role::Auditor]).await;
-    let other_dpo = app
-        .person("olle.ombud@exempelstad.se", "Olle Ombud")
-        .await;
+    let other_dpo = app.person("olle.ombud@exempelstad.se", "Olle Ombud").await;
     app.grant(&other_board, &other_dpo.id, &[Role::Dpo]).await;
     World {
         tree,
@@ -508,7 +506,11 @@ both!(
             .await
             .expect(StatusCode::OK);
         assert_eq!(
-            (&unit["systems"], &unit["classified"], &unit["self_procured"]),
+            (
+                &unit["systems"],
+                &unit["classified"],
+                &unit["self_procured"]
+            ),
             (&json!(1), &json!(0), &json!(1))
         );
 
@@ -555,7 +557,10 @@ both!(
         assert_eq!(res.header("location"), Some(agreement_url(&tieto).as_str()));
         assert_eq!(a["title"], "PUB-avtal Procapita");
         assert_eq!(a["direction"], "they_process_for_us");
-        assert_eq!(a["direction_label"], "Motparten är vårt personuppgiftsbiträde");
+        assert_eq!(
+            a["direction_label"],
+            "Motparten är vårt personuppgiftsbiträde"
+        );
         assert_eq!(a["transfers_without_safeguard"], 1);
         assert_eq!(a["review_overdue"], false);
         assert_eq!(a["compliance_checks"], json!([]));
@@ -619,10 +624,7 @@ both!(
             .expect(StatusCode::OK);
         assert_eq!(a["system_ids"], json!([sys_id]));
 
-        let res = app
-            .delete(agreement_url(&tieto))
-            .by(&w.dpo)
-            .await;
+        let res = app.delete(agreement_url(&tieto)).by(&w.dpo).await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
         assert_eq!(res.json()["code"], "agreement_in_use");
 
@@ -684,8 +686,10 @@ both!(
         let p = app
             .post("/api/v1/processing-activities")
             .by(&w.dpo)
-            .json(json!({"organisation_id": w.tree.board, "name": "Ekonomiskt bistånd",
-                         "system_ids": [sys_id]}))
+            .json(
+                json!({"organisation_id": w.tree.board, "name": "Ekonomiskt bistånd",
+                         "system_ids": [sys_id]}),
+            )
             .await
             .expect(StatusCode::CREATED);
         let p_id = text(&p, "id");
@@ -727,8 +731,10 @@ both!(
             .post(&url)
             .by(&w.dpo)
             .if_match("\"1\"")
-            .json(json!({"checked_on": day(-7), "finding": "Loggar granskas inte.",
-                         "follow_up": "Begär loggrapport kvartalsvis.", "follow_up_due": day(30)}))
+            .json(
+                json!({"checked_on": day(-7), "finding": "Loggar granskas inte.",
+                         "follow_up": "Begär loggrapport kvartalsvis.", "follow_up_due": day(30)}),
+            )
             .await;
         let a = res.expect(StatusCode::CREATED);
         assert_eq!(res.etag(), Some("\"2\""));
@@ -870,7 +876,11 @@ both!(
         // Lists never show them, and asking for the other controller's subtree is "not found".
         let theirs = app.get(SYSTEMS).by(outsider).await.expect(StatusCode::OK);
         assert_eq!(ids(&theirs), Vec::<String>::new());
-        let theirs = app.get(AGREEMENTS).by(outsider).await.expect(StatusCode::OK);
+        let theirs = app
+            .get(AGREEMENTS)
+            .by(outsider)
+            .await
+            .expect(StatusCode::OK);
         assert_eq!(ids(&theirs), Vec::<String>::new());
         app.get(format!("{SYSTEMS}?organisation_id={}", w.tree.board))
             .by(outsider)

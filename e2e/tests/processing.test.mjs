@@ -1,0 +1,136 @@
+// The register of processing activities: a records keeper registers a processing activity through the
+// form (correcting a validation error first), completes it and submits it for review; the DPO starts
+// the review and approves it; an employee can neither find nor open it. A stale edit keeps what was
+// typed. Every page is checked for accessibility. (Gaps by organisation are tried in import.test.mjs.)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertAudited, audit, launch, newContext, newPage, pageIn, signIn, submit, unique, visit,
+} from './helpers.mjs';
+
+const KEEPER = 'fatima.hassan@sjostad.se';
+const DPO = 'anna.lindqvist@sjostad.se';
+const EMPLOYEE = 'sara.karlsson@sjostad.se';
+
+/** Follows a link, waits for the page it leads to, and checks it. */
+async function follow(page, link) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+  await audit(page);
+}
+
+describe('register of processing activities', () => {
+  let browser;
+
+  before(async () => {
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('registered by the records keeper, reviewed and approved by the DPO, hidden from an employee', async () => {
+    const keeper = await newPage(browser);
+    await signIn(keeper, KEEPER);
+    await follow(keeper, keeper.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Behandlingar' }));
+    assert.equal(await keeper.getByRole('heading', { level: 1 }).innerText(), 'Behandlingar');
+    await follow(keeper, keeper.getByRole('link', { name: 'Registrera behandling' }));
+
+    // Everything but the name: refused beside the name field, with what was typed kept.
+    const name = unique('Bygglovshandläggning');
+    const form = keeper.locator('#processing-form');
+    await form.getByLabel('Ändamål', { exact: true }).fill('Att handlägga ansökningar om bygglov.');
+    await form.getByRole('checkbox', { name: 'Allmänt intresse eller myndighetsutövning (e)' }).check();
+    await form.getByLabel('Kategorier av registrerade').fill('Sökande\nGrannar');
+    await form.getByRole('checkbox', { name: 'Personnummer behandlas' }).check();
+    let response = await submit(keeper, form.getByRole('button', { name: 'Registrera behandlingen' }));
+    assert.equal(response.status(), 422);
+    const nameInput = keeper.locator('#p-name');
+    assert.equal(await nameInput.getAttribute('aria-invalid'), 'true');
+    assert.ok((await nameInput.getAttribute('aria-describedby')).split(' ').includes('p-name-error'));
+    assert.equal(await keeper.locator('#p-name-error').innerText(), 'Fältet måste fyllas i.');
+    assert.equal(await keeper.getByRole('alert').getByRole('link', { name: 'Namn: Fältet måste fyllas i.' }).getAttribute('href'), '#p-name');
+    assert.equal(await form.getByLabel('Ändamål', { exact: true }).inputValue(), 'Att handlägga ansökningar om bygglov.');
+    assert.equal(await form.getByLabel('Kategorier av registrerade').inputValue(), 'Sökande\nGrannar');
+    assert.ok(await form.getByRole('checkbox', { name: 'Personnummer behandlas' }).isChecked(), 'the ticks are kept');
+
+    await form.getByLabel('Namn', { exact: true }).fill(name);
+    response = await submit(keeper, form.getByRole('button', { name: 'Registrera behandlingen' }));
+    assert.equal(response.status(), 200);
+    const path = new URL(keeper.url()).pathname;
+    assert.match(path, /^\/behandlingar\/[0-9a-f-]{36}$/);
+    assert.match(await keeper.getByRole('status').first().innerText(), /Behandlingen är registrerad/);
+    assert.equal(await keeper.getByRole('heading', { level: 1 }).innerText(), name);
+    const gaps = keeper.locator('#gaps');
+    assert.match(await gaps.innerText(), /Lagringstid eller gallringsregel saknas\./);
+    assert.match(await keeper.locator('section[aria-labelledby="s-subjects"]').innerText(), /Sökande\s+Grannar/);
+
+    // A stale edit: another tab saves first; this one is refused with 409 and keeps the typing.
+    await follow(keeper, keeper.getByRole('link', { name: 'Redigera', exact: true }));
+    const other = await pageIn(keeper.context());
+    try {
+      await visit(other, `${path}/redigera`);
+      await other.getByLabel('Beskrivning', { exact: true }).fill('Sparad först i en annan flik.');
+      await submit(other, other.getByRole('button', { name: 'Spara ändringarna' }));
+      assertAudited(other);
+    } finally {
+      await other.close();
+    }
+    await keeper.getByLabel('Ansvarig', { exact: true }).fill('Bygglovschefen');
+    response = await submit(keeper, keeper.getByRole('button', { name: 'Spara ändringarna' }));
+    assert.equal(response.status(), 409);
+    assert.match(await keeper.getByRole('alert').innerText(), /Någon annan har ändrat behandlingen/);
+    assert.equal(await keeper.getByLabel('Ansvarig', { exact: true }).inputValue(), 'Bygglovschefen');
+    // Saving again is a decision made knowing of the other change; completing the record removes its gap.
+    await keeper.getByLabel('Lagringstid', { exact: true }).fill('Gallras två år efter beslut.');
+    await submit(keeper, keeper.getByRole('button', { name: 'Spara ändringarna' }));
+    assert.equal(new URL(keeper.url()).pathname, path);
+    assert.match(await keeper.getByRole('status').first().innerText(), /Ändringarna är sparade/);
+    assert.match(await gaps.innerText(), /Inga brister hittades/);
+    assert.match(await keeper.locator('section[aria-labelledby="s-basics"]').innerText(), /Bygglovschefen/);
+
+    await submit(keeper, keeper.getByRole('button', { name: 'Skicka till granskning' }));
+    assert.match(await keeper.getByRole('status').first().innerText(), /skickad till granskning/);
+    assert.match(await keeper.locator('#workflow').innerText(), /Redo för granskning/);
+    assert.equal(await keeper.getByRole('button', { name: 'Påbörja granskning' }).count(), 0, 'only the DPO reviews');
+    assertAudited(keeper);
+
+    // The DPO finds it in the register, starts the review and approves it.
+    const dpo = await newPage(browser);
+    await signIn(dpo, DPO);
+    await visit(dpo, `/behandlingar?q=${encodeURIComponent(name)}&status=redo_for_granskning`);
+    assert.match(await dpo.locator('.counts').innerText(), /^1 behandling, varav 1 redo för granskning$/);
+    const row = dpo.getByRole('row', { name: new RegExp(name) });
+    assert.match(await row.innerText(), /Redo för granskning/);
+    await follow(dpo, row.getByRole('link', { name }));
+    await submit(dpo, dpo.getByRole('button', { name: 'Påbörja granskning' }));
+    assert.match(await dpo.locator('#workflow').innerText(), /Under granskning/);
+    await submit(dpo, dpo.getByRole('button', { name: 'Godkänn' }));
+    assert.match(await dpo.getByRole('status').first().innerText(), /Behandlingen är godkänd/);
+    const workflow = await dpo.locator('#workflow').innerText();
+    assert.match(workflow, /Godkänd/);
+    assert.match(workflow, /av Anna Lindqvist/);
+    const nextYear = String(new Date().getFullYear() + 1);
+    assert.match(workflow, new RegExp(`Nästa översyn\\s+${nextYear}-\\d{2}-\\d{2}`), 'reviewed again in a year');
+
+    await follow(dpo, dpo.getByRole('link', { name: 'Visa historik för behandlingen' }));
+    const events = dpo.locator('li.event');
+    assert.ok((await events.count()) >= 6, 'created, two edits, three steps');
+    assert.match(await events.first().getByRole('heading').innerText(), /Behandlingen: ny status$/);
+    const statusRow = events.first().getByRole('row', { name: /^Status/ });
+    assert.deepEqual(await statusRow.getByRole('cell').allInnerTexts(), ['Under granskning', 'Godkänd']);
+    assertAudited(dpo);
+
+    // An employee has no register: no menu entry, no list, and the record does not exist for them.
+    const employee = await newPage(browser);
+    await signIn(employee, EMPLOYEE);
+    assert.equal(await employee.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Behandlingar' }).count(), 0);
+    response = await visit(employee, '/behandlingar');
+    assert.equal(response.status(), 403);
+    response = await visit(employee, path);
+    assert.equal(response.status(), 404);
+    assert.doesNotMatch(await employee.content(), new RegExp(name));
+    assertAudited(employee);
+  });
+});
