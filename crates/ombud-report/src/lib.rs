@@ -4,6 +4,7 @@
 //! decided by the domain.
 
 pub mod csv;
+pub mod pdf;
 pub mod read;
 pub mod xlsx;
 

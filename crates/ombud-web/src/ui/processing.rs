@@ -294,25 +294,41 @@ pub async fn list(
         after: Cursor::decode(&q.efter),
         limit: PAGE_SIZE,
     };
+    // The list reads summaries: the columns it shows, with the owner's name and the content gaps
+    // kept beside each record, rather than every record's whole document.
     let page = state
         .store
-        .processing_activities(&visibility, &filter, &request)
+        .processing_summaries(&visibility, &filter, &request)
         .await?;
     let counts = state.store.processing_counts(&visibility, &filter).await?;
-    let mut names = OrgNames::new(&state.store);
-    let mut rows = Vec::with_capacity(page.items.len());
-    for p in &page.items {
-        rows.push(RowView {
-            id: p.id.clone(),
-            name: p.details.name.clone(),
-            organisation: names.get(&p.organisation_id).await?,
-            status: p.status.label(lang).to_string(),
-            next_review: p.next_review.clone().unwrap_or_default(),
-            overdue: gaps::is_overdue(p.next_review.as_deref(), today),
-            gaps: gaps::processing_gaps(&p.details, p.next_review.as_deref(), today).len(),
-            flags: row_flags(lang, &p.details),
-        });
-    }
+    let rows = page
+        .items
+        .iter()
+        .map(|p| {
+            let overdue = gaps::is_overdue(p.next_review.as_deref(), today);
+            RowView {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                organisation: p.organisation_name.clone(),
+                status: Status::parse(&p.status)
+                    .map(|s| s.label(lang).to_string())
+                    .unwrap_or_else(|| p.status.clone()),
+                next_review: p.next_review.clone().unwrap_or_default(),
+                overdue,
+                gaps: p.gap_codes.split(',').filter(|c| !c.is_empty()).count()
+                    + usize::from(overdue),
+                flags: row_flags(
+                    lang,
+                    [
+                        p.special_categories.0,
+                        p.protected_identity.0,
+                        p.personal_identity_numbers.0,
+                        p.third_country.0,
+                    ],
+                ),
+            }
+        })
+        .collect();
     let filters = q.filters();
     let join = |extra: String| {
         let all = [filters.clone(), extra]
@@ -394,17 +410,19 @@ pub async fn list(
     }))
 }
 
-/// The markers a row shows as text (never colour alone).
-fn row_flags(lang: Lang, d: &ProcessingDetails) -> Vec<String> {
+/// The markers a row shows as text (never colour alone): special categories, protected identity,
+/// personal identity numbers, third-country transfers.
+fn row_flags(lang: Lang, on: [bool; 4]) -> Vec<String> {
     [
-        (!d.special_categories.is_empty(), "tag-special-categories"),
-        (d.protected_identity, "tag-protected-identity"),
-        (d.personal_identity_numbers, "tag-personal-identity-numbers"),
-        (!d.third_country_transfers.is_empty(), "tag-third-country"),
+        "tag-special-categories",
+        "tag-protected-identity",
+        "tag-personal-identity-numbers",
+        "tag-third-country",
     ]
     .into_iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, key)| i18n::t(lang, key))
+    .zip(on)
+    .filter(|(_, on)| *on)
+    .map(|(key, _)| i18n::t(lang, key))
     .collect()
 }
 

@@ -494,6 +494,16 @@ both!(the_register_exports_as_csv_and_xlsx, |app| async move {
         .expect("reads back");
     assert_eq!(sheet.rows.len(), 1);
     assert_eq!(sheet.rows[0][1], "Elevregister; årskurs 1");
+    let pdf = app
+        .get(format!(
+            "{PA}/export?organisation_id={}&format=pdf",
+            r.t.board
+        ))
+        .by(&r.dpo)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with(b"%PDF-"));
     app.get(format!(
         "{PA}/export?organisation_id={}&format=pdf2",
         r.t.board
