@@ -100,6 +100,11 @@ pub fn placement(kind: OrgKind, parent: Option<OrgKind>) -> Result<(), Invalid> 
         Some(p) if kind.rank() == 1 && p != OrgKind::City => {
             Err(Invalid::new("parent_id", Rule::ParentKindNotAllowed))
         }
+        // Everything below a city belongs to a board or company: an administration, department or unit
+        // directly under the city would belong to no controller.
+        Some(OrgKind::City) if kind.rank() > 1 => {
+            Err(Invalid::new("parent_id", Rule::ParentKindNotAllowed))
+        }
         Some(p) if kind.rank() > p.rank() => Ok(()),
         Some(_) => Err(Invalid::new("parent_id", Rule::ParentKindNotAllowed)),
     }
@@ -211,6 +216,13 @@ mod tests {
         assert!(placement(Administration, Some(Unit)).is_err());
         assert!(placement(Department, Some(Department)).is_err());
         assert!(placement(City, Some(City)).is_err());
+    }
+
+    #[test]
+    fn nothing_but_a_controller_sits_directly_under_a_city() {
+        for k in [Administration, Department, Unit] {
+            assert!(placement(k, Some(City)).is_err(), "{k:?}");
+        }
     }
 
     #[test]

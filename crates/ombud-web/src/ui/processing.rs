@@ -233,6 +233,7 @@ pub struct ExportView {
     pub organisation: String,
     pub xlsx: String,
     pub csv: String,
+    pub pdf: String,
 }
 
 #[derive(Template)]
@@ -373,16 +374,19 @@ pub async fn list(
             checked: q.flag(name),
         })
         .collect();
-    let export = chosen.as_ref().map(|o| ExportView {
-        organisation: o.name.clone(),
-        xlsx: format!(
-            "/api/v1/processing-activities/export?organisation_id={}&format=xlsx",
-            o.id
-        ),
-        csv: format!(
-            "/api/v1/processing-activities/export?organisation_id={}&format=csv",
-            o.id
-        ),
+    let export = chosen.as_ref().map(|o| {
+        let url = |format: &str| {
+            format!(
+                "/api/v1/processing-activities/export?organisation_id={}&format={format}",
+                o.id
+            )
+        };
+        ExportView {
+            organisation: o.name.clone(),
+            xlsx: url("xlsx"),
+            csv: url("csv"),
+            pdf: url("pdf"),
+        }
     });
     let mut frame = Frame::load(&state, &ctx, &join(String::new()), "processing").await?;
     if let Some(o) = &chosen {
