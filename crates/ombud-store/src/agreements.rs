@@ -150,17 +150,7 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        if let Some(after) = &page.after {
-            sql.push(" AND (a.name > ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" OR (a.name = ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" AND a.id > ")
-                .bind(Arg::Text(after.id.clone()))
-                .push("))");
-        }
-        sql.push(" ORDER BY a.name, a.id LIMIT ")
-            .bind(Arg::Int(page.limit + 1));
+        sql.page_by_name("a", page);
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()

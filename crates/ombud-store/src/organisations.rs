@@ -225,17 +225,7 @@ impl Store {
             sql.push(" AND is_controller = ")
                 .bind(Arg::Int(i64::from(c)));
         }
-        if let Some(after) = &page.after {
-            sql.push(" AND (name > ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" OR (name = ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" AND id > ")
-                .bind(Arg::Text(after.id.clone()))
-                .push("))");
-        }
-        sql.push(" ORDER BY name, id LIMIT ")
-            .bind(Arg::Int(page.limit + 1));
+        sql.page_by_name("", page);
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()

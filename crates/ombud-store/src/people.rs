@@ -176,17 +176,7 @@ impl Store {
                 .bind(crate::sql::Arg::Text(pat))
                 .push(" ESCAPE '\\')");
         }
-        if let Some(after) = &page.after {
-            sql.push(" AND (name > ")
-                .bind(crate::sql::Arg::Text(after.key.clone()))
-                .push(" OR (name = ")
-                .bind(crate::sql::Arg::Text(after.key.clone()))
-                .push(" AND id > ")
-                .bind(crate::sql::Arg::Text(after.id.clone()))
-                .push("))");
-        }
-        sql.push(" ORDER BY name, id LIMIT ")
-            .bind(crate::sql::Arg::Int(page.limit + 1));
+        sql.page_by_name("", page);
         let rows: Vec<User> = sql.query_as().fetch_all(self.pool()).await?;
         Ok(paging::finish(rows, page.limit, |u| Cursor {
             key: u.name.clone(),

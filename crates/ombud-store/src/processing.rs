@@ -196,17 +196,7 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        if let Some(after) = &page.after {
-            sql.push(" AND (p.name > ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" OR (p.name = ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" AND p.id > ")
-                .bind(Arg::Text(after.id.clone()))
-                .push("))");
-        }
-        sql.push(" ORDER BY p.name, p.id LIMIT ")
-            .bind(Arg::Int(page.limit + 1));
+        sql.page_by_name("p", page);
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()
@@ -259,17 +249,7 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        if let Some(after) = &page.after {
-            sql.push(" AND (p.name > ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" OR (p.name = ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" AND p.id > ")
-                .bind(Arg::Text(after.id.clone()))
-                .push("))");
-        }
-        sql.push(" ORDER BY p.name, p.id LIMIT ")
-            .bind(Arg::Int(page.limit + 1));
+        sql.page_by_name("p", page);
         let rows: Vec<ProcessingSummary> = sql.query_as().fetch_all(self.pool()).await?;
         Ok(paging::finish(rows, page.limit, |p| Cursor {
             key: p.name.clone(),

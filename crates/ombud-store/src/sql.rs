@@ -39,6 +39,30 @@ impl Sql {
         self
     }
 
+    /// Ends a query with one keyset page by name: rows strictly after the cursor's (name, id), in
+    /// (name, id) order, one more than the page so that the caller knows whether another follows.
+    /// `table` is the alias whose `name` and `id` columns sort ("" for none).
+    pub fn page_by_name(&mut self, table: &str, page: &crate::paging::PageRequest) -> &mut Self {
+        let col = |c: &str| {
+            if table.is_empty() {
+                c.to_string()
+            } else {
+                format!("{table}.{c}")
+            }
+        };
+        if let Some(after) = &page.after {
+            self.push(&format!(" AND ({} > ", col("name")))
+                .bind(Arg::Text(after.key.clone()))
+                .push(&format!(" OR ({} = ", col("name")))
+                .bind(Arg::Text(after.key.clone()))
+                .push(&format!(" AND {} > ", col("id")))
+                .bind(Arg::Text(after.id.clone()))
+                .push("))");
+        }
+        self.push(&format!(" ORDER BY {}, {} LIMIT ", col("name"), col("id")))
+            .bind(Arg::Int(page.limit + 1))
+    }
+
     pub fn query_as<'a, T>(self) -> sqlx::query::QueryAs<'a, Any, T, AnyArguments>
     where
         T: for<'r> FromRow<'r, sqlx::any::AnyRow>,

@@ -221,17 +221,7 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        if let Some(after) = &page.after {
-            sql.push(" AND (s.name > ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" OR (s.name = ")
-                .bind(Arg::Text(after.key.clone()))
-                .push(" AND s.id > ")
-                .bind(Arg::Text(after.id.clone()))
-                .push("))");
-        }
-        sql.push(" ORDER BY s.name, s.id LIMIT ")
-            .bind(Arg::Int(page.limit + 1));
+        sql.page_by_name("s", page);
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()

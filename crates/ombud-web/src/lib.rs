@@ -94,8 +94,9 @@ pub fn app(store: Store, config: Config) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::headers))
+        // Bodies are bounded per extractor too: axum's 2 MB default for JSON and forms, more for imports.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            4 * 1024 * 1024,
+            api::import::MAX_FILE + 64 * 1024,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
