@@ -84,4 +84,4 @@ CREATE TABLE register_links (
     to_id TEXT NOT NULL,
     PRIMARY KEY (from_type, from_id, to_type, to_id)
 );
-CREATE INDEX register_links_by_target ON register_links (to_type, to_id);
+CREATE INDEX register_links_by_target ON register_links (to_type, to_id, from_type);

@@ -121,6 +121,9 @@ const SUMMARY_COLUMNS: &str = "p.id, p.organisation_id, o.name AS organisation_n
 pub struct ProcessingFilter {
     /// Only records of this organisation and its subtree (given as the organisation's path).
     pub within_path: Option<String>,
+    /// With `within_path`: the controller of that organisation (`Some(None)` for none), which keeps
+    /// the query on the controller's index range.
+    pub within_controller: Option<Option<String>>,
     pub q: Option<String>,
     pub status: Option<Status>,
     pub special_categories: Option<bool>,
@@ -287,6 +290,16 @@ impl Store {
 }
 
 fn push_filter(sql: &mut Sql, f: &ProcessingFilter) {
+    match &f.within_controller {
+        Some(Some(c)) => {
+            sql.push(" AND p.controller_id = ")
+                .bind(Arg::Text(c.clone()));
+        }
+        Some(None) => {
+            sql.push(" AND p.controller_id IS NULL");
+        }
+        None => {}
+    }
     if let Some(path) = &f.within_path {
         sql.push(" AND o.path LIKE ")
             .bind(Arg::Text(format!("{}%", like_escape(path))))

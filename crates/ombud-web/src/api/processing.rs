@@ -302,8 +302,8 @@ pub async fn list_processing(
     ApiQuery(page): ApiQuery<PageParams>,
     ApiQuery(q): ApiQuery<ProcessingQuery>,
 ) -> Result<Json<ProcessingList>, ApiError> {
-    let within_path = match &q.organisation_id {
-        Some(id) => Some(visible(&state.store, &ctx, id).await?.path),
+    let within = match &q.organisation_id {
+        Some(id) => Some(visible(&state.store, &ctx, id).await?),
         None => None,
     };
     let status =
@@ -314,7 +314,8 @@ pub async fn list_processing(
             None => None,
         };
     let filter = ProcessingFilter {
-        within_path,
+        within_path: within.as_ref().map(|o| o.path.clone()),
+        within_controller: within.map(|o| o.controller_id),
         q: q.q,
         status,
         special_categories: q.special_categories,

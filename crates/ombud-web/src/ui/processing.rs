@@ -279,6 +279,7 @@ pub async fn list(
     let today = today();
     let filter = ProcessingFilter {
         within_path: chosen.as_ref().map(|o| o.path.clone()),
+        within_controller: chosen.as_ref().map(|o| o.controller_id.clone()),
         q: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
         status: q.status(),
         special_categories: q.flag("kansliga").then_some(true),

@@ -125,7 +125,7 @@ impl TestApp {
         let guard = DbGuard::Postgres(name.clone());
         let store = Store::connect(&ConnectOptions {
             url: with_database(&pg.url, &name),
-            max_connections: 8,
+            max_connections: Some(8),
         })
         .await
         .unwrap_or_else(|e| panic!("the PostgreSQL test database {name} opens: {e}"));
@@ -272,7 +272,7 @@ async fn prepare(url: String, rt: tokio::runtime::Handle) -> Result<Pg, String> 
         .map_err(|e| unreachable(&e))?;
     let store = Store::connect(&ConnectOptions {
         url: with_database(&url, &template),
-        max_connections: 1,
+        max_connections: Some(1),
     })
     .await
     .map_err(|e| format!("migrating the template database {template}: {e}"))?;
