@@ -11,7 +11,7 @@
 
 pub mod agreements;
 pub mod audit;
-mod gaps;
+mod attention;
 mod migrate;
 pub mod organisations;
 pub mod paging;
