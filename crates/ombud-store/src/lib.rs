@@ -10,8 +10,8 @@
 //! Errors: sqlx errors never leave this crate; callers see [`StoreError`].
 
 pub mod agreements;
-pub mod audit;
 mod attention;
+pub mod audit;
 mod migrate;
 pub mod organisations;
 pub mod paging;
