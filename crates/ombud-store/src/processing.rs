@@ -260,6 +260,29 @@ impl Store {
         }))
     }
 
+    /// The stored content gaps of every processing activity in an organisation's subtree: id, name,
+    /// gap codes and next review. Gaps are derived when a record is written, so reading them needs no
+    /// record to be parsed.
+    pub async fn processing_gap_codes_within(
+        &self,
+        org: &Organisation,
+    ) -> Result<Vec<(String, String, String, Option<String>)>> {
+        let mut sql = Sql::new(
+            "SELECT p.id, p.name, p.gap_codes, p.next_review FROM processing_activities p \
+             JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1",
+        );
+        push_filter(
+            &mut sql,
+            &ProcessingFilter {
+                within_path: Some(org.path.clone()),
+                within_controller: Some(org.controller_id.clone()),
+                ..Default::default()
+            },
+        );
+        sql.push(" ORDER BY p.name, p.id");
+        Ok(sql.query_as().fetch_all(self.pool()).await?)
+    }
+
     /// Every processing activity in an organisation's subtree, unpaged (for gaps and exports).
     pub async fn processing_activities_within(
         &self,
@@ -272,17 +295,12 @@ impl Store {
             &mut sql,
             &ProcessingFilter {
                 within_path: Some(org.path.clone()),
+                // Never past the controller's border: a city's subtree holds every controller's
+                // records; the controller column also keeps this an index range.
+                within_controller: Some(org.controller_id.clone()),
                 ..Default::default()
             },
         );
-        // Never past the controller's border (a city's subtree holds every controller's records); the
-        // controller column also makes this an index range rather than a scan.
-        match &org.controller_id {
-            Some(c) => sql
-                .push(" AND p.controller_id = ")
-                .bind(Arg::Text(c.clone())),
-            None => sql.push(" AND p.controller_id IS NULL"),
-        };
         sql.push(" ORDER BY p.name, p.id");
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         rows.into_iter().map(ProcessingActivity::try_from).collect()

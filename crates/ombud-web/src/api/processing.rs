@@ -596,15 +596,11 @@ pub async fn gaps_of(
 ) -> Result<Vec<Gap>, ApiError> {
     let today = today();
     let mut out = Vec::new();
-    for p in store.processing_activities_within(org).await? {
-        for rule in gaps::processing_gaps(&p.details, p.next_review.as_deref(), today) {
-            out.push(gap(
-                rule,
-                "processing_activity",
-                &p.id,
-                &p.details.name,
-                lang,
-            ));
+    for (id, name, codes, next_review) in store.processing_gap_codes_within(org).await? {
+        let overdue =
+            gaps::is_overdue(next_review.as_deref(), today).then_some(GapRule::ReviewOverdue);
+        for rule in codes.split(',').filter_map(GapRule::parse).chain(overdue) {
+            out.push(gap(rule, "processing_activity", &id, &name, lang));
         }
     }
     for s in store.systems_within(org).await? {
