@@ -2,7 +2,8 @@
 # Benchmarks Ombud at city scale on this machine, on SQLite and on PostgreSQL:
 #   - `ombud generate` (50 controllers × 300 processing activities × 100 systems),
 #   - a DPO's filtered list page, a full-text search and the gaps of one controller under 32 clients
-#     (wrk, from a second process, on loopback only),
+#     (wrk, from a second process, on loopback only), and the same list and the systems list as the
+#     pages a person sees,
 #   - start-up time and resident memory of the server.
 # Usage: bench/run.sh [sqlite|postgres|both]   (PostgreSQL at $OMBUD_BENCH_POSTGRES, default
 # postgres://postgres@127.0.0.1:5432; the database ombud_bench is dropped and made anew).
@@ -45,9 +46,13 @@ bench_one() {
       "search|/api/v1/processing-activities?organisation_id=$ctrl&q=skola&limit=50" \
       "search-all|/api/v1/processing-activities?q=elev&limit=50" \
       "gaps|/api/v1/organisations/$ctrl/gaps" \
-      "organisations|/api/v1/organisations?limit=50"; do
+      "organisations|/api/v1/organisations?limit=50" \
+      "ui-list|/behandlingar?organisation=$ctrl&status=under_bearbetning" \
+      "ui-systems|/system?organisation=$ctrl"; do
     local label=${case%%|*} path=${case#*|}
-    wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $token" "$base$path" >"$out/wrk.txt"
+    # The pages take the session as a cookie, the API as a bearer token: the same token either way.
+    wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $token" -H "Cookie: ombud_session=$token" \
+      "$base$path" >"$out/wrk.txt"
     local rps p50 p99
     rps=$(awk '/Requests\/sec/{print $2}' "$out/wrk.txt")
     p50=$(awk '$1=="50%"{print $2}' "$out/wrk.txt")

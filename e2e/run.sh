@@ -3,7 +3,8 @@
 #
 # Builds nothing: the binary comes from $OMBUD_BIN (default target/debug/ombud, so run `cargo build`
 # first). Starts `ombud serve --demo` on a free loopback port with a new SQLite database in a temporary
-# folder, waits for /healthz, runs `node --test` with OMBUD_BASE_URL set, stops the server and exits
+# folder, waits for /healthz, runs `node --test` with OMBUD_BASE_URL set (on the files given as
+# arguments, else every test), stops the server and exits
 # with the tests' status. Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM).
 set -uo pipefail
 
@@ -58,7 +59,7 @@ if [ -z "$ready" ]; then
 fi
 
 echo "e2e: Ombud at $base ($bin)"
-OMBUD_BASE_URL="$base" node --test --test-concurrency=1 e2e/tests/
+OMBUD_BASE_URL="$base" node --test --test-concurrency=1 "${@:-e2e/tests/}"
 status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: server log (last 50 lines):" >&2

@@ -82,11 +82,17 @@ describe('register of processing activities', () => {
     assert.equal(await keeper.getByLabel('Ansvarig', { exact: true }).inputValue(), 'Bygglovschefen');
     // Saving again is a decision made knowing of the other change; completing the record removes its gap.
     await keeper.getByLabel('Lagringstid', { exact: true }).fill('Gallras två år efter beslut.');
+    // The controller's systems and agreements are offered to link (the demo city has them).
+    await keeper.getByRole('group', { name: 'Kopplade system' }).getByRole('checkbox', { name: 'Public 360°' }).check();
+    await keeper.getByRole('group', { name: 'Kopplade personuppgiftsbiträdesavtal' }).getByRole('checkbox', { name: 'Tietoevry Sweden AB' }).check();
     await submit(keeper, keeper.getByRole('button', { name: 'Spara ändringarna' }));
     assert.equal(new URL(keeper.url()).pathname, path);
     assert.match(await keeper.getByRole('status').first().innerText(), /Ändringarna är sparade/);
     assert.match(await gaps.innerText(), /Inga brister hittades/);
     assert.match(await keeper.locator('section[aria-labelledby="s-basics"]').innerText(), /Bygglovschefen/);
+    const links = keeper.locator('section[aria-labelledby="s-links"]');
+    assert.equal(await links.getByRole('link', { name: 'Public 360°' }).getAttribute('href').then((h) => h.startsWith('/system/')), true);
+    assert.equal(await links.getByRole('link', { name: 'Tietoevry Sweden AB' }).count(), 1);
 
     await submit(keeper, keeper.getByRole('button', { name: 'Skicka till granskning' }));
     assert.match(await keeper.getByRole('status').first().innerText(), /skickad till granskning/);

@@ -8,71 +8,16 @@
 use crate::organisations::Visibility;
 use crate::paging::{self, Cursor, Page, PageRequest};
 use crate::processing::push_visibility;
-use crate::sql::{Arg, Sql, like_escape};
+use crate::register::{self, Record, first_invalid, stale_unless};
+use crate::sql::{Arg, Sql};
 use crate::{Result, Store, StoreError, WriteTx};
 use ombud_domain::audit::Operation;
-use ombud_domain::authz::Scope;
-use ombud_domain::ids::OrganisationId;
 use ombud_domain::register::agreement::{AgreementDetails, Direction, NewComplianceCheck};
-use serde::Serialize;
+
+const TABLE: &str = "agreements";
 
 /// An agreement as callers see it. Also its audit snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Agreement {
-    pub id: String,
-    pub organisation_id: String,
-    pub controller_id: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
-    #[serde(flatten)]
-    pub details: AgreementDetails,
-    /// The owning organisation's path, for authorisation.
-    #[serde(skip)]
-    pub organisation_path: String,
-}
-
-impl Agreement {
-    pub fn scope(&self) -> Scope {
-        Scope {
-            path: self.organisation_path.clone(),
-            controller_id: self.controller_id.clone().map(OrganisationId),
-            is_top: false,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    organisation_id: String,
-    controller_id: Option<String>,
-    details: String,
-    created_at: String,
-    updated_at: String,
-    version: i64,
-    organisation_path: String,
-}
-
-const COLUMNS: &str = "a.id, a.organisation_id, a.controller_id, a.details, a.created_at, a.updated_at, \
-                       a.version, o.path AS organisation_path";
-
-impl TryFrom<Row> for Agreement {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(Agreement {
-            details: serde_json::from_str(&r.details)
-                .map_err(|e| StoreError::Database(format!("details of {}: {e}", r.id)))?,
-            id: r.id,
-            organisation_id: r.organisation_id,
-            controller_id: r.controller_id,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            version: r.version,
-            organisation_path: r.organisation_path,
-        })
-    }
-}
+pub type Agreement = Record<AgreementDetails>;
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
@@ -89,21 +34,8 @@ pub struct AgreementFilter {
 }
 
 fn push_filter(sql: &mut Sql, f: &AgreementFilter) {
-    if let Some(path) = &f.within_path {
-        sql.push(" AND o.path LIKE ")
-            .bind(Arg::Text(format!("{}%", like_escape(path))))
-            .push(" ESCAPE '\\'");
-    }
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        for word in q.split_whitespace().take(8) {
-            sql.push(" AND a.search_text LIKE ")
-                .bind(Arg::Text(format!(
-                    "%{}%",
-                    like_escape(&word.to_lowercase())
-                )))
-                .push(" ESCAPE '\\'");
-        }
-    }
+    register::push_within_path(sql, f.within_path.as_deref());
+    register::push_words(sql, "a", f.q.as_deref());
     if let Some(d) = f.direction {
         sql.push(" AND a.direction = ")
             .bind(Arg::Text(d.as_str().into()));
@@ -124,13 +56,24 @@ fn push_filter(sql: &mut Sql, f: &AgreementFilter) {
 
 impl Store {
     pub async fn agreement(&self, id: &str) -> Result<Agreement> {
-        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM agreements a JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1"
-        )))
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        register::fetch(self.pool(), TABLE, "a", id).await
+    }
+
+    /// How many agreements the filter matches (for the line above a list).
+    pub async fn agreement_count(
+        &self,
+        visibility: &Visibility,
+        filter: &AgreementFilter,
+    ) -> Result<i64> {
+        let mut sql = Sql::new(
+            "SELECT COUNT(*) FROM agreements a JOIN organisations o ON o.id = a.organisation_id WHERE 1 = 1",
+        );
+        if !push_visibility(&mut sql, visibility, "a") {
+            return Ok(0);
+        }
+        push_filter(&mut sql, filter);
+        let (n,): (i64,) = sql.query_as().fetch_one(self.pool()).await?;
+        Ok(n)
     }
 
     /// A filtered, keyset-paginated list by title.
@@ -141,7 +84,8 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Page<Agreement>> {
         let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM agreements a JOIN organisations o ON o.id = a.organisation_id WHERE 1 = 1"
+            "{} WHERE 1 = 1",
+            register::select_from(TABLE, "a")
         ));
         if !push_visibility(&mut sql, visibility, "a") {
             return Ok(Page {
@@ -151,7 +95,7 @@ impl Store {
         }
         push_filter(&mut sql, filter);
         sql.page_by_name("a", page);
-        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        let rows: Vec<register::Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()
             .map(Agreement::try_from)
@@ -164,29 +108,7 @@ impl Store {
 }
 
 async fn load(w: &mut WriteTx<'_>, id: &str) -> Result<Agreement> {
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM agreements a JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1"
-    )))
-    .bind(id.to_string())
-    .fetch_optional(&mut *w.tx)
-    .await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-/// The store reports one invalid field at a time; the API validates first to list them all.
-fn first_invalid(errors: Vec<ombud_domain::Invalid>) -> StoreError {
-    errors
-        .into_iter()
-        .next()
-        .map(StoreError::Invalid)
-        .unwrap_or(StoreError::Database("validation".into()))
-}
-
-fn stale_unless(expected: Option<i64>, current: i64) -> Result<()> {
-    match expected {
-        Some(v) if v != current => Err(StoreError::Stale { current }),
-        _ => Ok(()),
-    }
+    register::fetch(&mut *w.tx, TABLE, "a", id).await
 }
 
 impl WriteTx<'_> {

@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod paging;
 pub mod people;
 pub mod processing;
+pub mod register;
 mod sql;
 pub mod systems;
 mod write;

@@ -50,17 +50,37 @@ impl Sql {
                 format!("{table}.{c}")
             }
         };
+        self.page_by(&col("name"), &col("id"), false, page)
+    }
+
+    /// Ends a query with one keyset page by the text expression `key` and then `id`: rows strictly
+    /// after the cursor in that order (or strictly before, for a `descending` order), one more than
+    /// the page.
+    pub fn page_by(
+        &mut self,
+        key: &str,
+        id: &str,
+        descending: bool,
+        page: &crate::paging::PageRequest,
+    ) -> &mut Self {
+        let (beyond, direction) = if descending {
+            ("<", " DESC")
+        } else {
+            (">", "")
+        };
         if let Some(after) = &page.after {
-            self.push(&format!(" AND ({} > ", col("name")))
+            self.push(&format!(" AND ({key} {beyond} "))
                 .bind(Arg::Text(after.key.clone()))
-                .push(&format!(" OR ({} = ", col("name")))
+                .push(&format!(" OR ({key} = "))
                 .bind(Arg::Text(after.key.clone()))
-                .push(&format!(" AND {} > ", col("id")))
+                .push(&format!(" AND {id} {beyond} "))
                 .bind(Arg::Text(after.id.clone()))
                 .push("))");
         }
-        self.push(&format!(" ORDER BY {}, {} LIMIT ", col("name"), col("id")))
-            .bind(Arg::Int(page.limit + 1))
+        self.push(&format!(
+            " ORDER BY {key}{direction}, {id}{direction} LIMIT "
+        ))
+        .bind(Arg::Int(page.limit + 1))
     }
 
     pub fn query_as<'a, T>(self) -> sqlx::query::QueryAs<'a, Any, T, AnyArguments>

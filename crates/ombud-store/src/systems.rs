@@ -12,72 +12,18 @@
 use crate::organisations::{Organisation, Visibility};
 use crate::paging::{self, Cursor, Page, PageRequest};
 use crate::processing::push_visibility;
+use crate::register::{self, Record, first_invalid};
 use crate::sql::{Arg, Sql, like_escape};
 use crate::{Result, Store, StoreError, WriteTx};
 use ombud_domain::audit::Operation;
-use ombud_domain::authz::Scope;
-use ombud_domain::ids::OrganisationId;
 use ombud_domain::register::system::{Procurement, SystemDetails, classification_cutoff};
 use serde::Serialize;
 use std::collections::HashMap;
 
+const TABLE: &str = "systems";
+
 /// A system as callers see it. Also its audit snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct System {
-    pub id: String,
-    pub organisation_id: String,
-    pub controller_id: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
-    #[serde(flatten)]
-    pub details: SystemDetails,
-    /// The owning organisation's path, for authorisation.
-    #[serde(skip)]
-    pub organisation_path: String,
-}
-
-impl System {
-    pub fn scope(&self) -> Scope {
-        Scope {
-            path: self.organisation_path.clone(),
-            controller_id: self.controller_id.clone().map(OrganisationId),
-            is_top: false,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    organisation_id: String,
-    controller_id: Option<String>,
-    details: String,
-    created_at: String,
-    updated_at: String,
-    version: i64,
-    organisation_path: String,
-}
-
-const COLUMNS: &str = "s.id, s.organisation_id, s.controller_id, s.details, s.created_at, s.updated_at, \
-                       s.version, o.path AS organisation_path";
-
-impl TryFrom<Row> for System {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(System {
-            details: serde_json::from_str(&r.details)
-                .map_err(|e| StoreError::Database(format!("details of {}: {e}", r.id)))?,
-            id: r.id,
-            organisation_id: r.organisation_id,
-            controller_id: r.controller_id,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            version: r.version,
-            organisation_path: r.organisation_path,
-        })
-    }
-}
+pub type System = Record<SystemDetails>;
 
 /// A system with how many processing activities it carries.
 #[derive(Debug, Clone)]
@@ -88,14 +34,8 @@ pub struct SystemWithLinks {
 
 #[derive(sqlx::FromRow)]
 struct RowWithLinks {
-    id: String,
-    organisation_id: String,
-    controller_id: Option<String>,
-    details: String,
-    created_at: String,
-    updated_at: String,
-    version: i64,
-    organisation_path: String,
+    #[sqlx(flatten)]
+    row: register::Row,
     processing_count: i64,
 }
 
@@ -138,21 +78,8 @@ fn push_current(sql: &mut Sql, today: jiff::civil::Date) {
 }
 
 fn push_filter(sql: &mut Sql, f: &SystemFilter) {
-    if let Some(path) = &f.within_path {
-        sql.push(" AND o.path LIKE ")
-            .bind(Arg::Text(format!("{}%", like_escape(path))))
-            .push(" ESCAPE '\\'");
-    }
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        for word in q.split_whitespace().take(8) {
-            sql.push(" AND s.search_text LIKE ")
-                .bind(Arg::Text(format!(
-                    "%{}%",
-                    like_escape(&word.to_lowercase())
-                )))
-                .push(" ESCAPE '\\'");
-        }
-    }
+    register::push_within_path(sql, f.within_path.as_deref());
+    register::push_words(sql, "s", f.q.as_deref());
     match f.classified {
         Some(true) => {
             sql.push(" AND s.classified_on IS NOT NULL");
@@ -195,13 +122,7 @@ fn push_within(sql: &mut Sql, org: &Organisation, table: &str) {
 
 impl Store {
     pub async fn system(&self, id: &str) -> Result<System> {
-        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM systems s JOIN organisations o ON o.id = s.organisation_id WHERE s.id = $1"
-        )))
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        register::fetch(self.pool(), TABLE, "s", id).await
     }
 
     /// A filtered, keyset-paginated list by name.
@@ -212,7 +133,8 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Page<System>> {
         let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM systems s JOIN organisations o ON o.id = s.organisation_id WHERE 1 = 1"
+            "{} WHERE 1 = 1",
+            register::select_from(TABLE, "s")
         ));
         if !push_visibility(&mut sql, visibility, "s") {
             return Ok(Page {
@@ -222,7 +144,7 @@ impl Store {
         }
         push_filter(&mut sql, filter);
         sql.page_by_name("s", page);
-        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        let rows: Vec<register::Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()
             .map(System::try_from)
@@ -231,6 +153,23 @@ impl Store {
             key: s.details.name.clone(),
             id: s.id.clone(),
         }))
+    }
+
+    /// How many systems the filter matches (for the line above a list).
+    pub async fn system_count(
+        &self,
+        visibility: &Visibility,
+        filter: &SystemFilter,
+    ) -> Result<i64> {
+        let mut sql = Sql::new(
+            "SELECT COUNT(*) FROM systems s JOIN organisations o ON o.id = s.organisation_id WHERE 1 = 1",
+        );
+        if !push_visibility(&mut sql, visibility, "s") {
+            return Ok(0);
+        }
+        push_filter(&mut sql, filter);
+        let (n,): (i64,) = sql.query_as().fetch_one(self.pool()).await?;
+        Ok(n)
     }
 
     /// Every system in an organisation's subtree, with its number of linked processing activities.
@@ -256,20 +195,9 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|r| {
-                let processing_count = r.processing_count;
-                let system = System::try_from(Row {
-                    id: r.id,
-                    organisation_id: r.organisation_id,
-                    controller_id: r.controller_id,
-                    details: r.details,
-                    created_at: r.created_at,
-                    updated_at: r.updated_at,
-                    version: r.version,
-                    organisation_path: r.organisation_path,
-                })?;
                 Ok(SystemWithLinks {
-                    system,
-                    processing_count,
+                    system: System::try_from(r.row)?,
+                    processing_count: r.processing_count,
                 })
             })
             .collect()
@@ -356,22 +284,7 @@ fn derive(d: &SystemDetails) -> Derived {
 }
 
 async fn load(w: &mut WriteTx<'_>, id: &str) -> Result<System> {
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM systems s JOIN organisations o ON o.id = s.organisation_id WHERE s.id = $1"
-    )))
-    .bind(id.to_string())
-    .fetch_optional(&mut *w.tx)
-    .await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
-}
-
-/// The store reports one invalid field at a time; the API validates first to list them all.
-fn first_invalid(errors: Vec<ombud_domain::Invalid>) -> StoreError {
-    errors
-        .into_iter()
-        .next()
-        .map(StoreError::Invalid)
-        .unwrap_or(StoreError::Database("validation".into()))
+    register::fetch(&mut *w.tx, TABLE, "s", id).await
 }
 
 impl WriteTx<'_> {
@@ -441,6 +354,145 @@ impl WriteTx<'_> {
         )
         .await?;
         Ok(s)
+    }
+
+    /// Several systems by id (those that exist), read in batches: a re-import compares every row
+    /// with its system, and one query each would be 10,000 round trips.
+    pub async fn systems_by_id(&mut self, ids: &[String]) -> Result<HashMap<String, System>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        // Bounded batches keep the statement within every backend's parameter limit.
+        for chunk in ids.chunks(200) {
+            let mut sql = Sql::new(&format!(
+                "{} WHERE s.id IN (",
+                register::select_from(TABLE, "s")
+            ));
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(Arg::Text(id.clone()));
+            }
+            sql.push(")");
+            let rows: Vec<register::Row> = sql.query_as().fetch_all(&mut *self.tx).await?;
+            for r in rows {
+                let s = System::try_from(r)?;
+                out.insert(s.id.clone(), s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The import keys already used in a controller's register of systems, with the system each
+    /// names.
+    pub async fn system_import_keys(
+        &mut self,
+        controller_id: Option<&str>,
+    ) -> Result<HashMap<String, String>> {
+        let mut sql =
+            Sql::new("SELECT import_key, id FROM systems WHERE import_key IS NOT NULL AND ");
+        match controller_id {
+            Some(c) => sql.push("controller_id = ").bind(Arg::Text(c.to_string())),
+            None => sql.push("controller_id IS NULL"),
+        };
+        let rows: Vec<(String, String)> = sql.query_as().fetch_all(&mut *self.tx).await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Registers many systems owned by `org` at once (an import), each with its import key: many
+    /// rows to a statement, so that 10,000 rows are a few hundred round trips. Returns their ids in
+    /// order.
+    pub async fn create_systems(
+        &mut self,
+        org: &Organisation,
+        rows: Vec<(SystemDetails, String)>,
+    ) -> Result<Vec<String>> {
+        // 14 values a row: 50 rows stay far below every backend's limit on parameters.
+        const CHUNK: usize = 50;
+        const COLS: usize = 14;
+        let now = self.now().to_string();
+        let mut records = Vec::with_capacity(rows.len());
+        for (details, key) in rows {
+            let details = details.validate().map_err(first_invalid)?;
+            self.check_same_controller(
+                "agreements",
+                "agreement_ids",
+                org.controller_id.as_deref(),
+                &details.agreement_ids,
+            )
+            .await?;
+            records.push((
+                System {
+                    id: ombud_domain::ids::new_id(),
+                    organisation_id: org.id.clone(),
+                    controller_id: org.controller_id.clone(),
+                    created_at: now.clone(),
+                    updated_at: now.clone(),
+                    version: 1,
+                    details,
+                    organisation_path: org.path.clone(),
+                },
+                key,
+            ));
+        }
+        for chunk in records.chunks(CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO systems (id, organisation_id, controller_id, name, details, search_text, holds_personal_data, \
+                 self_procured, classified_on, classification_review, import_key, created_at, updated_at, version) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                sql.push_str(
+                    &(1..=COLS)
+                        .map(|k| format!("${}", i * COLS + k))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+                sql.push(')');
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (s, key) in chunk {
+                let d = derive(&s.details);
+                let json = serde_json::to_string(&s.details)
+                    .map_err(|e| StoreError::Database(e.to_string()))?;
+                q = q
+                    .bind(s.id.clone())
+                    .bind(s.organisation_id.clone())
+                    .bind(s.controller_id.clone())
+                    .bind(s.details.name.clone())
+                    .bind(json)
+                    .bind(d.search_text)
+                    .bind(d.holds_personal_data)
+                    .bind(d.self_procured)
+                    .bind(d.classified_on)
+                    .bind(d.classification_review)
+                    .bind(key.clone())
+                    .bind(s.created_at.clone())
+                    .bind(s.updated_at.clone())
+                    .bind(s.version);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        let mut ids = Vec::with_capacity(records.len());
+        for (s, _) in &records {
+            if !s.details.agreement_ids.is_empty() {
+                self.set_links("system", &s.id, "agreement", &s.details.agreement_ids)
+                    .await?;
+            }
+            self.record(
+                Operation::Create,
+                "system",
+                &s.id,
+                Some(&s.organisation_id),
+                None::<&()>,
+                Some(s),
+            )
+            .await?;
+            ids.push(s.id.clone());
+        }
+        Ok(ids)
     }
 
     /// Replaces a system's contents.

@@ -80,7 +80,7 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 /// Looks a session secret up, slides its expiry, and loads what the person may do.
 ///
-/// The answer is cached per instance for a few seconds ([`AUTH_CACHE_TTL`]), so that a busy API
+/// The answer is cached per instance for a few seconds ([`crate::cache::TTL`]), so that a busy API
 /// client costs one lookup per few seconds rather than two queries per request. Sign-out on this
 /// instance drops the entry at once; a revocation or role change elsewhere takes effect within the TTL.
 pub async fn resolve(
@@ -115,43 +115,27 @@ pub async fn resolve(
     Ok(Some(ctx))
 }
 
-/// How long a resolved session is trusted without asking the database again.
-pub const AUTH_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Resolved sessions by token, briefly.
+/// Resolved sessions by token, briefly (see [`crate::cache`]).
 #[derive(Default)]
-pub struct AuthCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Ctx)>>,
-}
+pub struct AuthCache(crate::cache::TtlCache<Ctx>);
 
 impl AuthCache {
     fn get(&self, token: &str) -> Option<Ctx> {
-        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(token)
-            .filter(|(at, _)| at.elapsed() < AUTH_CACHE_TTL)
-            .map(|(_, c)| c.clone())
+        self.0.get(token)
     }
 
     fn put(&self, token: &str, ctx: &Ctx) {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= 10_000 {
-            map.retain(|_, (at, _)| at.elapsed() < AUTH_CACHE_TTL);
-        }
-        map.insert(token.to_string(), (std::time::Instant::now(), ctx.clone()));
+        self.0.put(token, ctx.clone());
     }
 
     /// Forgets every cached session of one person (sign-out, password change, role change here).
     pub fn forget_user(&self, user_id: &str) {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, (_, c)| c.user.id != user_id);
+        self.0.retain(|c| c.user.id != user_id);
     }
 
     /// Forgets everything (after a change that may alter anyone's rights, such as a move).
     pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.0.clear();
     }
 }
 

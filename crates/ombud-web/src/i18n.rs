@@ -4,8 +4,9 @@
 //! else `Accept-Language`, else Swedish) and kept in a task-local, so that error responses built
 //! deep inside extractors speak the caller's language too.
 //!
-//! Messages live in `messages/sv.txt` and `messages/en.txt` as `key = text` lines, so translators
-//! edit text files, not Rust. A test checks that both files have the same keys.
+//! Messages live in `messages/*.sv.txt` and `messages/*.en.txt` as `key = text` lines, one pair of
+//! files per part of the product, so translators edit text files, not Rust. Tests check that both
+//! languages have the same keys and that no key is defined twice.
 
 use axum::extract::Request;
 use axum::http::header;
@@ -46,18 +47,31 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
     res
 }
 
-fn parse(src: &'static str) -> HashMap<&'static str, &'static str> {
+/// The catalogue files of each language, in the same order.
+const SV_FILES: [&str; 3] = [
+    include_str!("../messages/sv.txt"),
+    include_str!("../messages/systems.sv.txt"),
+    include_str!("../messages/agreements.sv.txt"),
+];
+const EN_FILES: [&str; 3] = [
+    include_str!("../messages/en.txt"),
+    include_str!("../messages/systems.en.txt"),
+    include_str!("../messages/agreements.en.txt"),
+];
+
+fn entries(src: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
     src.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| l.split_once(" = "))
         .map(|(k, v)| (k.trim(), v.trim()))
-        .collect()
 }
 
-static SV: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| parse(include_str!("../messages/sv.txt")));
-static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| parse(include_str!("../messages/en.txt")));
+fn parse(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
+    files.iter().flat_map(|f| entries(f)).collect()
+}
+
+static SV: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(&SV_FILES));
+static EN: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(&EN_FILES));
 
 /// A message in a language; a missing key shows itself, so that the gap is seen and fixed.
 pub fn t(lang: Lang, key: &str) -> String {
@@ -84,6 +98,16 @@ mod tests {
         en.sort();
         assert_eq!(sv, en);
         assert!(!sv.is_empty());
+    }
+
+    #[test]
+    fn no_key_is_defined_twice() {
+        for files in [&SV_FILES, &EN_FILES] {
+            let mut seen = std::collections::HashSet::new();
+            for (key, _) in files.iter().flat_map(|f| entries(f)) {
+                assert!(seen.insert(key), "{key} is defined twice");
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+mod cache;
 pub mod error;
 pub mod i18n;
 mod security;
@@ -62,6 +63,8 @@ pub struct Inner {
     sign_in_limit: sign_in_limit::SignInLimit,
     openapi_json: String,
     auth_cache: auth::AuthCache,
+    /// Organisations as list filters read them (see `api::organisations::visible_for_reading`).
+    pub(crate) org_cache: cache::TtlCache<ombud_store::organisations::Organisation>,
 }
 
 impl std::ops::Deref for AppState {
@@ -84,6 +87,7 @@ pub fn app(store: Store, config: Config) -> Router {
         config,
         openapi_json,
         auth_cache: auth::AuthCache::default(),
+        org_cache: cache::TtlCache::default(),
     }));
     Router::new()
         .merge(api_router)

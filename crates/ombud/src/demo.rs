@@ -308,7 +308,7 @@ pub async fn load(store: &Store) -> Result<()> {
             .await??;
     let actor = Actor::system("demodata", Channel::Cli);
     let mut w = WriteTx::begin(store, &actor).await?;
-    let mut ids: Vec<(&'static str, String)> = Vec::new();
+    let mut orgs: Vec<(&'static str, ombud_store::organisations::Organisation)> = Vec::new();
     let mut stack: Vec<(Node, Option<String>)> = vec![(city(), None)];
     while let Some((node, parent)) = stack.pop() {
         let o = w
@@ -319,25 +319,24 @@ pub async fn load(store: &Store) -> Result<()> {
                 controller: None,
             })
             .await?;
-        ids.push((node.key, o.id.clone()));
         for child in node.children.into_iter().rev() {
             stack.push((child, Some(o.id.clone())));
         }
+        orgs.push((node.key, o));
     }
-    let id_of = |key: &str| {
-        ids.iter()
+    let org = |key: &str| {
+        orgs.iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, id)| id.clone())
+            .map(|(_, o)| o.clone())
+            .ok_or_else(|| anyhow::anyhow!("demo organisation {key} missing"))
     };
     w.create_user(ADMIN_EMAIL, "Systemadministratör", Some(&hash), true)
         .await?;
     for (email, name, grants) in PEOPLE {
         let u = w.create_user(email, name, Some(&hash), false).await?;
         for (key, roles) in *grants {
-            let org =
-                id_of(key).ok_or_else(|| anyhow::anyhow!("demo organisation {key} missing"))?;
             w.set_roles(
-                &org,
+                &org(key)?.id,
                 &u.id,
                 roles.iter().copied().collect::<RoleSet>(),
                 None,
@@ -345,6 +344,10 @@ pub async fn load(store: &Store) -> Result<()> {
             .await?;
         }
     }
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(ombud_domain::time::stockholm())
+        .date();
+    crate::demo_register::load(&mut w, org, today).await?;
     w.commit().await?;
     Ok(())
 }

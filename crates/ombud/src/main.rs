@@ -1,6 +1,7 @@
 //! `ombud`: the command line. Wiring only: parse arguments, open the store, call into the crates.
 
 mod demo;
+mod demo_register;
 mod generate;
 
 // Every request allocates many small strings (rows, JSON): under load glibc's allocator took a fifth

@@ -5,10 +5,11 @@
 //! create and PATCH refuse `compliance_checks`, so that an entry, once recorded, stays as it was.
 
 use super::json::ApiQuery;
-use super::organisations::{HistoryEvent, HistoryList, visible};
+use super::organisations::{HistoryList, visible_for_reading};
 use super::processing::read_visibility;
-use super::systems::{as_object, merge_patch, refuse_read_only, take_organisation_id, today};
-use super::{ApiJson, PageParams, check_id, etag_headers, if_match};
+use super::register;
+use super::systems::today;
+use super::{ApiJson, PageParams, etag_headers, if_match};
 use crate::AppState;
 use crate::auth::{ApiCtx, Ctx};
 use crate::error::{ApiError, Problem};
@@ -126,41 +127,6 @@ pub struct ComplianceCheckIn {
     pub follow_up_due: Option<String>,
 }
 
-/// Fields of an agreement's response that are not the record's to set; the log has its own endpoint.
-const READ_ONLY: &[&str] = &[
-    "id",
-    "organisation_id",
-    "controller_id",
-    "version",
-    "created_at",
-    "updated_at",
-    "title",
-    "direction_label",
-    "last_checked_on",
-    "review_overdue",
-    "transfers_without_safeguard",
-    "system_ids",
-    "processing_activity_ids",
-    "compliance_checks",
-];
-
-fn details_from(obj: Map<String, Value>) -> Result<AgreementDetails, ApiError> {
-    let d: AgreementDetails = serde_json::from_value(Value::Object(obj))
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    d.validate().map_err(ApiError::Invalid)
-}
-
-/// Loads an agreement the caller may read; otherwise "not found".
-async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> Result<Agreement, ApiError> {
-    check_id(id)?;
-    let a = state.store.agreement(id).await?;
-    if ctx.principal.can(Action::ReadRegister, &a.scope()) {
-        Ok(a)
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
 /// Which systems and processing activities link to each of `ids`.
 async fn linked(state: &AppState, ids: &[String]) -> Result<HashMap<String, Linked>, ApiError> {
     let mut out: HashMap<String, Linked> = HashMap::new();
@@ -190,20 +156,7 @@ pub async fn create(
     organisation_id: &str,
     details: AgreementDetails,
 ) -> Result<Agreement, ApiError> {
-    let org = visible(&state.store, ctx, organisation_id)
-        .await
-        .map_err(|_| {
-            ApiError::Invalid(vec![Invalid::new(
-                "organisation_id",
-                Rule::UnknownReference,
-            )])
-        })?;
-    super::organisations::require(ctx, Action::EditAgreements, &org)?;
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let a = w.create_agreement(&org, details).await?;
-    w.commit().await?;
-    Ok(a)
+    register::create(state, ctx, organisation_id, details).await
 }
 
 /// Applies a merge patch for a caller (shared with the UI).
@@ -214,28 +167,7 @@ pub async fn update(
     expected_version: Option<i64>,
     patch: Map<String, Value>,
 ) -> Result<Agreement, ApiError> {
-    readable(state, ctx, id).await?;
-    refuse_read_only(&patch, READ_ONLY)?;
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let current = w.agreement(id).await?;
-    if !ctx.principal.can(Action::EditAgreements, &current.scope()) {
-        return Err(ApiError::Forbidden);
-    }
-    if let Some(v) = expected_version
-        && v != current.version
-    {
-        return Err(ApiError::Stale {
-            current: current.version,
-        });
-    }
-    let mut merged =
-        serde_json::to_value(&current.details).map_err(|e| ApiError::Internal(e.to_string()))?;
-    merge_patch(&mut merged, Value::Object(patch));
-    let details = details_from(as_object(merged)?)?;
-    let a = w.update_agreement(id, expected_version, details).await?;
-    w.commit().await?;
-    Ok(a)
+    register::update(state, ctx, id, expected_version, patch).await
 }
 
 /// Appends a compliance check for a caller (shared with the UI).
@@ -246,7 +178,7 @@ pub async fn append_check(
     expected_version: Option<i64>,
     check: NewComplianceCheck,
 ) -> Result<Agreement, ApiError> {
-    let a = readable(state, ctx, id).await?;
+    let a = register::readable::<AgreementDetails>(state, ctx, id).await?;
     if !ctx.principal.can(Action::EditAgreements, &a.scope()) {
         return Err(ApiError::Forbidden);
     }
@@ -272,7 +204,7 @@ pub async fn list_agreements(
     ApiQuery(q): ApiQuery<AgreementQuery>,
 ) -> Result<Json<AgreementList>, ApiError> {
     let within_path = match q.organisation_id.as_deref().filter(|s| !s.is_empty()) {
-        Some(id) => Some(visible(&state.store, &ctx, id).await?.path),
+        Some(id) => Some(visible_for_reading(&state, &ctx, id).await?.path),
         None => None,
     };
     let direction = match q.direction.as_deref().filter(|s| !s.is_empty()) {
@@ -321,10 +253,7 @@ pub async fn create_agreement(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, HeaderMap, Json<AgreementOut>), ApiError> {
-    let mut obj = as_object(body)?;
-    let org_id = take_organisation_id(&mut obj)?;
-    refuse_read_only(&obj, READ_ONLY)?;
-    let details = details_from(obj)?;
+    let (org_id, details) = register::create_body::<AgreementDetails>(body)?;
     let a = create(&state, &ctx, &org_id, details).await?;
     let mut h = etag_headers(a.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/agreements/{}", a.id)) {
@@ -346,7 +275,7 @@ pub async fn get_agreement(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<(HeaderMap, Json<AgreementOut>), ApiError> {
-    let a = readable(&state, &ctx, &id).await?;
+    let a = register::readable(&state, &ctx, &id).await?;
     Ok((
         etag_headers(a.version),
         Json(out(&state, a, ctx.lang).await?),
@@ -367,7 +296,7 @@ pub async fn update_agreement(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(HeaderMap, Json<AgreementOut>), ApiError> {
-    let patch = as_object(body)?;
+    let patch = super::systems::as_object(body)?;
     let a = update(&state, &ctx, &id, if_match(&headers), patch).await?;
     Ok((
         etag_headers(a.version),
@@ -387,14 +316,7 @@ pub async fn delete_agreement(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let a = readable(&state, &ctx, &id).await?;
-    if !ctx.principal.can(Action::EditAgreements, &a.scope()) {
-        return Err(ApiError::Forbidden);
-    }
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    w.delete_agreement(&id, if_match(&headers)).await?;
-    w.commit().await?;
+    register::delete::<AgreementDetails>(&state, &ctx, &id, if_match(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -439,10 +361,7 @@ pub async fn agreement_history(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<Json<HistoryList>, ApiError> {
-    let a = readable(&state, &ctx, &id).await?;
-    let events = state.store.history("agreement", &a.id, 500).await?;
-    Ok(Json(HistoryList {
-        items: events.into_iter().map(HistoryEvent::from).collect(),
-        next: None,
-    }))
+    Ok(Json(
+        register::history::<AgreementDetails>(&state, &ctx, &id).await?,
+    ))
 }

@@ -1,11 +1,15 @@
-//! `POST /api/v1/processing-activities/import`: a register from a spreadsheet, all rows or none.
+//! `POST /api/v1/processing-activities/import` and `POST /api/v1/systems/import`: a register from a
+//! spreadsheet, all rows or none.
 //!
 //! A multipart form with `organisation_id`, `file` (`.xlsx`, `.xls`, `.ods` or `.csv`), optionally
-//! `mapping` (a JSON object from column header to field; the Draftit-style mapping by default) and
+//! `mapping` (a JSON object from column header to field; the register's saved mapping by default) and
 //! `dry_run` (`true` by default: nothing is saved, the answer previews what would happen). Every
 //! problem is reported by row and column; with any problem, nothing is saved.
 //! Importing the same file again updates the records it made instead of duplicating them: each row
-//! is keyed by its id column, or by its name when the file has no id column.
+//! is keyed by its id column, or by its name when the file has no id column. What no column can fill
+//! (links made in Ombud, a system's action plan) is kept from the stored record.
+//!
+//! Both registers take one path through here; what differs is said by [`Importable`].
 
 use super::organisations::{require, visible};
 use crate::AppState;
@@ -17,11 +21,17 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ombud_domain::audit::Channel;
 use ombud_domain::authz::Action;
-use ombud_domain::register::import::{self, Mapping, Target};
+use ombud_domain::register::import::{
+    self, Field, ImportRow, Mapping, Processing, RegisterSheet, Systems,
+};
+use ombud_domain::register::processing::ProcessingDetails;
+use ombud_domain::register::system::SystemDetails;
 use ombud_domain::{Invalid, Lang, Rule};
-use ombud_report::read::{self, Format};
-use ombud_store::{Actor, WriteTx};
+use ombud_report::read::{self, Format, Sheet};
+use ombud_store::organisations::Organisation;
+use ombud_store::{Actor, StoreError, WriteTx};
 use serde::Serialize;
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,6 +39,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import_processing))
+        .routes(routes!(import_systems))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_FILE + 64 * 1024))
 }
 
@@ -148,8 +159,8 @@ async fn read_form(mut m: Multipart) -> Result<ImportForm, ApiError> {
 }
 
 /// A mapping given as `{"Header": "field", …}`.
-fn parse_mapping(json: &str) -> Result<Mapping, ApiError> {
-    let map: std::collections::BTreeMap<String, Target> =
+fn parse_mapping<T: Field>(json: &str) -> Result<Mapping<T>, ApiError> {
+    let map: std::collections::BTreeMap<String, T> =
         serde_json::from_str(json).map_err(|e| ApiError::Unprocessable(format!("mapping: {e}")))?;
     Ok(Mapping {
         columns: map.into_iter().collect(),
@@ -167,8 +178,30 @@ pub async fn import_processing(
     ApiCtx(ctx): ApiCtx,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
+    respond::<Processing>(&state, &ctx, multipart).await
+}
+
+/// Import a register of IT systems from a spreadsheet (multipart form; see the module text), with
+/// their classification. Answers 200 with a report; 422 with the same report's problems when the
+/// file has errors and `dry_run` is false (nothing saved).
+#[utoipa::path(post, path = "/api/v1/systems/import", tag = "systems",
+    request_body(content_type = "multipart/form-data", description = "organisation_id, file, mapping?, dry_run?"),
+    responses((status = 200, body = ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_systems(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    respond::<Systems>(&state, &ctx, multipart).await
+}
+
+async fn respond<R: Importable>(
+    state: &AppState,
+    ctx: &Ctx,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
     let form = read_form(multipart).await?;
-    let report = run(&state, &ctx, form).await?;
+    let report = run::<R>(state, ctx, form).await?;
     if !report.dry_run && !report.problems.is_empty() {
         return Ok(problems_response(&report, ctx.lang));
     }
@@ -198,8 +231,146 @@ pub fn problems_response(report: &ImportReport, lang: Lang) -> Response {
     res
 }
 
-/// Plans and (unless a dry run) saves an import for a caller. Shared with the UI.
-pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<ImportReport, ApiError> {
+/// A register that can be imported: how its sheet is read (the domain's [`RegisterSheet`]) and how
+/// the store finds, updates and creates its records.
+pub trait Importable: RegisterSheet<Details: Send + Sync, Target: Send + Sync> {
+    /// What the caller must be allowed at the organisation imported into.
+    const ACTION: Action;
+
+    /// The import keys already used in the controller's register, with the record each names.
+    fn keys(
+        w: &mut WriteTx<'_>,
+        controller_id: Option<&str>,
+    ) -> impl Future<Output = Result<HashMap<String, String>, StoreError>> + Send;
+
+    /// The stored records of these ids, by id.
+    fn stored(
+        w: &mut WriteTx<'_>,
+        ids: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, Self::Details>, StoreError>> + Send;
+
+    fn update(
+        w: &mut WriteTx<'_>,
+        id: &str,
+        details: Self::Details,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn create_all(
+        w: &mut WriteTx<'_>,
+        org: &Organisation,
+        rows: Vec<(Self::Details, String)>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+impl Importable for Processing {
+    const ACTION: Action = Action::EditRegister;
+
+    async fn keys(
+        w: &mut WriteTx<'_>,
+        controller_id: Option<&str>,
+    ) -> Result<HashMap<String, String>, StoreError> {
+        w.processing_import_keys(controller_id).await
+    }
+
+    async fn stored(
+        w: &mut WriteTx<'_>,
+        ids: &[String],
+    ) -> Result<HashMap<String, ProcessingDetails>, StoreError> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for id in ids {
+            out.insert(id.clone(), w.processing_activity(id).await?.details);
+        }
+        Ok(out)
+    }
+
+    async fn update(
+        w: &mut WriteTx<'_>,
+        id: &str,
+        details: ProcessingDetails,
+    ) -> Result<(), StoreError> {
+        w.update_processing_activity(id, None, details, None)
+            .await
+            .map(drop)
+    }
+
+    async fn create_all(
+        w: &mut WriteTx<'_>,
+        org: &Organisation,
+        rows: Vec<(ProcessingDetails, String)>,
+    ) -> Result<(), StoreError> {
+        w.create_processing_activities(org, rows).await.map(drop)
+    }
+}
+
+impl Importable for Systems {
+    const ACTION: Action = Action::EditSystems;
+
+    async fn keys(
+        w: &mut WriteTx<'_>,
+        controller_id: Option<&str>,
+    ) -> Result<HashMap<String, String>, StoreError> {
+        w.system_import_keys(controller_id).await
+    }
+
+    async fn stored(
+        w: &mut WriteTx<'_>,
+        ids: &[String],
+    ) -> Result<HashMap<String, SystemDetails>, StoreError> {
+        Ok(w.systems_by_id(ids)
+            .await?
+            .into_iter()
+            .map(|(id, s)| (id, s.details))
+            .collect())
+    }
+
+    async fn update(
+        w: &mut WriteTx<'_>,
+        id: &str,
+        details: SystemDetails,
+    ) -> Result<(), StoreError> {
+        w.update_system(id, None, details).await.map(drop)
+    }
+
+    async fn create_all(
+        w: &mut WriteTx<'_>,
+        org: &Organisation,
+        rows: Vec<(SystemDetails, String)>,
+    ) -> Result<(), StoreError> {
+        w.create_systems(org, rows).await.map(drop)
+    }
+}
+
+/// The report of a file that could not be read at all.
+fn unreadable(dry_run: bool, lang: Lang, e: &read::ReadError) -> ImportReport {
+    ImportReport {
+        dry_run,
+        rows: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        columns: Vec::new(),
+        problems: vec![ImportProblem {
+            row: 1,
+            column: String::new(),
+            message: match lang {
+                Lang::Sv => format!(
+                    "Filen kan inte läsas. Spara den som .xlsx eller .csv och försök igen. ({e})"
+                ),
+                Lang::En => format!(
+                    "The file cannot be read. Save it as .xlsx or .csv and try again. ({e})"
+                ),
+            },
+        }],
+        preview: Vec::new(),
+    }
+}
+
+/// Plans and (unless a dry run) saves an import into a register for a caller. Shared with the UI.
+pub async fn run<R: Importable>(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ImportForm,
+) -> Result<ImportReport, ApiError> {
     let org = visible(&state.store, ctx, &form.organisation_id)
         .await
         .map_err(|_| {
@@ -208,50 +379,17 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
                 Rule::UnknownReference,
             )])
         })?;
-    require(ctx, Action::EditRegister, &org)?;
+    require(ctx, R::ACTION, &org)?;
     let lang = ctx.lang;
     let mapping = match &form.mapping {
-        Some(m) => parse_mapping(m)?,
-        None => Mapping::draftit(),
+        Some(m) => parse_mapping::<R::Target>(m)?,
+        None => R::default_mapping(),
     };
     let sheet = match read::read(&form.file, Format::detect(&form.file_name, &form.file)) {
         Ok(s) => s,
-        Err(e) => {
-            return Ok(ImportReport {
-                dry_run: form.dry_run,
-                rows: 0,
-                created: 0,
-                updated: 0,
-                unchanged: 0,
-                columns: Vec::new(),
-                problems: vec![ImportProblem {
-                    row: 1,
-                    column: String::new(),
-                    message: match lang {
-                        Lang::Sv => format!(
-                            "Filen kan inte läsas. Spara den som .xlsx eller .csv och försök igen. ({e})"
-                        ),
-                        Lang::En => format!(
-                            "The file cannot be read. Save it as .xlsx or .csv and try again. ({e})"
-                        ),
-                    },
-                }],
-                preview: Vec::new(),
-            });
-        }
+        Err(e) => return Ok(unreadable(form.dry_run, lang, &e)),
     };
-    let plan = import::plan(&sheet.header, &sheet.rows, &mapping, lang);
-    let columns = sheet
-        .header
-        .iter()
-        .map(|h| ColumnMapping {
-            header: h.clone(),
-            target: serde_json::to_value(mapping.target(h))
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
-        })
-        .collect();
+    let plan = import::plan_for::<R>(&sheet.header, &sheet.rows, &mapping, lang);
     let mut report = ImportReport {
         dry_run: form.dry_run,
         rows: sheet
@@ -262,7 +400,14 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
         created: 0,
         updated: 0,
         unchanged: 0,
-        columns,
+        columns: sheet
+            .header
+            .iter()
+            .map(|h| ColumnMapping {
+                header: h.clone(),
+                target: mapping.target(h).code(),
+            })
+            .collect(),
         problems: plan
             .problems
             .into_iter()
@@ -274,21 +419,7 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
             .collect(),
         preview: Vec::new(),
     };
-    // Without an id column, rows are known by their names: two rows of one name would be one record.
-    let mut first_row_of: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::new();
-    for row in &plan.rows {
-        if let Some(first) = first_row_of.insert(import_key(row), row.row) {
-            report.problems.push(ImportProblem {
-                row: row.row,
-                column: sheet.header.iter().find(|h| mapping.target(h) == Target::Name).cloned().unwrap_or_default(),
-                message: match lang {
-                    Lang::Sv => format!("Samma behandling som rad {first}: ge raderna olika namn eller en id-kolumn."),
-                    Lang::En => format!("The same processing as row {first}: give the rows different names or an id column."),
-                },
-            });
-        }
-    }
+    refuse_shared_keys::<R>(&plan.rows, &sheet, &mapping, lang, &mut report.problems);
     if !report.problems.is_empty() {
         return Ok(report);
     }
@@ -299,29 +430,34 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
     );
     let mut w = WriteTx::begin(&state.store, &actor).await?;
     let mut new_rows = Vec::new();
-    let keys = w
-        .processing_import_keys(org.controller_id.as_deref())
-        .await?;
+    let keys = R::keys(&mut w, org.controller_id.as_deref()).await?;
+    let known: Vec<String> = plan
+        .rows
+        .iter()
+        .filter_map(|row| keys.get(&import_key::<R>(row)).cloned())
+        .collect();
+    let mut stored = R::stored(&mut w, &known).await?;
     for row in plan.rows {
-        let key = import_key(&row);
-        let name = row.details.name.clone();
+        let key = import_key::<R>(&row);
+        let name = R::name(&row.details).to_string();
+        let mut details = row.details;
         let action = match keys.get(&key) {
             Some(id) => {
-                let current = w.processing_activity(id).await?;
-                if current.details == row.details {
+                let stored = stored.remove(id).ok_or(StoreError::NotFound)?;
+                R::keep_unimported(&mut details, &stored);
+                if details == stored {
                     report.unchanged += 1;
                     "unchanged"
                 } else {
                     if !form.dry_run {
-                        w.update_processing_activity(id, None, row.details, None)
-                            .await?;
+                        R::update(&mut w, id, details).await?;
                     }
                     report.updated += 1;
                     "update"
                 }
             }
             None => {
-                new_rows.push((row.details, key));
+                new_rows.push((details, key));
                 report.created += 1;
                 "create"
             }
@@ -335,7 +471,7 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
         }
     }
     if !form.dry_run && !new_rows.is_empty() {
-        w.create_processing_activities(&org, new_rows).await?;
+        R::create_all(&mut w, &org, new_rows).await?;
     }
     if form.dry_run {
         // Nothing was written; dropping the transaction rolls back the claimed audit head.
@@ -346,10 +482,37 @@ pub async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Import
     Ok(report)
 }
 
+/// Without an id column, rows are known by their names: two rows of one name would be one record,
+/// so the second is refused.
+fn refuse_shared_keys<R: RegisterSheet>(
+    rows: &[ImportRow<R::Details>],
+    sheet: &Sheet,
+    mapping: &Mapping<R::Target>,
+    lang: Lang,
+    problems: &mut Vec<ImportProblem>,
+) {
+    let name_column = sheet
+        .header
+        .iter()
+        .find(|h| mapping.target(h) == <R::Target as Field>::NAME)
+        .cloned()
+        .unwrap_or_default();
+    let mut first_row_of: HashMap<String, usize> = HashMap::new();
+    for row in rows {
+        if let Some(first) = first_row_of.insert(import_key::<R>(row), row.row) {
+            problems.push(ImportProblem {
+                row: row.row,
+                column: name_column.clone(),
+                message: R::same_name(lang, first),
+            });
+        }
+    }
+}
+
 /// The key that finds a row's record on a later import: its id in the source, else its name.
-fn import_key(row: &import::ImportRow) -> String {
+fn import_key<R: RegisterSheet>(row: &ImportRow<R::Details>) -> String {
     match &row.external_id {
         Some(id) => format!("id:{id}"),
-        None => format!("name:{}", row.details.name.to_lowercase()),
+        None => format!("name:{}", R::name(&row.details).to_lowercase()),
     }
 }

@@ -13,6 +13,7 @@ pub mod import;
 pub mod json;
 pub mod organisations;
 pub mod processing;
+pub mod register;
 pub mod session;
 pub mod systems;
 pub mod users;

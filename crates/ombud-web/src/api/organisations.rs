@@ -209,6 +209,30 @@ pub async fn visible(store: &Store, ctx: &Ctx, id: &str) -> Result<Organisation,
     }
 }
 
+/// As [`visible`], for a request that only reads, with the organisation as a filter: it may come
+/// from this instance's cache, at most [`crate::cache::TTL`] old. Never for a write, which must see
+/// the organisation (its place, its controller) as it is now.
+pub async fn visible_for_reading(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<Organisation, ApiError> {
+    check_id(id)?;
+    let o = match state.org_cache.get(id) {
+        Some(o) => o,
+        None => {
+            let o = state.store.organisation(id).await?;
+            state.org_cache.put(id, o.clone());
+            o
+        }
+    };
+    if ctx.principal.sees(&o.scope()) {
+        Ok(o)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// Refuses an action the caller's roles do not allow on a visible organisation.
 pub fn require(ctx: &Ctx, action: Action, o: &Organisation) -> Result<(), ApiError> {
     if !ctx.principal.sees(&o.scope()) {
@@ -299,6 +323,8 @@ pub async fn update(
             other => other.into(),
         })?;
     w.commit().await?;
+    // A rename, a move or an archive: what lists read of organisations is stale here at once.
+    state.org_cache.clear();
     if changes.parent_id.is_some() || changes.archived.is_some() {
         // A move or an archive changes whose roles reach where.
         state.auth_cache.clear();

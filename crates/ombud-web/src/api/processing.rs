@@ -2,7 +2,7 @@
 //! workflow, its gaps and its export.
 
 use super::json::ApiQuery;
-use super::organisations::{HistoryEvent, HistoryList, require, visible};
+use super::organisations::{HistoryEvent, HistoryList, require, visible, visible_for_reading};
 use super::{ApiJson, PageParams, check_id, etag_headers, if_match};
 use crate::AppState;
 use crate::auth::{ApiCtx, Ctx};
@@ -16,7 +16,7 @@ use ombud_domain::register::gaps::{self, GapRule};
 use ombud_domain::register::processing::ProcessingDetails;
 use ombud_domain::register::workflow::{self, Status, TransitionError};
 use ombud_domain::{Invalid, Lang, Rule};
-use ombud_store::processing::{ProcessingActivity, ProcessingFilter};
+use ombud_store::processing::{ProcessingActivity, ProcessingFilter, ProcessingSort};
 use ombud_store::{Store, WriteTx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -184,6 +184,9 @@ pub struct ProcessingQuery {
     /// Only records whose yearly review is overdue.
     #[serde(default)]
     pub overdue: bool,
+    /// `name` (the default), `next_review` (the earliest first, records without one last) or
+    /// `recently_updated` (the newest change first).
+    pub sort: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -303,7 +306,7 @@ pub async fn list_processing(
     ApiQuery(q): ApiQuery<ProcessingQuery>,
 ) -> Result<Json<ProcessingList>, ApiError> {
     let within = match &q.organisation_id {
-        Some(id) => Some(visible(&state.store, &ctx, id).await?),
+        Some(id) => Some(visible_for_reading(&state, &ctx, id).await?),
         None => None,
     };
     let status =
@@ -327,9 +330,14 @@ pub async fn list_processing(
         overdue: q.overdue,
         today: today().to_string(),
     };
+    let sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => ProcessingSort::parse(s)
+            .ok_or_else(|| ApiError::Invalid(vec![Invalid::new("sort", Rule::InvalidValue)]))?,
+        None => ProcessingSort::default(),
+    };
     let p = state
         .store
-        .processing_summaries(&read_visibility(&ctx), &filter, &page.page()?)
+        .processing_summaries(&read_visibility(&ctx), &filter, sort, &page.page()?)
         .await?;
     let (lang, today) = (ctx.lang, today());
     Ok(Json(ProcessingList {

@@ -5,20 +5,20 @@
 //! lists never show it to them.
 
 use super::json::ApiQuery;
-use super::organisations::{HistoryEvent, HistoryList, require, visible};
+use super::organisations::{HistoryList, require, visible, visible_for_reading};
 use super::processing::read_visibility;
-use super::{ApiJson, PageParams, check_id, etag_headers, if_match};
+use super::register;
+use super::{ApiJson, PageParams, etag_headers, if_match};
 use crate::AppState;
 use crate::auth::{ApiCtx, Ctx};
 use crate::error::{ApiError, Problem};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use ombud_domain::Lang;
 use ombud_domain::authz::Action;
 use ombud_domain::register::gaps;
 use ombud_domain::register::system::SystemDetails;
-use ombud_domain::{Invalid, Lang, Rule};
-use ombud_store::WriteTx;
 use ombud_store::systems::{System, SystemFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -164,49 +164,6 @@ pub(super) fn refuse_read_only(
     }
 }
 
-/// Takes `organisation_id` out of a create body.
-pub(super) fn take_organisation_id(obj: &mut Map<String, Value>) -> Result<String, ApiError> {
-    match obj.remove("organisation_id") {
-        Some(Value::String(s)) => Ok(s),
-        _ => Err(ApiError::Invalid(vec![Invalid::new(
-            "organisation_id",
-            Rule::Required,
-        )])),
-    }
-}
-
-/// Fields of a system's response that are not the record's to set.
-const READ_ONLY: &[&str] = &[
-    "id",
-    "organisation_id",
-    "controller_id",
-    "version",
-    "created_at",
-    "updated_at",
-    "classified",
-    "classification_current",
-    "procurement_label",
-    "processing_activity_ids",
-    "gaps",
-];
-
-fn details_from(obj: Map<String, Value>) -> Result<SystemDetails, ApiError> {
-    let d: SystemDetails = serde_json::from_value(Value::Object(obj))
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    d.validate().map_err(ApiError::Invalid)
-}
-
-/// Loads a system the caller may read; otherwise "not found".
-async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> Result<System, ApiError> {
-    check_id(id)?;
-    let s = state.store.system(id).await?;
-    if ctx.principal.can(Action::ReadRegister, &s.scope()) {
-        Ok(s)
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
 /// The system as the API shows it, with the processing activities that name it.
 async fn out(state: &AppState, s: System, lang: Lang) -> Result<SystemOut, ApiError> {
     let mut links = state
@@ -224,20 +181,7 @@ pub async fn create(
     organisation_id: &str,
     details: SystemDetails,
 ) -> Result<System, ApiError> {
-    let org = visible(&state.store, ctx, organisation_id)
-        .await
-        .map_err(|_| {
-            ApiError::Invalid(vec![Invalid::new(
-                "organisation_id",
-                Rule::UnknownReference,
-            )])
-        })?;
-    require(ctx, Action::EditSystems, &org)?;
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let s = w.create_system(&org, details, None).await?;
-    w.commit().await?;
-    Ok(s)
+    register::create(state, ctx, organisation_id, details).await
 }
 
 /// Applies a merge patch for a caller (shared with the UI).
@@ -248,28 +192,7 @@ pub async fn update(
     expected_version: Option<i64>,
     patch: Map<String, Value>,
 ) -> Result<System, ApiError> {
-    readable(state, ctx, id).await?;
-    refuse_read_only(&patch, READ_ONLY)?;
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let current = w.system(id).await?;
-    if !ctx.principal.can(Action::EditSystems, &current.scope()) {
-        return Err(ApiError::Forbidden);
-    }
-    if let Some(v) = expected_version
-        && v != current.version
-    {
-        return Err(ApiError::Stale {
-            current: current.version,
-        });
-    }
-    let mut merged =
-        serde_json::to_value(&current.details).map_err(|e| ApiError::Internal(e.to_string()))?;
-    merge_patch(&mut merged, Value::Object(patch));
-    let details = details_from(as_object(merged)?)?;
-    let s = w.update_system(id, expected_version, details).await?;
-    w.commit().await?;
-    Ok(s)
+    register::update(state, ctx, id, expected_version, patch).await
 }
 
 /// The systems register, filtered and searched, by name.
@@ -283,7 +206,7 @@ pub async fn list_systems(
     ApiQuery(q): ApiQuery<SystemQuery>,
 ) -> Result<Json<SystemList>, ApiError> {
     let within_path = match q.organisation_id.as_deref().filter(|s| !s.is_empty()) {
-        Some(id) => Some(visible(&state.store, &ctx, id).await?.path),
+        Some(id) => Some(visible_for_reading(&state, &ctx, id).await?.path),
         None => None,
     };
     let filter = SystemFilter {
@@ -332,9 +255,7 @@ pub async fn create_system(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, HeaderMap, Json<SystemOut>), ApiError> {
-    let mut obj = as_object(body)?;
-    let org_id = take_organisation_id(&mut obj)?;
-    let details = details_from(obj)?;
+    let (org_id, details) = register::create_body::<SystemDetails>(body)?;
     let s = create(&state, &ctx, &org_id, details).await?;
     let mut h = etag_headers(s.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/systems/{}", s.id)) {
@@ -356,7 +277,7 @@ pub async fn get_system(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<(HeaderMap, Json<SystemOut>), ApiError> {
-    let s = readable(&state, &ctx, &id).await?;
+    let s = register::readable(&state, &ctx, &id).await?;
     Ok((
         etag_headers(s.version),
         Json(out(&state, s, ctx.lang).await?),
@@ -397,14 +318,7 @@ pub async fn delete_system(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let s = readable(&state, &ctx, &id).await?;
-    if !ctx.principal.can(Action::EditSystems, &s.scope()) {
-        return Err(ApiError::Forbidden);
-    }
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    w.delete_system(&id, if_match(&headers)).await?;
-    w.commit().await?;
+    register::delete::<SystemDetails>(&state, &ctx, &id, if_match(&headers)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -417,12 +331,9 @@ pub async fn system_history(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<Json<HistoryList>, ApiError> {
-    let s = readable(&state, &ctx, &id).await?;
-    let events = state.store.history("system", &s.id, 500).await?;
-    Ok(Json(HistoryList {
-        items: events.into_iter().map(HistoryEvent::from).collect(),
-        next: None,
-    }))
+    Ok(Json(
+        register::history::<SystemDetails>(&state, &ctx, &id).await?,
+    ))
 }
 
 /// The systems register's figures for the annual report: how many systems, how many classified, how

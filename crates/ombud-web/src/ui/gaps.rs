@@ -43,8 +43,7 @@ pub fn group(gaps: Vec<Gap>, kind_label: impl Fn(&str) -> String) -> Vec<RecordG
             None => out.push((
                 key,
                 RecordGaps {
-                    href: (g.record_type == "processing_activity")
-                        .then(|| format!("/behandlingar/{}", g.record_id)),
+                    href: record_href(&g.record_type, &g.record_id),
                     kind: kind_label(&g.record_type),
                     name: g.record_name,
                     messages: vec![g.message],
@@ -53,6 +52,17 @@ pub fn group(gaps: Vec<Gap>, kind_label: impl Fn(&str) -> String) -> Vec<RecordG
         }
     }
     out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The page of a record in the register, by the record type the gaps API names.
+pub fn record_href(record_type: &str, id: &str) -> Option<String> {
+    let base = match record_type {
+        "processing_activity" => "/behandlingar",
+        "system" => "/system",
+        "agreement" => "/avtal",
+        _ => return None,
+    };
+    Some(format!("{base}/{id}"))
 }
 
 /// `GET /organisationer/{id}/brister`.
@@ -108,18 +118,20 @@ mod tests {
     }
 
     #[test]
-    fn gaps_are_grouped_by_record_and_only_processings_link() {
+    fn gaps_are_grouped_by_record_and_link_to_it() {
         let g = group(
             vec![
                 gap("processing_activity", "p1", "Ändamål saknas."),
                 gap("processing_activity", "p1", "Rättslig grund saknas."),
                 gap("system", "s1", "Systemet …"),
+                gap("unknown", "u1", "…"),
             ],
             |t| t.to_string(),
         );
-        assert_eq!(g.len(), 2);
+        assert_eq!(g.len(), 3);
         assert_eq!(g[0].messages.len(), 2);
         assert_eq!(g[0].href.as_deref(), Some("/behandlingar/p1"));
-        assert_eq!(g[1].href, None);
+        assert_eq!(g[1].href.as_deref(), Some("/system/s1"));
+        assert_eq!(g[2].href, None);
     }
 }

@@ -58,14 +58,61 @@ pub struct EventView {
     pub changes: Vec<ChangeView>,
 }
 
+/// The history page of any record: an organisation, or a record of a register.
 #[derive(Template)]
 #[template(path = "history.html")]
 pub struct HistoryPage {
     pub frame: Frame,
-    pub org_id: String,
-    pub org_name: String,
+    pub list_href: &'static str,
+    pub list_label: String,
+    pub record_href: String,
+    pub name: String,
+    pub intro: String,
     pub events: Vec<EventView>,
     pub limited: bool,
+}
+
+/// Where a record's history page sits: the list it belongs to and the record's own page.
+pub struct Place {
+    /// The list's path and the message key of its name, for the breadcrumbs.
+    pub list: (&'static str, &'static str),
+    /// The navigation section the page belongs to.
+    pub section: &'static str,
+    /// The record's page.
+    pub record_href: String,
+    /// The message key of the line that says what the page shows.
+    pub intro: &'static str,
+    /// The organisation the record belongs to, preselected in the switcher.
+    pub organisation_id: String,
+}
+
+/// Renders a record's history page.
+pub async fn record_page(
+    state: &AppState,
+    ctx: &Ctx,
+    place: Place,
+    name: String,
+    events: Vec<EventView>,
+    limited: bool,
+) -> Result<Response, PageError> {
+    let mut frame = Frame::load(
+        state,
+        ctx,
+        &format!("{}/historik", place.record_href),
+        place.section,
+    )
+    .await?;
+    frame.current_org = place.organisation_id;
+    Ok(render(&HistoryPage {
+        list_href: place.list.0,
+        list_label: i18n::t(ctx.lang, place.list.1),
+        intro: i18n::t(ctx.lang, place.intro),
+        frame,
+        record_href: place.record_href,
+        name,
+        events,
+        limited,
+    }))
 }
 
 /// `GET /organisationer/{id}/historik`.
@@ -82,21 +129,15 @@ pub async fn page(
     for e in &events {
         views.push(event_view(&mut names, e).await?);
     }
-    let mut frame = Frame::load(
-        &state,
-        &ctx,
-        &format!("/organisationer/{}/historik", o.id),
-        "organisations",
-    )
-    .await?;
-    frame.current_org = o.id.clone();
-    Ok(render(&HistoryPage {
-        frame,
-        org_id: o.id,
-        org_name: o.name,
-        limited: events.len() as i64 >= LIMIT,
-        events: views,
-    }))
+    let place = Place {
+        list: ("/organisationer", "nav-organisations"),
+        section: "organisations",
+        record_href: format!("/organisationer/{}", o.id),
+        intro: "history-intro",
+        organisation_id: o.id.clone(),
+    };
+    let limited = events.len() as i64 >= LIMIT;
+    record_page(&state, &ctx, place, o.name, views, limited).await
 }
 
 async fn event_view(names: &mut Names<'_>, e: &Event) -> Result<EventView, PageError> {

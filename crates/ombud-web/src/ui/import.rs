@@ -2,6 +2,8 @@
 //! dry run (how each column is read, every problem by row and column, what happens to each row),
 //! adjust the column mapping if needed, and then import all rows or none. The planning, the checks
 //! and the saving are the API's (`api::import::run`); this page only carries the file between steps.
+//! One page serves every register that can be imported (`/behandlingar/import`, `/system/import`);
+//! what differs is said by [`ImportUi`].
 //!
 //! Between the preview and the import the file travels back with the form, base64-encoded in a
 //! hidden field of a multipart form, rather than being kept in server memory under a token: Ombud
@@ -13,10 +15,9 @@
 
 use super::forms::{Choice, Problems, SummaryItem};
 use super::layout::Frame;
-use super::processing::editable_organisations;
 use super::{PageError, render};
 use crate::AppState;
-use crate::api::import::{self, ImportForm, ImportProblem, ImportReport};
+use crate::api::import::{self, ImportForm, ImportProblem, ImportReport, Importable};
 use crate::auth::{self, Ctx, UiCtx};
 use crate::error::ApiError;
 use crate::i18n;
@@ -27,7 +28,11 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ombud_domain::Lang;
-use ombud_domain::register::import::{Mapping, Target};
+use ombud_domain::authz::{Action, roles_for};
+use ombud_domain::register::import::{Field, Processing, Systems};
+use ombud_store::Store;
+use ombud_store::organisations::OrganisationFilter;
+use ombud_store::paging::PageRequest;
 use std::collections::BTreeMap;
 
 /// The largest file the page accepts: base64 makes it a third larger, and the whole request must
@@ -37,53 +42,153 @@ pub const MAX_FILE: usize = 2 * 1024 * 1024;
 /// The request body limit of the import routes (the multipart extractor's own default is lower).
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-/// The fields a column can fill, in the order the mapping's selects offer them.
-const TARGETS: &[&str] = &[
-    "ignore",
-    "external_id",
-    "name",
-    "description",
-    "purposes",
-    "legal_bases",
-    "national_provision",
-    "data_subject_categories",
-    "personal_data_categories",
-    "sources",
-    "special_categories",
-    "art9_exemption",
-    "criminal_offence_data",
-    "protected_identity",
-    "personal_identity_numbers",
-    "recipients",
-    "processors",
-    "joint_controllers",
-    "retention",
-    "disposal_rule",
-    "document_plan_reference",
-    "security_measures",
-    "automated_decisions",
-    "ai_use",
-    "large_scale",
-    "vulnerable_subjects",
-    "dpia_decision",
-    "responsible_person",
-    "on_behalf_of",
-];
+/// What differs between the registers' import pages: where they live, their texts, and the
+/// labels of their fields. Message values are keys in `messages/`.
+pub trait ImportUi: Importable {
+    /// The page's address.
+    const PATH: &'static str;
+    /// The register's list, where a finished import leads.
+    const LIST: &'static str;
+    /// The navigation's section, and its label.
+    const SECTION: &'static str;
+    const NAV: &'static str;
+    const TITLE: &'static str;
+    const ORGANISATION_HINT: &'static str;
+    const SEE_REGISTER: &'static str;
+    const MAPPING_INTRO: &'static str;
+    const MAPPING_TABLE: &'static str;
+    /// How the file is read, one point each.
+    const RULES: &'static [&'static str];
+    /// The prefix of the key of a field's label.
+    const LABELS: &'static str;
+}
+
+impl ImportUi for Processing {
+    const PATH: &'static str = "/behandlingar/import";
+    const LIST: &'static str = "/behandlingar";
+    const SECTION: &'static str = "processing";
+    const NAV: &'static str = "nav-processing";
+    const TITLE: &'static str = "import-title";
+    const ORGANISATION_HINT: &'static str = "import-organisation-hint";
+    const SEE_REGISTER: &'static str = "import-see-register";
+    const MAPPING_INTRO: &'static str = "import-draftit-intro";
+    const MAPPING_TABLE: &'static str = "import-draftit-table";
+    const RULES: &'static [&'static str] = &[
+        "import-rule-headers",
+        "import-rule-id",
+        "import-rule-lists",
+        "import-rule-yes-no",
+        "import-rule-legal-basis",
+        "import-rule-all-or-nothing",
+    ];
+    const LABELS: &'static str = "field-label-";
+}
+
+impl ImportUi for Systems {
+    const PATH: &'static str = "/system/import";
+    const LIST: &'static str = "/system";
+    const SECTION: &'static str = "systems";
+    const NAV: &'static str = "nav-systems";
+    const TITLE: &'static str = "import-sys-title";
+    const ORGANISATION_HINT: &'static str = "import-sys-organisation-hint";
+    const SEE_REGISTER: &'static str = "import-sys-see-register";
+    const MAPPING_INTRO: &'static str = "import-sys-mapping-intro";
+    const MAPPING_TABLE: &'static str = "import-sys-mapping-table";
+    const RULES: &'static [&'static str] = &[
+        "import-sys-rule-headers",
+        "import-sys-rule-id",
+        "import-sys-rule-classification",
+        "import-sys-rule-levels",
+        "import-sys-rule-procurement",
+        "import-sys-rule-yes-no",
+        "import-sys-rule-dates",
+        "import-rule-all-or-nothing",
+    ];
+    const LABELS: &'static str = "import-sys-";
+}
+
+/// The fields a column can fill, as their codes, in the order the mapping's selects offer them.
+fn targets<R: ImportUi>() -> Vec<String> {
+    <R::Target as Field>::ALL.iter().map(|t| t.code()).collect()
+}
 
 /// A target's name for people.
-fn target_label(lang: Lang, code: &str) -> String {
+fn target_label<R: ImportUi>(lang: Lang, code: &str) -> String {
     match code {
         "ignore" => i18n::t(lang, "import-target-ignore"),
         "external_id" => i18n::t(lang, "import-target-external_id"),
-        other => i18n::t(lang, &format!("field-label-{other}")),
+        other => i18n::t(lang, &format!("{}{other}", R::LABELS)),
     }
 }
 
-fn target_code(t: Target) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_else(|| "ignore".into())
+/// Whether the person may import into this register anywhere.
+fn imports_somewhere<R: ImportUi>(ctx: &Ctx) -> bool {
+    ctx.principal.is_admin
+        || ctx
+            .principal
+            .memberships
+            .iter()
+            .any(|m| m.roles.any(roles_for(R::ACTION)))
+}
+
+/// The organisations the person may import this register into, as choices.
+async fn organisation_choices(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    selected: &str,
+) -> Result<Vec<Choice>, PageError> {
+    let orgs = state
+        .store
+        .organisations(
+            &Store::visibility_for(&ctx.principal, roles_for(action)),
+            &OrganisationFilter::default(),
+            &PageRequest::first(ORG_CHOICES),
+        )
+        .await?;
+    Ok(orgs
+        .items
+        .into_iter()
+        .filter(|o| ctx.principal.can(action, &o.scope()))
+        .map(|o| {
+            let label = format!("{} ({})", o.name, o.kind.label(ctx.lang));
+            let chosen = o.id == selected;
+            Choice::new(o.id, label, chosen)
+        })
+        .collect())
+}
+
+/// At most this many organisations are offered.
+const ORG_CHOICES: i64 = 500;
+
+/// The register's own texts on the page.
+pub struct KindView {
+    pub path: &'static str,
+    pub list: &'static str,
+    pub nav: String,
+    pub title: String,
+    pub organisation_hint: String,
+    pub see_register: String,
+    pub mapping_intro: String,
+    pub mapping_table: String,
+    pub rules: Vec<String>,
+}
+
+impl KindView {
+    fn of<R: ImportUi>(lang: Lang) -> KindView {
+        let t = |k: &str| i18n::t(lang, k);
+        KindView {
+            path: R::PATH,
+            list: R::LIST,
+            nav: t(R::NAV),
+            title: t(R::TITLE),
+            organisation_hint: t(R::ORGANISATION_HINT),
+            see_register: t(R::SEE_REGISTER),
+            mapping_intro: t(R::MAPPING_INTRO),
+            mapping_table: t(R::MAPPING_TABLE),
+            rules: R::RULES.iter().map(|k| t(k)).collect(),
+        }
+    }
 }
 
 /// What the upload form holds.
@@ -140,8 +245,8 @@ pub struct DoneView {
     pub unchanged: usize,
 }
 
-/// The Draftit-style mapping, explained on the page.
-pub struct DraftitRow {
+/// The register's saved mapping, explained on the page.
+pub struct SavedColumn {
     pub header: String,
     pub field: String,
 }
@@ -153,13 +258,14 @@ pub struct ImportPage {
     pub upload: UploadForm,
     pub preview: Option<PreviewView>,
     pub done: Option<DoneView>,
-    pub draftit: Vec<DraftitRow>,
+    pub kind: KindView,
+    pub saved_mapping: Vec<SavedColumn>,
     pub max_mb: usize,
     pub summary: Vec<SummaryItem>,
     pub notice: Option<String>,
 }
 
-async fn page(
+async fn page<R: ImportUi>(
     state: &AppState,
     ctx: &Ctx,
     organisation_id: &str,
@@ -168,47 +274,51 @@ async fn page(
     done: Option<DoneView>,
 ) -> Result<ImportPage, PageError> {
     let lang = ctx.lang;
-    let draftit = Mapping::draftit()
+    let saved_mapping = R::default_mapping()
         .columns
         .into_iter()
-        .map(|(header, t)| DraftitRow {
+        .map(|(header, t)| SavedColumn {
             header,
-            field: target_label(lang, &target_code(t)),
+            field: target_label::<R>(lang, &t.code()),
         })
         .collect();
     let summary = super::forms::summary([&problems]);
     Ok(ImportPage {
-        frame: Frame::load(state, ctx, "/behandlingar/import", "processing").await?,
+        frame: Frame::load(state, ctx, R::PATH, R::SECTION).await?,
         upload: UploadForm {
-            organisations: editable_organisations(state, ctx, organisation_id).await?,
+            organisations: organisation_choices(state, ctx, R::ACTION, organisation_id).await?,
             problems,
         },
         preview,
         done,
-        draftit,
+        kind: KindView::of::<R>(lang),
+        saved_mapping,
         max_mb: MAX_FILE / (1024 * 1024),
         summary,
         notice: None,
     })
 }
 
-/// `GET /behandlingar/import`.
-pub async fn form(State(state): State<AppState>, UiCtx(ctx): UiCtx) -> Result<Response, PageError> {
-    if !super::processing::edits_somewhere(&ctx) {
+/// `GET /behandlingar/import`, `GET /system/import`.
+pub async fn form<R: ImportUi>(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+) -> Result<Response, PageError> {
+    if !imports_somewhere::<R>(&ctx) {
         return Err(PageError::Forbidden);
     }
     let only: Vec<&str> = ctx
         .principal
         .memberships
         .iter()
-        .filter(|m| m.roles.any(&ombud_domain::register::workflow::EDITORS))
+        .filter(|m| m.roles.any(roles_for(R::ACTION)))
         .map(|m| m.organisation_id.0.as_str())
         .collect();
     let preselected = match only.as_slice() {
         [one] => one.to_string(),
         _ => String::new(),
     };
-    let page = page(&state, &ctx, &preselected, Problems::default(), None, None).await?;
+    let page = page::<R>(&state, &ctx, &preselected, Problems::default(), None, None).await?;
     Ok(render(&page))
 }
 
@@ -228,8 +338,8 @@ struct Posted {
 
 impl Posted {
     /// The mapping the column selects describe, as the API's JSON; `None` on the first upload,
-    /// which is read with the Draftit-style mapping.
-    fn mapping(&self) -> Option<String> {
+    /// which is read with the register's saved mapping. `offered` are the fields the selects offer.
+    fn mapping(&self, offered: &[String]) -> Option<String> {
         if self.targets.is_empty() {
             return None;
         }
@@ -241,7 +351,7 @@ impl Posted {
                     .targets
                     .get(i)
                     .map(String::as_str)
-                    .filter(|t| TARGETS.contains(t))
+                    .filter(|t| offered.iter().any(|o| o == t))
                     .unwrap_or("ignore");
                 (h.as_str(), t)
             })
@@ -251,12 +361,12 @@ impl Posted {
 }
 
 /// The mapping a report was made with, in the same form as [`Posted::mapping`].
-fn mapping_of(report: &ImportReport) -> String {
+fn mapping_of(report: &ImportReport, offered: &[String]) -> String {
     let map: BTreeMap<&str, &str> = report
         .columns
         .iter()
         .map(|c| {
-            let t = if TARGETS.contains(&c.target.as_str()) {
+            let t = if offered.contains(&c.target) {
                 c.target.as_str()
             } else {
                 "ignore"
@@ -300,8 +410,9 @@ async fn read(mut m: Multipart) -> Result<Posted, axum::extract::multipart::Mult
     Ok(p)
 }
 
-/// `POST /behandlingar/import`: the first upload, a new preview, or the import itself.
-pub async fn submit(
+/// `POST /behandlingar/import`, `POST /system/import`: the first upload, a new preview, or the
+/// import itself.
+pub async fn submit<R: ImportUi>(
     State(state): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
@@ -316,7 +427,7 @@ pub async fn submit(
         Err(e) => {
             tracing::info!(error = %e, "import form could not be read");
             let p = problem("import-file", "import-file", "import-file-unreadable");
-            return again(&state, &ctx, "", StatusCode::BAD_REQUEST, p).await;
+            return again::<R>(&state, &ctx, "", StatusCode::BAD_REQUEST, p).await;
         }
     };
     // Multipart is not read as `Fields`, so the token is checked here as `forms::check_csrf` does.
@@ -354,7 +465,7 @@ pub async fn submit(
         );
     }
     if !problems.is_empty() {
-        return again(
+        return again::<R>(
             &state,
             &ctx,
             &org,
@@ -363,7 +474,8 @@ pub async fn submit(
         )
         .await;
     }
-    let mapping = posted.mapping();
+    let offered = targets::<R>();
+    let mapping = posted.mapping(&offered);
     // An import runs only with the mapping last previewed, so that what is saved is what was seen.
     let mapping_changed =
         posted.step == "importera" && mapping.as_deref().unwrap_or_default() != posted.previewed;
@@ -375,7 +487,7 @@ pub async fn submit(
         mapping,
         dry_run,
     };
-    let report = match import::run(&state, &ctx, form).await {
+    let report = match import::run::<R>(&state, &ctx, form).await {
         Ok(r) => r,
         Err(ApiError::Invalid(list)) if list.iter().any(|i| i.field == "organisation_id") => {
             let p = problem(
@@ -383,11 +495,11 @@ pub async fn submit(
                 "field-label-organisation_id",
                 "import-unknown-organisation",
             );
-            return again(&state, &ctx, &org, StatusCode::UNPROCESSABLE_ENTITY, p).await;
+            return again::<R>(&state, &ctx, &org, StatusCode::UNPROCESSABLE_ENTITY, p).await;
         }
         Err(ApiError::Unprocessable(_)) => {
             let p = problem("import-file", "import-file", "import-mapping-unreadable");
-            return again(&state, &ctx, &org, StatusCode::UNPROCESSABLE_ENTITY, p).await;
+            return again::<R>(&state, &ctx, &org, StatusCode::UNPROCESSABLE_ENTITY, p).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -402,7 +514,7 @@ pub async fn submit(
             updated: report.updated,
             unchanged: report.unchanged,
         };
-        let page = page(&state, &ctx, &org, Problems::default(), None, Some(done)).await?;
+        let page = page::<R>(&state, &ctx, &org, Problems::default(), None, Some(done)).await?;
         return Ok(render(&page));
     }
     let status = if report.dry_run {
@@ -410,7 +522,7 @@ pub async fn submit(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let preview = preview_view(
+    let preview = preview_view::<R>(
         lang,
         &report,
         org.clone(),
@@ -419,11 +531,11 @@ pub async fn submit(
         &file,
         mapping_changed,
     );
-    let page = page(&state, &ctx, &org, Problems::default(), Some(preview), None).await?;
+    let page = page::<R>(&state, &ctx, &org, Problems::default(), Some(preview), None).await?;
     Ok((status, render(&page)).into_response())
 }
 
-fn preview_view(
+fn preview_view<R: ImportUi>(
     lang: Lang,
     report: &ImportReport,
     organisation_id: String,
@@ -439,9 +551,13 @@ fn preview_view(
         .map(|(index, c)| ColumnView {
             index,
             header: c.header.clone(),
-            choices: TARGETS
-                .iter()
-                .map(|t| Choice::new(*t, target_label(lang, t), *t == c.target))
+            choices: targets::<R>()
+                .into_iter()
+                .map(|t| {
+                    let label = target_label::<R>(lang, &t);
+                    let chosen = t == c.target;
+                    Choice::new(t, label, chosen)
+                })
                 .collect(),
         })
         .collect();
@@ -460,7 +576,7 @@ fn preview_view(
         organisation,
         file_name: file_name.to_string(),
         file_b64: BASE64.encode(file),
-        previewed: mapping_of(report),
+        previewed: mapping_of(report, &targets::<R>()),
         rows: report.rows,
         created: report.created,
         updated: report.updated,
@@ -482,14 +598,14 @@ fn preview_view(
 }
 
 /// The upload form again, with what to correct.
-async fn again(
+async fn again<R: ImportUi>(
     state: &AppState,
     ctx: &Ctx,
     organisation_id: &str,
     status: StatusCode,
     problems: Problems,
 ) -> Result<Response, PageError> {
-    let page = page(state, ctx, organisation_id, problems, None, None).await?;
+    let page = page::<R>(state, ctx, organisation_id, problems, None, None).await?;
     Ok((status, render(&page)).into_response())
 }
 
@@ -497,26 +613,53 @@ async fn again(
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_target_offered_is_one_the_import_knows_and_has_a_label() {
-        for t in TARGETS {
-            let parsed: Result<Target, _> = serde_json::from_value(serde_json::json!(t));
+    /// Every field a register's selects offer has a label in both languages, and every message key
+    /// of its page exists.
+    fn labelled<R: ImportUi>() {
+        for t in targets::<R>() {
+            let parsed: Result<R::Target, _> = serde_json::from_value(serde_json::json!(t));
             assert!(parsed.is_ok(), "{t}");
             for lang in [Lang::Sv, Lang::En] {
-                let label = target_label(lang, t);
+                let label = target_label::<R>(lang, &t);
                 assert!(
                     !label.starts_with("field-label-") && !label.starts_with("import-"),
-                    "{t}"
+                    "{t}: {label}"
                 );
             }
         }
-        for (_, t) in Mapping::draftit().columns {
-            assert!(TARGETS.contains(&target_code(t).as_str()), "{t:?}");
+        for (_, t) in R::default_mapping().columns {
+            assert!(targets::<R>().contains(&t.code()), "{t:?}");
+        }
+        for lang in [Lang::Sv, Lang::En] {
+            let k = KindView::of::<R>(lang);
+            for text in [
+                &k.nav,
+                &k.title,
+                &k.organisation_hint,
+                &k.see_register,
+                &k.mapping_intro,
+                &k.mapping_table,
+            ]
+            .into_iter()
+            .chain(&k.rules)
+            {
+                assert!(
+                    !text.starts_with("import-") && !text.starts_with("nav-"),
+                    "{text}"
+                );
+            }
         }
     }
 
     #[test]
+    fn every_target_offered_is_one_the_import_knows_and_has_a_label() {
+        labelled::<Processing>();
+        labelled::<Systems>();
+    }
+
+    #[test]
     fn the_selects_describe_the_same_mapping_as_the_preview() {
+        let offered = targets::<Processing>();
         let report = ImportReport {
             dry_run: true,
             rows: 0,
@@ -536,31 +679,35 @@ mod tests {
             problems: Vec::new(),
             preview: Vec::new(),
         };
+        let previewed = mapping_of(&report, &offered);
         let mut posted = Posted::default();
         posted.headers.insert(0, "Behandling".into());
         posted.headers.insert(1, "Övrigt".into());
         posted.targets.insert(0, "name".into());
         posted.targets.insert(1, "ignore".into());
         assert_eq!(
-            posted.mapping().as_deref(),
-            Some(mapping_of(&report).as_str())
+            posted.mapping(&offered).as_deref(),
+            Some(previewed.as_str())
         );
         posted.targets.insert(1, "purposes".into());
         assert_ne!(
-            posted.mapping().as_deref(),
-            Some(mapping_of(&report).as_str())
+            posted.mapping(&offered).as_deref(),
+            Some(previewed.as_str())
         );
-        // A value no select offers is read as "not imported".
-        posted.targets.insert(1, "password".into());
-        assert_eq!(
-            posted.mapping().as_deref(),
-            Some(mapping_of(&report).as_str())
-        );
+        // A value no select offers is read as "not imported": a system's field is not a
+        // processing activity's.
+        for foreign in ["password", "vendor"] {
+            posted.targets.insert(1, foreign.into());
+            assert_eq!(
+                posted.mapping(&offered).as_deref(),
+                Some(previewed.as_str())
+            );
+        }
     }
 
     #[test]
     fn a_first_upload_uses_the_saved_mapping() {
-        assert_eq!(Posted::default().mapping(), None);
+        assert_eq!(Posted::default().mapping(&targets::<Systems>()), None);
     }
 
     #[test]

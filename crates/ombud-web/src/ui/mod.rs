@@ -5,11 +5,13 @@
 //! organisation switcher and the language switch.
 
 pub mod account;
+pub mod agreements;
 pub mod forms;
 pub mod gaps;
 pub mod history;
 pub mod import;
 pub mod layout;
+pub mod links;
 pub mod organisations;
 pub mod people;
 pub mod processing;
@@ -17,6 +19,7 @@ pub mod processing_form;
 pub mod processing_history;
 pub mod sign_in;
 pub mod start;
+pub mod systems;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -27,6 +30,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use ombud_domain::Lang;
+use ombud_domain::register::import::{Processing, Systems};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -63,8 +67,14 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/behandlingar/import",
-            get(import::form)
-                .post(import::submit)
+            get(import::form::<Processing>)
+                .post(import::submit::<Processing>)
+                .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
+        )
+        .route(
+            "/system/import",
+            get(import::form::<Systems>)
+                .post(import::submit::<Systems>)
                 .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
         )
         .route("/behandlingar/{id}", get(processing::detail))
@@ -75,6 +85,8 @@ pub fn router() -> Router<AppState> {
         .route("/behandlingar/{id}/status", post(processing::status))
         .route("/behandlingar/{id}/historik", get(processing_history::page))
         .route("/organisationer/{id}/brister", get(gaps::page))
+        .merge(systems::routes())
+        .merge(agreements::routes())
 }
 
 async fn css() -> Response {
@@ -181,6 +193,13 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
     } else {
         PageError::NotFound.into_response()
     }
+}
+
+/// "1 system", "12 avtal": a count with its noun, from the message keys `{noun}-one` and
+/// `{noun}-many`.
+pub fn count_text(lang: Lang, n: i64, noun: &str) -> String {
+    let form = if n == 1 { "one" } else { "many" };
+    format!("{n} {}", i18n::t(lang, &format!("{noun}-{form}")))
 }
 
 /// Percent-encodes a query value.

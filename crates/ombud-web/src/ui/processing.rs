@@ -8,10 +8,11 @@
 
 use super::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
 use super::layout::Frame;
+use super::links::{self, LinkChoices, Linked};
 use super::processing_form::{ProcessingForm, TransferView};
 use super::{PageError, render, urlencode};
 use crate::AppState;
-use crate::api::organisations::{require, visible};
+use crate::api::organisations::{require, visible_for_reading};
 use crate::api::processing::{self as api, read_visibility, today};
 use crate::auth::{Ctx, UiCtx};
 use crate::error::ApiError;
@@ -28,7 +29,7 @@ use ombud_domain::register::workflow::{self, EDITORS, Status};
 use ombud_domain::{Invalid, Lang, Rule, ids, time};
 use ombud_store::organisations::{Organisation, OrganisationFilter};
 use ombud_store::paging::{Cursor, PageRequest};
-use ombud_store::processing::{ProcessingActivity, ProcessingFilter};
+use ombud_store::processing::{ProcessingActivity, ProcessingFilter, ProcessingSort};
 use ombud_store::{Store, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -170,10 +171,27 @@ pub struct ListQuery {
     #[serde(default)]
     pub forsenad: String,
     #[serde(default)]
+    pub sortera: String,
+    #[serde(default)]
     pub efter: String,
 }
 
+/// The list's orders: query value and the store's order.
+const SORTS: [(&str, ProcessingSort); 3] = [
+    ("namn", ProcessingSort::Name),
+    ("granskning", ProcessingSort::NextReview),
+    ("andrad", ProcessingSort::RecentlyUpdated),
+];
+
 impl ListQuery {
+    fn sort(&self) -> ProcessingSort {
+        SORTS
+            .iter()
+            .find(|(v, _)| *v == self.sortera)
+            .map(|(_, s)| *s)
+            .unwrap_or_default()
+    }
+
     fn flag(&self, name: &str) -> bool {
         let v = match name {
             "kansliga" => &self.kansliga,
@@ -207,6 +225,12 @@ impl ListQuery {
             if self.flag(name) {
                 parts.push(format!("{name}=1"));
             }
+        }
+        if let Some((v, _)) = SORTS
+            .iter()
+            .find(|(_, s)| *s == self.sort() && *s != ProcessingSort::Name)
+        {
+            parts.push(format!("sortera={v}"));
         }
         parts.join("&")
     }
@@ -244,6 +268,9 @@ pub struct ListPage {
     pub organisations: Vec<Choice>,
     pub statuses: Vec<Choice>,
     pub flags: Vec<FlagView>,
+    pub sorts: Vec<Choice>,
+    /// The table's caption, which says the order.
+    pub caption: String,
     pub rows: Vec<RowView>,
     pub counts: String,
     pub next_href: Option<String>,
@@ -271,7 +298,7 @@ pub async fn list(
     let chosen = match q.organisation.trim() {
         "" => None,
         id => {
-            let o = visible(&state.store, &ctx, id).await?;
+            let o = visible_for_reading(&state, &ctx, id).await?;
             require(&ctx, Action::ReadRegister, &o)?;
             Some(o)
         }
@@ -300,7 +327,7 @@ pub async fn list(
     // kept beside each record, rather than every record's whole document.
     let page = state
         .store
-        .processing_summaries(&visibility, &filter, &request)
+        .processing_summaries(&visibility, &filter, q.sort(), &request)
         .await?;
     let counts = state.store.processing_counts(&visibility, &filter).await?;
     let rows = page
@@ -367,6 +394,17 @@ pub async fn list(
         .iter()
         .map(|s| Choice::new(s.as_str(), s.label(lang), q.status() == Some(*s)))
         .collect();
+    let sorts = SORTS
+        .iter()
+        .map(|(v, sort)| {
+            Choice::new(
+                *v,
+                i18n::t(lang, &format!("sort-{}", sort.as_str())),
+                *sort == q.sort(),
+            )
+        })
+        .collect();
+    let caption = i18n::t(lang, &format!("processing-caption-{}", q.sort().as_str()));
     let flags = FLAGS
         .iter()
         .map(|(name, key)| FlagView {
@@ -399,6 +437,8 @@ pub async fn list(
         organisations,
         statuses,
         flags,
+        sorts,
+        caption,
         rows,
         counts: counts_text(lang, &counts),
         next_href,
@@ -511,6 +551,8 @@ pub struct DetailPage {
     pub workflow_error: Option<String>,
     pub gaps: Vec<String>,
     pub sections: Vec<SectionView>,
+    /// The systems and agreements the record links to.
+    pub linked: Linked,
     pub can_edit: bool,
     pub created: String,
     pub updated: String,
@@ -577,6 +619,7 @@ async fn detail_page(
         workflow_error,
         gaps,
         sections: sections(lang, &p.details),
+        linked: links::linked(state, ctx, &p.details.system_ids, &p.details.agreement_ids).await?,
         can_edit: ctx.principal.can(Action::EditRegister, &scope),
         created: time::display_local(&p.created_at),
         updated: time::display_local(&p.updated_at),
@@ -732,17 +775,7 @@ fn sections(lang: Lang, d: &ProcessingDetails) -> Vec<SectionView> {
         section(
             "s-security",
             "pf-security",
-            vec![
-                text("security_measures", &d.security_measures),
-                text(
-                    "system_ids",
-                    &(!d.system_ids.is_empty()).then(|| d.system_ids.len().to_string()),
-                ),
-                text(
-                    "agreement_ids",
-                    &(!d.agreement_ids.is_empty()).then(|| d.agreement_ids.len().to_string()),
-                ),
-            ],
+            vec![text("security_measures", &d.security_measures)],
         ),
     ];
     let mut risk: Vec<FactView> = super::processing_form::RISK_FLAGS
@@ -854,6 +887,8 @@ pub struct FormPage {
     pub roles: Vec<Choice>,
     pub transfers: Vec<TransferView>,
     pub risk: Vec<RiskView>,
+    /// The systems and agreements the form offers to link.
+    pub links: LinkChoices,
     pub summary: Vec<SummaryItem>,
     pub notice: Option<String>,
 }
@@ -910,6 +945,14 @@ async fn form_page(
             checked,
         })
         .collect();
+    let links = links::choices(
+        state,
+        ctx,
+        &form.organisation_id,
+        &form.system_ids,
+        &form.agreement_ids,
+    )
+    .await?;
     let mut frame = Frame::load(state, ctx, &here, "processing").await?;
     frame.current_org = form.organisation_id.clone();
     Ok(FormPage {
@@ -928,6 +971,7 @@ async fn form_page(
         roles: form.role_choices(lang),
         transfers: form.transfer_views(lang),
         risk,
+        links,
         summary: forms::summary([&problems]),
         problems,
         form,
@@ -1155,11 +1199,16 @@ mod tests {
             status: "godkand".into(),
             kansliga: "1".into(),
             forsenad: "1".into(),
+            sortera: "granskning".into(),
             ..ListQuery::default()
         };
-        assert_eq!(q.filters(), "q=elev&status=godkand&kansliga=1&forsenad=1");
+        assert_eq!(
+            q.filters(),
+            "q=elev&status=godkand&kansliga=1&forsenad=1&sortera=granskning"
+        );
         let bad = ListQuery {
             status: "nonsense".into(),
+            sortera: "nonsense".into(),
             ..ListQuery::default()
         };
         assert_eq!(bad.filters(), "");

@@ -105,6 +105,11 @@ pub struct ProcessingForm {
     pub on_behalf_of: String,
     pub controller_instructions: String,
     pub processing_categories: String,
+    pub system_ids: Vec<String>,
+    pub agreement_ids: Vec<String>,
+    /// Whether the form offered the links (it does once the owner is known): a form that did not
+    /// leaves the record's links as they are.
+    pub links_offered: bool,
 }
 
 /// The yes/no fields, in the order the form shows them within their fieldsets.
@@ -230,6 +235,9 @@ impl ProcessingForm {
             on_behalf_of: opt(&d.on_behalf_of),
             controller_instructions: opt(&d.controller_instructions),
             processing_categories: opt(&d.processing_categories),
+            system_ids: d.system_ids.clone(),
+            agreement_ids: d.agreement_ids.clone(),
+            links_offered: true,
         }
     }
 
@@ -291,6 +299,9 @@ impl ProcessingForm {
             on_behalf_of: s("on_behalf_of"),
             controller_instructions: s("controller_instructions"),
             processing_categories: s("processing_categories"),
+            system_ids: f.all("system_ids"),
+            agreement_ids: f.all("agreement_ids"),
+            links_offered: f.get("links") == "1",
         }
     }
 
@@ -321,7 +332,7 @@ impl ProcessingForm {
 
     /// Every field of the record as a JSON object for `create` (after `details_from`) or as the
     /// merge patch of `update`: the form shows every field people edit, so it sends them all; links
-    /// to systems and agreements are not in the form and so are left as they are.
+    /// to systems and agreements are sent only when the form offered them.
     ///
     /// Values that no input offers (a tampered letter) are dropped rather than refused: the form
     /// could not show them beside a field anyway.
@@ -438,6 +449,17 @@ impl ProcessingForm {
         m.insert("third_country_transfers".into(), Value::Array(transfers));
         if with_next_review {
             m.insert("next_review".into(), text(self.next_review.trim()));
+        }
+        if self.links_offered {
+            for (k, ids) in [
+                ("system_ids", &self.system_ids),
+                ("agreement_ids", &self.agreement_ids),
+            ] {
+                m.insert(
+                    k.into(),
+                    Value::Array(ids.iter().map(|i| text(i)).collect()),
+                );
+            }
         }
         m
     }
@@ -654,14 +676,10 @@ const INPUTS: &[(&str, &str, &str)] = &[
         "p-security_measures",
         "field-label-security_measures",
     ),
-    (
-        "system_ids",
-        "p-security_measures",
-        "field-label-system_ids",
-    ),
+    ("system_ids", "p-system_ids", "field-label-system_ids"),
     (
         "agreement_ids",
-        "p-security_measures",
+        "p-agreement_ids",
         "field-label-agreement_ids",
     ),
     (
@@ -842,6 +860,28 @@ mod tests {
         }
         .with_blank_rows();
         assert_eq!(f.transfers.len(), BLANK_TRANSFERS);
+    }
+
+    #[test]
+    fn links_are_sent_only_when_the_form_offered_them() {
+        let offered = ProcessingForm::from_fields(&fields(&[
+            ("name", "x"),
+            ("links", "1"),
+            ("system_ids", "s1"),
+            ("system_ids", "s2"),
+        ]))
+        .to_json(false);
+        assert_eq!(offered["system_ids"], serde_json::json!(["s1", "s2"]));
+        assert_eq!(
+            offered["agreement_ids"],
+            serde_json::json!([]),
+            "nothing ticked unlinks all"
+        );
+        let not_offered =
+            ProcessingForm::from_fields(&fields(&[("name", "x"), ("system_ids", "s1")]))
+                .to_json(false);
+        assert!(!not_offered.contains_key("system_ids"));
+        assert!(!not_offered.contains_key("agreement_ids"));
     }
 
     #[test]

@@ -2,14 +2,12 @@
 //! trail and shown the way the organisation history shows its events (Stockholm time, Swedish field
 //! names and values).
 
-use super::history::{ChangeView, EventView, channel_label, field_label};
-use super::layout::Frame;
+use super::PageError;
+use super::history::{ChangeView, EventView, Place, channel_label, field_label, record_page};
 use super::processing::readable;
-use super::{PageError, render};
 use crate::AppState;
 use crate::auth::UiCtx;
 use crate::i18n;
-use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ombud_domain::audit::{self, Event};
@@ -42,16 +40,6 @@ const ORDER: &[&str] = &[
     "approved_by",
 ];
 
-#[derive(Template)]
-#[template(path = "processing_history.html")]
-pub struct HistoryPage {
-    pub frame: Frame,
-    pub id: String,
-    pub name: String,
-    pub events: Vec<EventView>,
-    pub limited: bool,
-}
-
 /// `GET /behandlingar/{id}/historik`.
 pub async fn page(
     State(state): State<AppState>,
@@ -64,21 +52,15 @@ pub async fn page(
         .history("processing_activity", &p.id, LIMIT)
         .await?;
     let views = events.iter().map(|e| event_view(ctx.lang, e)).collect();
-    let mut frame = Frame::load(
-        &state,
-        &ctx,
-        &format!("/behandlingar/{}/historik", p.id),
-        "processing",
-    )
-    .await?;
-    frame.current_org = p.organisation_id.clone();
-    Ok(render(&HistoryPage {
-        frame,
-        id: p.id,
-        name: p.details.name,
-        limited: events.len() as i64 >= LIMIT,
-        events: views,
-    }))
+    let place = Place {
+        list: ("/behandlingar", "nav-processing"),
+        section: "processing",
+        record_href: format!("/behandlingar/{}", p.id),
+        intro: "processing-history-intro",
+        organisation_id: p.organisation_id.clone(),
+    };
+    let limited = events.len() as i64 >= LIMIT;
+    record_page(&state, &ctx, place, p.details.name, views, limited).await
 }
 
 fn event_view(lang: Lang, e: &Event) -> EventView {

@@ -8,6 +8,7 @@ mod audit;
 mod authz_matrix;
 mod bad_input;
 mod concurrency;
+mod import_systems;
 mod members;
 mod organisations;
 mod registers_processing;

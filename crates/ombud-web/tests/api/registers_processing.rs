@@ -312,6 +312,81 @@ both!(search_and_filters_find_what_they_should, |app| async move {
     assert_eq!(seen, sorted);
 });
 
+both!(lists_sort_by_review_date_or_last_change, |app| async move {
+    let r = register(&app).await;
+    let org = r.t.administration.clone();
+    for (name, review) in [
+        ("Bygglov", Some("2027-05-01")),
+        ("Arkiv", None),
+        ("Cirkulär", Some("2026-01-15")),
+        ("Diarium", Some("2027-05-01")),
+    ] {
+        let mut body = json!({"organisation_id": org, "name": name});
+        if let Some(d) = review {
+            body["next_review"] = json!(d);
+        }
+        create(&app, &r.keeper, body).await;
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| text(i, "name"))
+            .collect()
+    };
+    // Every order, read one row at a time, gives every record once and in order.
+    let read = |sort: &'static str| {
+        let app = &app;
+        let dpo = &r.dpo;
+        async move {
+            let mut seen = Vec::new();
+            let mut url = format!("{PA}?limit=1&sort={sort}");
+            loop {
+                let page = app.get(url.clone()).by(dpo).await.expect(StatusCode::OK);
+                seen.extend(names(&page));
+                match page["next"].as_str() {
+                    Some(c) => url = format!("{PA}?limit=1&sort={sort}&cursor={c}"),
+                    None => break,
+                }
+            }
+            seen
+        }
+    };
+    assert_eq!(
+        read("name").await,
+        ["Arkiv", "Bygglov", "Cirkulär", "Diarium"]
+    );
+    assert_eq!(
+        read("next_review").await,
+        ["Cirkulär", "Bygglov", "Diarium", "Arkiv"],
+        "earliest review first, ties by id, none last"
+    );
+    // The last change first: touch Bygglov, and it leads.
+    let bygglov = app
+        .get(format!("{PA}?q=Bygglov"))
+        .by(&r.dpo)
+        .await
+        .expect(StatusCode::OK);
+    let id = bygglov["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    app.patch(pa_url(&id))
+        .by(&r.keeper)
+        .json(json!({"purposes": "Handlägga bygglov"}))
+        .await
+        .expect(StatusCode::OK);
+    let recent = read("recently_updated").await;
+    assert_eq!(recent.len(), 4);
+    assert_eq!(recent[0], "Bygglov");
+    assert_eq!(recent[1], "Diarium", "then the newest made");
+    app.get(format!("{PA}?sort=random"))
+        .by(&r.dpo)
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+});
+
 both!(
     another_controller_learns_nothing_of_the_register,
     |app| async move {

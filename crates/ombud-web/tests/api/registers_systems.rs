@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 const SYSTEMS: &str = "/api/v1/systems";
 const AGREEMENTS: &str = "/api/v1/agreements";
+const PROCESSING: &str = "/api/v1/processing-activities";
 
 fn system_url(id: &str) -> String {
     format!("{SYSTEMS}/{id}")
@@ -905,6 +906,14 @@ both!(
                 SYSTEMS,
                 json!({"organisation_id": w.other_board, "name": "Eget", "agreement_ids": [agreement]}),
             ),
+            (
+                PROCESSING,
+                json!({"organisation_id": w.other_board, "name": "Egen", "system_ids": [procapita]}),
+            ),
+            (
+                PROCESSING,
+                json!({"organisation_id": w.other_board, "name": "Egen", "agreement_ids": [agreement]}),
+            ),
         ] {
             let p = app
                 .post(url)
@@ -914,6 +923,24 @@ both!(
                 .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
             assert_eq!(field_errors(&p)[0].1, "unknown_reference");
         }
+        // Nor by editing a record of their own: the link is refused and nothing is saved.
+        let own = app
+            .post(PROCESSING)
+            .by(outsider)
+            .json(json!({"organisation_id": w.other_board, "name": "Egen"}))
+            .await
+            .expect(StatusCode::CREATED);
+        let own_url = format!("{PROCESSING}/{}", own["id"].as_str().unwrap_or_default());
+        let p = app
+            .patch(&own_url)
+            .by(outsider)
+            .json(json!({"system_ids": [procapita]}))
+            .await
+            .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(field_errors(&p)[0].0, "system_ids");
+        let after = app.get(&own_url).by(outsider).await.expect(StatusCode::OK);
+        assert_eq!(after["version"], 1);
+        assert_eq!(after["system_ids"], json!([]));
 
         // The owner's view is untouched.
         let mine = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);

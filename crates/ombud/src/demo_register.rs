@@ -1,0 +1,459 @@
+//! The demo city's registers: a handful of processing activities, systems and processor agreements
+//! per controller, linked to each other, at different stages of review and with the gaps a DPO
+//! meets in real registers (a transfer without a safeguard, a high-risk processing without an impact
+//! assessment, a system that carries no processing, an agreement past its review date), so that the
+//! register, the gaps and the history show something on the first sign-in.
+//!
+//! Dates are relative to today, so that what is overdue stays overdue whenever the demo is loaded.
+
+use anyhow::{Context, Result};
+use ombud_domain::register::agreement::{AgreementDetails, NewComplianceCheck};
+use ombud_domain::register::processing::ProcessingDetails;
+use ombud_domain::register::system::SystemDetails;
+use ombud_domain::register::workflow::Status;
+use ombud_store::WriteTx;
+use ombud_store::organisations::Organisation;
+use serde_json::{Value, json};
+
+/// Today moved by `days`, `YYYY-MM-DD`.
+fn day(today: jiff::civil::Date, days: i64) -> String {
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(today)
+        .to_string()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
+    serde_json::from_value(v).context("demo register record")
+}
+
+/// Loads the registers into the demo city; `org` finds an organisation by its demo key.
+pub async fn load(
+    w: &mut WriteTx<'_>,
+    org: impl Fn(&str) -> Result<Organisation>,
+    today: jiff::civil::Date,
+) -> Result<()> {
+    let d = |days: i64| day(today, days);
+
+    // --- Kommunstyrelsen -------------------------------------------------------------------
+    let itdrift = org("itdrift")?;
+    let cgi = w
+        .create_agreement(
+            &org("lon")?,
+            parse::<AgreementDetails>(json!({
+                "name": "Personuppgiftsbiträdesavtal lönetjänst",
+                "counterparty": "CGI Sverige AB",
+                "reference": "KS 2023/412",
+                "description": "Drift och förvaltning av lönesystemet Heroma som tjänst.",
+                "signed_on": d(-1000),
+                "review_on": d(-30),
+                "sub_processors": [
+                    {"name": "CGI Information Systems and Management Consultants Inc.", "service": "Support utanför kontorstid", "country": "Kanada"}
+                ],
+                "third_country_transfers": [
+                    {"country": "Kanada", "recipient": "CGI Inc.", "safeguard": "adequacy", "transfer_impact_assessment": false, "exit_plan": false}
+                ],
+                "exit_plan": "Export av löne- och personaldata i standardformat inom 90 dagar från uppsägning."
+            }))?,
+        )
+        .await?;
+    w.append_compliance_check(
+        &cgi.id,
+        None,
+        parse::<NewComplianceCheck>(json!({
+            "checked_on": d(-200),
+            "finding": "Loggar över administratörsåtkomst lämnades ut på begäran. Underbiträdet i Kanada har ingen åtkomst till personnummer.",
+            "follow_up": "Begär årlig revisionsrapport (ISAE 3402).",
+            "follow_up_due": d(20)
+        }))?,
+        today,
+    )
+    .await?;
+    let tieto = w
+        .create_agreement(
+            &org("arkiv")?,
+            parse::<AgreementDetails>(json!({
+                "counterparty": "Tietoevry Sweden AB",
+                "reference": "KS 2024/88",
+                "description": "Drift av ärende- och dokumenthanteringssystemet Public 360°.",
+                "signed_on": d(-500),
+                "review_on": d(230),
+                "exit_plan": "Arkivuttag enligt FGS före avslut."
+            }))?,
+        )
+        .await?;
+    let microsoft = w
+        .create_agreement(
+            &itdrift,
+            parse::<AgreementDetails>(json!({
+                "name": "Microsoft Products and Services Data Protection Addendum",
+                "counterparty": "Microsoft Ireland Operations Ltd",
+                "signed_on": d(-700),
+                "review_on": d(60),
+                "sub_processors": [
+                    {"name": "Microsoft Corporation", "service": "Support och drift", "country": "USA"}
+                ],
+                "third_country_transfers": [
+                    {"country": "USA", "recipient": "Microsoft Corporation", "safeguard": "data_privacy_framework", "transfer_impact_assessment": true, "exit_plan": true}
+                ],
+                "exit_plan": "Export av postlådor och filer till kommunens egen lagring."
+            }))?,
+        )
+        .await?;
+    let heroma = w
+        .create_system(
+            &itdrift,
+            parse::<SystemDetails>(json!({
+                "name": "Heroma",
+                "description": "Lön, schema och personaladministration.",
+                "vendor": "CGI Sverige AB",
+                "owner": "HR-direktören",
+                "manager": "Enheten för lön och pension",
+                "procurement": "self_procured",
+                "nis_relevant": false,
+                "storage_country": "Sverige",
+                "holds_personal_data": true,
+                "classification": {"confidentiality": 3, "integrity": 3, "availability": 2, "classified_on": d(-250), "next_review": d(115)},
+                "risk_analysis_on": d(-240),
+                "action_plan": [
+                    {"action": "Införa tvåfaktorsinloggning för administratörer", "responsible": "Lars Nilsson", "due": d(45), "status": "ongoing"},
+                    {"action": "Se över behörigheter för chefer som slutat", "responsible": "Enheten för lön och pension", "due": d(-10), "status": "done"}
+                ],
+                "agreement_ids": [cgi.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    let public360 = w
+        .create_system(
+            &itdrift,
+            parse::<SystemDetails>(json!({
+                "name": "Public 360°",
+                "description": "Diarium, ärende- och dokumenthantering.",
+                "vendor": "Tietoevry Sweden AB",
+                "owner": "Kanslichefen",
+                "manager": "Registratur och arkiv",
+                "procurement": "self_procured",
+                "storage_country": "Sverige",
+                "holds_personal_data": true,
+                "classification": {"confidentiality": 2, "integrity": 3, "availability": 2, "classified_on": d(-420)},
+                "agreement_ids": [tieto.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    let m365 = w
+        .create_system(
+            &itdrift,
+            parse::<SystemDetails>(json!({
+                "name": "Microsoft 365",
+                "description": "E-post, kalender, Teams och filer.",
+                "vendor": "Microsoft Ireland Operations Ltd",
+                "owner": "IT-chefen",
+                "manager": "Enheten för IT-drift",
+                "procurement": "central",
+                "nis_relevant": true,
+                "storage_country": "Irland och Nederländerna (EU)",
+                "holds_personal_data": true,
+                "agreement_ids": [microsoft.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    // Holds personal data but carries no processing activity: a gap the DPO should see.
+    w.create_system(
+        &itdrift,
+        parse::<SystemDetails>(json!({
+            "name": "Kameraövervakning Stadshuset",
+            "description": "Inspelande kameror vid entréer och i garaget.",
+            "vendor": "Securitas Sverige AB",
+            "owner": "Säkerhetschefen",
+            "procurement": "self_procured",
+            "storage_country": "Sverige",
+            "holds_personal_data": true
+        }))?,
+        None,
+    )
+    .await?;
+
+    let salary = w
+        .create_processing_activity(
+            &org("lon")?,
+            parse::<ProcessingDetails>(json!({
+                "name": "Lönehantering",
+                "description": "Utbetalning av lön, arvoden och pension samt rapportering till Skatteverket.",
+                "responsible_person": "Chef för enheten för lön och pension",
+                "purposes": "Att betala ut lön och ersättningar och fullgöra arbetsgivarens skyldigheter mot Skatteverket och pensionsförvaltare.",
+                "legal_bases": ["b", "c"],
+                "national_provision": "Skatteförfarandelagen (2011:1244); semesterlagen (1977:480)",
+                "data_subject_categories": ["Anställda", "Förtroendevalda", "Pensionärer"],
+                "personal_data_categories": ["Namn och personnummer", "Bankkonto", "Lön och skatt", "Frånvaro"],
+                "personal_identity_numbers": true,
+                "special_categories": ["health", "trade_union_membership"],
+                "art9_exemption": "b",
+                "art9_provision": "Lagen (1982:80) om anställningsskydd; kollektivavtal",
+                "sources": "Den anställde, chefer och Försäkringskassan",
+                "recipients": ["Skatteverket", "KPA Pension", "Försäkringskassan"],
+                "retention": "Löneunderlag bevaras i 7 år; lönelistor bevaras för all framtid.",
+                "disposal_rule": "Gallras efter 7 år enligt dokumenthanteringsplanen.",
+                "document_plan_reference": "DHP KS 3.2.1",
+                "security_measures": "Rollbaserad behörighet, loggning av åtkomst, kryptering vid överföring.",
+                "processors": ["CGI Sverige AB"],
+                "dpia_decision": "not_needed",
+                "system_ids": [heroma.id.clone()],
+                "agreement_ids": [cgi.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    for to in [
+        Status::RedoForGranskning,
+        Status::UnderGranskning,
+        Status::Godkand,
+    ] {
+        w.transition_processing_activity(&salary.id, None, to, today)
+            .await?;
+    }
+    let registry = w
+        .create_processing_activity(
+            &org("arkiv")?,
+            parse::<ProcessingDetails>(json!({
+                "name": "Diarieföring och ärendehantering",
+                "purposes": "Att registrera allmänna handlingar och handlägga ärenden enligt offentlighets- och sekretesslagen.",
+                "legal_bases": ["c", "e"],
+                "national_provision": "Offentlighets- och sekretesslagen (2009:400) 5 kap.; arkivlagen (1990:782)",
+                "data_subject_categories": ["Medborgare", "Företrädare för företag och föreningar", "Anställda"],
+                "personal_data_categories": ["Namn och kontaktuppgifter", "Uppgifter i ärenden"],
+                "personal_identity_numbers": true,
+                "protected_identity": true,
+                "recipients": ["Den som begär ut allmän handling efter sekretessprövning"],
+                "retention": "Diariet bevaras.",
+                "disposal_rule": "Handlingar gallras enligt dokumenthanteringsplanen.",
+                "document_plan_reference": "DHP KS 1.1",
+                "security_measures": "Sekretessmarkering, skyddade personuppgifter hanteras utanför systemet.",
+                "processors": ["Tietoevry Sweden AB"],
+                "dpia_decision": "not_needed",
+                "system_ids": [public360.id.clone()],
+                "agreement_ids": [tieto.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    w.transition_processing_activity(&registry.id, None, Status::RedoForGranskning, today)
+        .await?;
+    w.create_processing_activity(
+        &itdrift,
+        parse::<ProcessingDetails>(json!({
+            "name": "E-post och samarbete i Microsoft 365",
+            "purposes": "Att kommunicera och samarbeta internt och med medborgare.",
+            "legal_bases": ["e"],
+            "data_subject_categories": ["Anställda", "Medborgare som skriver till kommunen"],
+            "personal_data_categories": ["Namn och kontaktuppgifter", "Innehåll i meddelanden"],
+            "third_country_transfers": [
+                {"country": "USA", "recipient": "Microsoft Corporation", "safeguard": "data_privacy_framework", "transfer_impact_assessment": true, "exit_plan": true}
+            ],
+            "retention": "E-post som är allmän handling diarieförs; övrig e-post gallras efter 2 år.",
+            "security_measures": "Tvåfaktorsinloggning, kryptering, villkorad åtkomst.",
+            "processors": ["Microsoft Ireland Operations Ltd"],
+            "large_scale": true,
+            "new_technology": true,
+            "dpia_decision": "done",
+            "dpia_reference": "KS 2025/77",
+            "system_ids": [m365.id.clone()],
+            "agreement_ids": [microsoft.id.clone()]
+        }))?,
+        None,
+    )
+    .await?;
+    // No retention rule yet: a gap.
+    w.create_processing_activity(
+        &org("slk")?,
+        parse::<ProcessingDetails>(json!({
+            "name": "Synpunkter och klagomål",
+            "purposes": "Att ta emot och besvara synpunkter på kommunens verksamhet.",
+            "legal_bases": ["e"],
+            "data_subject_categories": ["Medborgare"],
+            "personal_data_categories": ["Namn och kontaktuppgifter", "Synpunktens innehåll"]
+        }))?,
+        None,
+    )
+    .await?;
+
+    // --- Stadsdelsnämnd Norr --------------------------------------------------------------
+    let hemtjanst = org("hemtjanst")?;
+    let phoniro = w
+        .create_agreement(
+            &hemtjanst,
+            parse::<AgreementDetails>(json!({
+                "counterparty": "Phoniro Systems AB",
+                "description": "Digitala lås och tillsyn via kamera i hemtjänsten.",
+                "signed_on": d(-300),
+                "review_on": d(400)
+            }))?,
+        )
+        .await?;
+    let lifecare = w
+        .create_system(
+            &org("sdfnorr")?,
+            parse::<SystemDetails>(json!({
+                "name": "Lifecare",
+                "description": "Verksamhetssystem för biståndshandläggning och social dokumentation.",
+                "vendor": "Tietoevry Sweden AB",
+                "owner": "Förvaltningschefen",
+                "manager": "Avdelningen för äldreomsorg",
+                "procurement": "central",
+                "nis_relevant": true,
+                "storage_country": "Sverige",
+                "holds_personal_data": true,
+                "classification": {"confidentiality": 4, "integrity": 4, "availability": 3, "classified_on": d(-100), "next_review": d(265)},
+                "risk_analysis_on": d(-90)
+            }))?,
+            None,
+        )
+        .await?;
+    let locks = w
+        .create_system(
+            &hemtjanst,
+            parse::<SystemDetails>(json!({
+                "name": "Phoniro Care",
+                "description": "Digitala nyckelfria lås hos brukare.",
+                "vendor": "Phoniro Systems AB",
+                "procurement": "self_procured",
+                "storage_country": "Sverige",
+                "holds_personal_data": true,
+                "agreement_ids": [phoniro.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    let homecare = w
+        .create_processing_activity(
+            &hemtjanst,
+            parse::<ProcessingDetails>(json!({
+                "name": "Hemtjänst – handläggning och utförande",
+                "purposes": "Att utreda, besluta om och utföra insatser i hemtjänst enligt socialtjänstlagen.",
+                "legal_bases": ["e", "c"],
+                "national_provision": "Socialtjänstlagen (2025:400); lagen (2001:454) om behandling av personuppgifter inom socialtjänsten",
+                "data_subject_categories": ["Brukare", "Anhöriga", "Gode män"],
+                "personal_data_categories": ["Namn och personnummer", "Hälsotillstånd", "Insatser och beslut"],
+                "personal_identity_numbers": true,
+                "protected_identity": true,
+                "special_categories": ["health"],
+                "art9_exemption": "h",
+                "art9_provision": "2 kap. 4 § lagen (2001:454)",
+                "sources": "Brukaren, anhöriga och hälso- och sjukvården",
+                "recipients": ["IVO", "Region Sjöstad (vid samordnad individuell plan)"],
+                "retention": "Personakter gallras 5 år efter sista anteckningen.",
+                "disposal_rule": "Gallras enligt socialtjänstlagen; akter för personer födda den 5, 15 och 25 i månaden bevaras för forskning.",
+                "document_plan_reference": "DHP SDN Norr 4.2",
+                "security_measures": "Behörighet per enhet, loggkontroll varje månad.",
+                "vulnerable_subjects": true,
+                "large_scale": true,
+                "dpia_decision": "done",
+                "dpia_reference": "SDN Norr 2024/15",
+                "system_ids": [lifecare.id.clone()]
+            }))?,
+            None,
+        )
+        .await?;
+    for to in [
+        Status::RedoForGranskning,
+        Status::UnderGranskning,
+        Status::Godkand,
+    ] {
+        w.transition_processing_activity(&homecare.id, None, to, today)
+            .await?;
+    }
+    // Several high-risk markers and no impact-assessment decision: a gap.
+    w.create_processing_activity(
+        &hemtjanst,
+        parse::<ProcessingDetails>(json!({
+            "name": "Digitala lås och nattillsyn",
+            "purposes": "Att ge hemtjänstpersonal tillträde utan fysisk nyckel och utföra tillsyn nattetid.",
+            "legal_bases": ["e"],
+            "data_subject_categories": ["Brukare"],
+            "personal_data_categories": ["Namn och adress", "Tidpunkter för besök"],
+            "retention": "Loggar gallras efter 1 år.",
+            "iot": true,
+            "vulnerable_subjects": true,
+            "systematic_monitoring": true,
+            "system_ids": [locks.id.clone()],
+            "agreement_ids": [phoniro.id.clone()]
+        }))?,
+        None,
+    )
+    .await?;
+
+    // --- Utbildningsnämnden ---------------------------------------------------------------
+    let platform = w
+        .create_system(
+            &org("grund")?,
+            parse::<SystemDetails>(json!({
+                "name": "Google Workspace for Education",
+                "description": "Elevernas e-post, dokument och klassrum.",
+                "vendor": "Google Ireland Limited",
+                "procurement": "self_procured",
+                "storage_country": "USA och EU",
+                "holds_personal_data": true
+            }))?,
+            None,
+        )
+        .await?;
+    // A transfer to a third country without a safeguard: a gap.
+    w.create_processing_activity(
+        &org("grund")?,
+        parse::<ProcessingDetails>(json!({
+            "name": "Digitala lärverktyg i grundskolan",
+            "purposes": "Att ge eleverna digitala verktyg i undervisningen.",
+            "legal_bases": ["e"],
+            "national_provision": "Skollagen (2010:800)",
+            "data_subject_categories": ["Elever", "Lärare"],
+            "personal_data_categories": ["Namn och e-post", "Elevarbeten"],
+            "vulnerable_subjects": true,
+            "third_country_transfers": [
+                {"country": "USA", "recipient": "Google LLC"}
+            ],
+            "retention": "Konton tas bort när eleven slutar.",
+            "system_ids": [platform.id.clone()]
+        }))?,
+        None,
+    )
+    .await?;
+
+    // --- Sjöstad Vatten AB ----------------------------------------------------------------
+    let fakt = org("fakt")?;
+    let customers = w
+        .create_system(
+            &fakt,
+            parse::<SystemDetails>(json!({
+                "name": "Kundsystem VA",
+                "description": "Kundregister, mätarställningar och fakturering.",
+                "vendor": "Telvue AB",
+                "procurement": "self_procured",
+                "storage_country": "Sverige",
+                "holds_personal_data": true,
+                "classification": {"confidentiality": 2, "integrity": 3, "availability": 2, "classified_on": d(-30), "next_review": d(335)}
+            }))?,
+            None,
+        )
+        .await?;
+    w.create_processing_activity(
+        &fakt,
+        parse::<ProcessingDetails>(json!({
+            "name": "Kundregister och fakturering",
+            "purposes": "Att debitera avgifter för vatten och avlopp.",
+            "legal_bases": ["b", "c"],
+            "national_provision": "Lagen (2006:412) om allmänna vattentjänster",
+            "data_subject_categories": ["Fastighetsägare", "Abonnenter"],
+            "personal_data_categories": ["Namn, adress och personnummer", "Förbrukning", "Betalningar"],
+            "personal_identity_numbers": true,
+            "retention": "Fakturor bevaras i 7 år enligt bokföringslagen.",
+            "disposal_rule": "Gallras efter 7 år.",
+            "dpia_decision": "not_needed",
+            "system_ids": [customers.id.clone()]
+        }))?,
+        None,
+    )
+    .await?;
+    Ok(())
+}
