@@ -139,6 +139,13 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics after a bulk load, so that the first queries on the new
+    /// rows are planned for their real numbers (PostgreSQL's autovacuum would do it, but only later).
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Writes a consistent copy of an SQLite database to `to` while Ombud keeps running.
     /// PostgreSQL is backed up with its own tools (`pg_dump`), as the README says.
     pub async fn backup_sqlite(&self, to: &str) -> Result<()> {

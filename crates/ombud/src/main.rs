@@ -262,6 +262,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let store = open(&cli.database).await?;
             let started = std::time::Instant::now();
             let n = generate::run(&store, controllers, processing_activities, systems).await?;
+            store.analyze().await?;
             println!(
                 "Genererade {controllers} personuppgiftsansvariga med totalt {n} behandlingar och {} system på {:.1} s.",
                 controllers * systems,

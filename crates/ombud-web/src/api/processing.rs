@@ -221,6 +221,21 @@ pub fn read_visibility(ctx: &Ctx) -> ombud_store::organisations::Visibility {
     Store::visibility_for(&ctx.principal, roles_for(Action::ReadRegister))
 }
 
+/// What a register list may show when it is limited to `within`'s subtree (and controller): when the
+/// caller reads that whole subtree, the list's own filter is the only border needed, and the query
+/// is spared the caller's other scopes.
+pub fn list_visibility(
+    ctx: &Ctx,
+    within: Option<&ombud_store::organisations::Organisation>,
+) -> ombud_store::organisations::Visibility {
+    match within {
+        Some(o) if ctx.principal.can(Action::ReadRegister, &o.scope()) => {
+            ombud_store::organisations::Visibility::Everything
+        }
+        _ => read_visibility(ctx),
+    }
+}
+
 /// Loads a record the caller may read; otherwise "not found".
 async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> Result<ProcessingActivity, ApiError> {
     check_id(id)?;
@@ -316,6 +331,7 @@ pub async fn list_processing(
             })?),
             None => None,
         };
+    let visibility = list_visibility(&ctx, within.as_ref());
     let filter = ProcessingFilter {
         within_path: within.as_ref().map(|o| o.path.clone()),
         within_controller: within.map(|o| o.controller_id),
@@ -337,7 +353,7 @@ pub async fn list_processing(
     };
     let p = state
         .store
-        .processing_summaries(&read_visibility(&ctx), &filter, sort, &page.page()?)
+        .processing_summaries(&visibility, &filter, sort, &page.page()?)
         .await?;
     let (lang, today) = (ctx.lang, today());
     Ok(Json(ProcessingList {

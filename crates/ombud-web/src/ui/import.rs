@@ -28,11 +28,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ombud_domain::Lang;
-use ombud_domain::authz::{Action, roles_for};
+use ombud_domain::authz::roles_for;
 use ombud_domain::register::import::{Field, Processing, Systems};
-use ombud_store::Store;
-use ombud_store::organisations::OrganisationFilter;
-use ombud_store::paging::PageRequest;
 use std::collections::BTreeMap;
 
 /// The largest file the page accepts: base64 makes it a third larger, and the whole request must
@@ -120,46 +117,6 @@ fn target_label<R: ImportUi>(lang: Lang, code: &str) -> String {
         other => i18n::t(lang, &format!("{}{other}", R::LABELS)),
     }
 }
-
-/// Whether the person may import into this register anywhere.
-fn imports_somewhere<R: ImportUi>(ctx: &Ctx) -> bool {
-    ctx.principal.is_admin
-        || ctx
-            .principal
-            .memberships
-            .iter()
-            .any(|m| m.roles.any(roles_for(R::ACTION)))
-}
-
-/// The organisations the person may import this register into, as choices.
-async fn organisation_choices(
-    state: &AppState,
-    ctx: &Ctx,
-    action: Action,
-    selected: &str,
-) -> Result<Vec<Choice>, PageError> {
-    let orgs = state
-        .store
-        .organisations(
-            &Store::visibility_for(&ctx.principal, roles_for(action)),
-            &OrganisationFilter::default(),
-            &PageRequest::first(ORG_CHOICES),
-        )
-        .await?;
-    Ok(orgs
-        .items
-        .into_iter()
-        .filter(|o| ctx.principal.can(action, &o.scope()))
-        .map(|o| {
-            let label = format!("{} ({})", o.name, o.kind.label(ctx.lang));
-            let chosen = o.id == selected;
-            Choice::new(o.id, label, chosen)
-        })
-        .collect())
-}
-
-/// At most this many organisations are offered.
-const ORG_CHOICES: i64 = 500;
 
 /// The register's own texts on the page.
 pub struct KindView {
@@ -286,7 +243,13 @@ async fn page<R: ImportUi>(
     Ok(ImportPage {
         frame: Frame::load(state, ctx, R::PATH, R::SECTION).await?,
         upload: UploadForm {
-            organisations: organisation_choices(state, ctx, R::ACTION, organisation_id).await?,
+            organisations: super::register::organisations_where(
+                state,
+                ctx,
+                R::ACTION,
+                organisation_id,
+            )
+            .await?,
             problems,
         },
         preview,
@@ -304,7 +267,7 @@ pub async fn form<R: ImportUi>(
     State(state): State<AppState>,
     UiCtx(ctx): UiCtx,
 ) -> Result<Response, PageError> {
-    if !imports_somewhere::<R>(&ctx) {
+    if !super::register::acts_somewhere(&ctx, R::ACTION) {
         return Err(PageError::Forbidden);
     }
     let only: Vec<&str> = ctx

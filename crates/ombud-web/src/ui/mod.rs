@@ -17,6 +17,7 @@ pub mod people;
 pub mod processing;
 pub mod processing_form;
 pub mod processing_history;
+pub mod register;
 pub mod sign_in;
 pub mod start;
 pub mod systems;

@@ -10,6 +10,7 @@ use super::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
 use super::layout::Frame;
 use super::links::{self, LinkChoices, Linked};
 use super::processing_form::{ProcessingForm, TransferView};
+use super::register;
 use super::{PageError, render, urlencode};
 use crate::AppState;
 use crate::api::organisations::{require, visible_for_reading};
@@ -27,7 +28,6 @@ use ombud_domain::register::gaps;
 use ombud_domain::register::processing::{ProcessingDetails, ProcessingRole};
 use ombud_domain::register::workflow::{self, EDITORS, Status};
 use ombud_domain::{Invalid, Lang, Rule, ids, time};
-use ombud_store::organisations::{Organisation, OrganisationFilter};
 use ombud_store::paging::{Cursor, PageRequest};
 use ombud_store::processing::{ProcessingActivity, ProcessingFilter, ProcessingSort};
 use ombud_store::{Store, StoreError};
@@ -36,8 +36,6 @@ use std::collections::HashMap;
 
 /// Rows per page of the register.
 const PAGE_SIZE: i64 = 50;
-/// How many organisations a filter or a form offers.
-const ORG_CHOICES: i64 = 500;
 
 /// Confirmations the record page may show after a redirect.
 const NOTICES: &[&str] = &[
@@ -74,46 +72,6 @@ pub(crate) async fn readable(
     } else {
         Err(PageError::NotFound)
     }
-}
-
-/// Whether the person may write the register anywhere (for the "new" and "import" links).
-pub(crate) fn edits_somewhere(ctx: &Ctx) -> bool {
-    ctx.principal.is_admin
-        || ctx
-            .principal
-            .memberships
-            .iter()
-            .any(|m| m.roles.any(&EDITORS))
-}
-
-/// The organisations where the person may register processing activities, as choices.
-pub(crate) async fn editable_organisations(
-    state: &AppState,
-    ctx: &Ctx,
-    selected: &str,
-) -> Result<Vec<Choice>, PageError> {
-    let orgs = state
-        .store
-        .organisations(
-            &Store::visibility_for(&ctx.principal, &EDITORS),
-            &OrganisationFilter::default(),
-            &PageRequest::first(ORG_CHOICES),
-        )
-        .await?;
-    Ok(orgs
-        .items
-        .into_iter()
-        .filter(|o| ctx.principal.can(Action::EditRegister, &o.scope()))
-        .map(|o| org_choice(ctx.lang, &o, selected))
-        .collect())
-}
-
-fn org_choice(lang: Lang, o: &Organisation, selected: &str) -> Choice {
-    Choice::new(
-        o.id.clone(),
-        format!("{} ({})", o.name, o.kind.label(lang)),
-        o.id == selected,
-    )
 }
 
 /// Organisation names by id, looked up once per page.
@@ -304,6 +262,7 @@ pub async fn list(
         }
     };
     let today = today();
+    let listed = api::list_visibility(&ctx, chosen.as_ref());
     let filter = ProcessingFilter {
         within_path: chosen.as_ref().map(|o| o.path.clone()),
         within_controller: chosen.as_ref().map(|o| o.controller_id.clone()),
@@ -327,9 +286,9 @@ pub async fn list(
     // kept beside each record, rather than every record's whole document.
     let page = state
         .store
-        .processing_summaries(&visibility, &filter, q.sort(), &request)
+        .processing_summaries(&listed, &filter, q.sort(), &request)
         .await?;
-    let counts = state.store.processing_counts(&visibility, &filter).await?;
+    let counts = state.store.processing_counts(&listed, &filter).await?;
     let rows = page
         .items
         .iter()
@@ -376,20 +335,8 @@ pub async fn list(
         .as_ref()
         .map(|c| join(format!("efter={}", urlencode(c))));
     let first_href = (!q.efter.is_empty()).then(|| join(String::new()));
-    let readable_orgs = state
-        .store
-        .organisations(
-            &visibility,
-            &OrganisationFilter::default(),
-            &PageRequest::first(ORG_CHOICES),
-        )
-        .await?;
-    let organisations = readable_orgs
-        .items
-        .iter()
-        .filter(|o| ctx.principal.can(Action::ReadRegister, &o.scope()))
-        .map(|o| org_choice(lang, o, &q.organisation))
-        .collect();
+    let organisations =
+        register::organisations_where(&state, &ctx, Action::ReadRegister, &q.organisation).await?;
     let statuses = Status::ALL
         .iter()
         .map(|s| Choice::new(s.as_str(), s.label(lang), q.status() == Some(*s)))
@@ -445,7 +392,7 @@ pub async fn list(
         first_href,
         filtered: !filters.is_empty(),
         export,
-        can_edit: edits_somewhere(&ctx),
+        can_edit: register::acts_somewhere(&ctx, Action::EditRegister),
         new_href: match &chosen {
             Some(o) => format!("/behandlingar/ny?organisation={}", o.id),
             None => "/behandlingar/ny".into(),
@@ -919,7 +866,8 @@ async fn form_page(
     let organisations = if editing {
         Vec::new()
     } else {
-        editable_organisations(state, ctx, &form.organisation_id).await?
+        register::organisations_where(state, ctx, Action::EditRegister, &form.organisation_id)
+            .await?
     };
     let (title, action, here) = if editing {
         (
@@ -985,7 +933,7 @@ pub async fn new_form(
     UiCtx(ctx): UiCtx,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    if !edits_somewhere(&ctx) {
+    if !register::acts_somewhere(&ctx, Action::EditRegister) {
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.

@@ -444,6 +444,16 @@ both!(
         // An employee of the same controller does not read the register.
         let list = app.get(PA).by(&r.employee).await.expect(StatusCode::OK);
         assert_eq!(list["items"], json!([]));
+        let list = app
+            .get(format!("{PA}?organisation_id={}", r.t.unit))
+            .by(&r.employee)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(
+            list["items"],
+            json!([]),
+            "nor through their own unit as a filter"
+        );
         app.get(pa_url(&id))
             .by(&r.employee)
             .await

@@ -517,9 +517,22 @@ mod tests {
         "Riskanalys",
     ];
 
-    fn sheet(rows: &[&[&str]]) -> Plan<SystemDetails> {
-        let rows: Vec<Vec<String>> = rows.iter().map(|r| s(r)).collect();
-        plan(&s(HEADER), &rows, &Mapping::systems(), Lang::Sv)
+    /// A row of the sheet with the given cells, by header; the others blank.
+    fn row(cells: &[(&str, &str)]) -> Vec<String> {
+        HEADER
+            .iter()
+            .map(|h| {
+                cells
+                    .iter()
+                    .find(|(c, _)| c == h)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    fn sheet(rows: &[Vec<String>]) -> Plan<SystemDetails> {
+        plan(&s(HEADER), rows, &Mapping::systems(), Lang::Sv)
     }
 
     fn at(p: &Plan<SystemDetails>, row: usize, col: &str) -> Vec<String> {
@@ -533,36 +546,27 @@ mod tests {
     #[test]
     fn a_clean_sheet_becomes_systems() {
         let p = sheet(&[
-            &[
-                "S-1",
-                "Procapita",
-                "Tieto",
-                "Socialchef",
-                "Egen upphandling",
-                "Ja",
-                "Ja",
-                "3",
-                "K2",
-                "Hög",
-                "2026-01-10",
-                "2027-01-10",
-                "2025-11-01",
-            ],
-            &[
-                "S-2",
-                "Lönesystem",
-                "",
-                "",
-                "Central",
-                "",
-                "Nej",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ],
+            row(&[
+                ("ID", "S-1"),
+                ("System", "Procapita"),
+                ("Leverantör", "Tieto"),
+                ("Objektägare", "Socialchef"),
+                ("Upphandling", "Egen upphandling"),
+                ("NIS", "Ja"),
+                ("Personuppgifter", "Ja"),
+                ("Konfidentialitet", "3"),
+                ("Riktighet", "K2"),
+                ("Tillgänglighet", "Hög"),
+                ("Klassad", "2026-01-10"),
+                ("Nästa klassning", "2027-01-10"),
+                ("Riskanalys", "2025-11-01"),
+            ]),
+            row(&[
+                ("ID", "S-2"),
+                ("System", "Lönesystem"),
+                ("Upphandling", "Central"),
+                ("Personuppgifter", "Nej"),
+            ]),
         ]);
         assert_eq!(p.problems, vec![]);
         assert_eq!(p.rows.len(), 2);
@@ -591,27 +595,21 @@ mod tests {
     #[test]
     fn every_problem_is_listed_by_row_and_column() {
         let p = sheet(&[
-            &[
-                "S-1", "", "", "", "Köpt", "Kanske", "", "5", "2", "2", "igår", "", "",
-            ],
-            &[
-                "S-2",
-                "Ärendesystem",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "Ja",
-            ],
-            &[
-                "S-2", "Dubblett", "", "", "", "", "", "", "", "", "", "", "",
-            ],
+            row(&[
+                ("ID", "S-1"),
+                ("Upphandling", "Köpt"),
+                ("NIS", "Kanske"),
+                ("Konfidentialitet", "5"),
+                ("Riktighet", "2"),
+                ("Tillgänglighet", "2"),
+                ("Klassad", "igår"),
+            ]),
+            row(&[
+                ("ID", "S-2"),
+                ("System", "Ärendesystem"),
+                ("Riskanalys", "Ja"),
+            ]),
+            row(&[("ID", "S-2"), ("System", "Dubblett")]),
         ]);
         assert!(p.rows.is_empty(), "{:?}", p.rows);
         for (row, col) in [
@@ -632,21 +630,12 @@ mod tests {
 
     #[test]
     fn some_levels_but_not_all_are_refused_at_each_missing_level() {
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "3",
-            "",
-            "",
-            "2026-01-10",
-            "",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Konfidentialitet", "3"),
+            ("Klassad", "2026-01-10"),
+        ])]);
         assert!(p.rows.is_empty());
         assert_eq!(p.problems.len(), 2, "{:?}", p.problems);
         assert!(at(&p, 2, "Riktighet")[0].contains("Nivån för riktighet saknas"));
@@ -655,118 +644,71 @@ mod tests {
 
     #[test]
     fn levels_without_a_date_are_refused_at_the_date() {
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "3",
-            "2",
-            "1",
-            "",
-            "2027-01-01",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Konfidentialitet", "3"),
+            ("Riktighet", "2"),
+            ("Tillgänglighet", "1"),
+            ("Nästa klassning", "2027-01-01"),
+        ])]);
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         assert!(at(&p, 2, "Klassad")[0].starts_with("Klassningsdatum saknas"));
     }
 
     #[test]
     fn a_date_without_levels_is_refused() {
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "2026-01-10",
-            "",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Klassad", "2026-01-10"),
+        ])]);
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         assert!(at(&p, 2, "Klassad")[0].contains("inga nivåer"));
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "2027-01-10",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Nästa klassning", "2027-01-10"),
+        ])]);
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         assert!(at(&p, 2, "Nästa klassning")[0].contains("inte klassat"));
     }
 
     #[test]
     fn an_unreadable_level_is_reported_once_not_also_as_missing() {
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "3",
-            "hög-ish",
-            "2",
-            "2026-01-10",
-            "",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Konfidentialitet", "3"),
+            ("Riktighet", "hög-ish"),
+            ("Tillgänglighet", "2"),
+            ("Klassad", "2026-01-10"),
+        ])]);
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         assert!(at(&p, 2, "Riktighet")[0].starts_with("Okänd nivå"));
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "3",
-            "3",
-            "2",
-            "10 jan",
-            "",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Konfidentialitet", "3"),
+            ("Riktighet", "3"),
+            ("Tillgänglighet", "2"),
+            ("Klassad", "10 jan"),
+        ])]);
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         assert!(at(&p, 2, "Klassad")[0].starts_with("Okänt datum"));
     }
 
     #[test]
     fn a_review_before_the_classification_is_refused_at_its_column() {
-        let p = sheet(&[&[
-            "S-1",
-            "Procapita",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "3",
-            "3",
-            "2",
-            "2026-01-10",
-            "2025-12-31",
-            "",
-        ]]);
+        let p = sheet(&[row(&[
+            ("ID", "S-1"),
+            ("System", "Procapita"),
+            ("Konfidentialitet", "3"),
+            ("Riktighet", "3"),
+            ("Tillgänglighet", "2"),
+            ("Klassad", "2026-01-10"),
+            ("Nästa klassning", "2025-12-31"),
+        ])]);
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         assert_eq!(at(&p, 2, "Nästa klassning").len(), 1);
     }
@@ -986,8 +928,11 @@ mod tests {
 
     #[test]
     fn messages_exist_in_english_too() {
-        let rows = [s(&[
-            "S-1", "", "", "", "x", "", "", "3", "", "", "", "", "Ja",
+        let rows = [row(&[
+            ("ID", "S-1"),
+            ("Upphandling", "x"),
+            ("Konfidentialitet", "3"),
+            ("Riskanalys", "Ja"),
         ])];
         let sv = plan(&s(HEADER), &rows, &Mapping::systems(), Lang::Sv);
         let en = plan(&s(HEADER), &rows, &Mapping::systems(), Lang::En);

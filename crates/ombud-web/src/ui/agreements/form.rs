@@ -7,7 +7,7 @@
 //! safeguard choices and problem placement are reused here. The compliance log is not in the form: it
 //! is appended to from the agreement's page.
 
-use super::{editable_organisations, readable};
+use super::readable;
 use crate::AppState;
 use crate::api::agreements as api;
 use crate::auth::{Ctx, UiCtx};
@@ -17,6 +17,7 @@ use crate::ui::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
 use crate::ui::layout::Frame;
 use crate::ui::processing::OrgNames;
 use crate::ui::processing_form::{ProcessingForm, TRANSFERS_ID, TransferRow, TransferView};
+use crate::ui::register;
 use crate::ui::{PageError, render};
 use askama::Template;
 use axum::Form;
@@ -452,7 +453,8 @@ async fn form_page(
     let organisations = if editing {
         Vec::new()
     } else {
-        editable_organisations(state, ctx, &form.organisation_id).await?
+        register::organisations_where(state, ctx, Action::EditAgreements, &form.organisation_id)
+            .await?
     };
     let (title, action) = if editing {
         (
@@ -511,7 +513,7 @@ pub async fn new_form(
     UiCtx(ctx): UiCtx,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    if !super::edits_somewhere(&ctx) {
+    if !register::acts_somewhere(&ctx, Action::EditAgreements) {
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.

@@ -1,6 +1,6 @@
 //! `GET /avtal`: the agreements, searched and filtered, by title, a page at a time.
 
-use super::{edits_somewhere, notice, org_choice};
+use super::notice;
 use crate::AppState;
 use crate::api::organisations::{require, visible_for_reading};
 use crate::api::processing::{read_visibility, today};
@@ -14,7 +14,7 @@ use axum::response::Response;
 use ombud_domain::authz::Action;
 use ombud_domain::register::agreement::Direction;
 use ombud_store::agreements::AgreementFilter;
-use ombud_store::organisations::{OrganisationFilter, Visibility};
+use ombud_store::organisations::Visibility;
 use ombud_store::paging::{Cursor, PageRequest};
 use serde::Deserialize;
 
@@ -176,20 +176,13 @@ pub async fn list(
         .as_ref()
         .map(|c| q.href(&format!("efter={}", urlencode(c))));
     let first_href = (!q.efter.is_empty()).then(|| q.href(""));
-    let readable_orgs = state
-        .store
-        .organisations(
-            &visibility,
-            &OrganisationFilter::default(),
-            &PageRequest::first(super::ORG_CHOICES),
-        )
-        .await?;
-    let organisations = readable_orgs
-        .items
-        .iter()
-        .filter(|o| ctx.principal.can(Action::ReadRegister, &o.scope()))
-        .map(|o| org_choice(lang, o, &q.organisation))
-        .collect();
+    let organisations = crate::ui::register::organisations_where(
+        &state,
+        &ctx,
+        Action::ReadRegister,
+        &q.organisation,
+    )
+    .await?;
     let directions = Direction::ALL
         .iter()
         .map(|d| Choice::new(d.as_str(), d.label(lang), q.direction() == Some(*d)))
@@ -209,7 +202,7 @@ pub async fn list(
         next_href,
         first_href,
         filtered: !q.filters().is_empty(),
-        can_edit: edits_somewhere(&ctx),
+        can_edit: crate::ui::register::acts_somewhere(&ctx, Action::EditAgreements),
         new_href: match &chosen {
             Some(o) => format!("/avtal/ny?organisation={}", o.id),
             None => "/avtal/ny".into(),

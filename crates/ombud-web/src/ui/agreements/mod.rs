@@ -13,18 +13,14 @@ mod history;
 mod list;
 
 use super::PageError;
-use super::forms::Choice;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::i18n;
 use axum::Router;
 use axum::routing::{get, post};
-use ombud_domain::authz::{Action, roles_for};
+use ombud_domain::authz::Action;
 use ombud_domain::{Lang, ids};
-use ombud_store::Store;
 use ombud_store::agreements::Agreement;
-use ombud_store::organisations::{Organisation, OrganisationFilter};
-use ombud_store::paging::PageRequest;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,9 +38,6 @@ pub fn routes() -> Router<AppState> {
             get(detail::confirm_delete).post(detail::delete),
         )
 }
-
-/// How many organisations a filter or a form offers.
-const ORG_CHOICES: i64 = 500;
 
 /// Confirmations the pages may show after a redirect; only these codes are shown, so that a link
 /// cannot make a page say something that was not done.
@@ -73,46 +66,6 @@ async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> Result<Agreement, Pa
 
 fn can_edit(ctx: &Ctx, a: &Agreement) -> bool {
     ctx.principal.can(Action::EditAgreements, &a.scope())
-}
-
-/// Whether the person may register agreements anywhere (for the "new" link).
-fn edits_somewhere(ctx: &Ctx) -> bool {
-    ctx.principal.is_admin
-        || ctx
-            .principal
-            .memberships
-            .iter()
-            .any(|m| m.roles.any(roles_for(Action::EditAgreements)))
-}
-
-fn org_choice(lang: Lang, o: &Organisation, selected: &str) -> Choice {
-    Choice::new(
-        o.id.clone(),
-        format!("{} ({})", o.name, o.kind.label(lang)),
-        o.id == selected,
-    )
-}
-
-/// The organisations where the person may register agreements, as choices.
-async fn editable_organisations(
-    state: &AppState,
-    ctx: &Ctx,
-    selected: &str,
-) -> Result<Vec<Choice>, PageError> {
-    let orgs = state
-        .store
-        .organisations(
-            &Store::visibility_for(&ctx.principal, roles_for(Action::EditAgreements)),
-            &OrganisationFilter::default(),
-            &PageRequest::first(ORG_CHOICES),
-        )
-        .await?;
-    Ok(orgs
-        .items
-        .into_iter()
-        .filter(|o| ctx.principal.can(Action::EditAgreements, &o.scope()))
-        .map(|o| org_choice(ctx.lang, &o, selected))
-        .collect())
 }
 
 #[cfg(test)]

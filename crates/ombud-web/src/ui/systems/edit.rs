@@ -1,7 +1,7 @@
 //! The form that registers a system or edits one.
 
 use super::form::{ActionView, LEVELS, SystemForm};
-use super::{editable_organisations, edits_somewhere, readable};
+use super::readable;
 use crate::AppState;
 use crate::api::systems as api;
 use crate::auth::{Ctx, UiCtx};
@@ -11,6 +11,7 @@ use crate::ui::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
 use crate::ui::layout::Frame;
 use crate::ui::links;
 use crate::ui::processing::OrgNames;
+use crate::ui::register;
 use crate::ui::{PageError, render};
 use askama::Template;
 use axum::Form;
@@ -88,7 +89,8 @@ async fn form_page(
     let organisations = if editing {
         Vec::new()
     } else {
-        editable_organisations(state, ctx, &form.organisation_id).await?
+        register::organisations_where(state, ctx, Action::EditSystems, &form.organisation_id)
+            .await?
     };
     let (title, action) = if editing {
         (
@@ -155,7 +157,7 @@ pub async fn new_form(
     UiCtx(ctx): UiCtx,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    if !edits_somewhere(&ctx) {
+    if !register::acts_somewhere(&ctx, Action::EditSystems) {
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.

@@ -26,19 +26,16 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use ombud_domain::authz::{self, Action};
+use ombud_domain::authz::Action;
 use ombud_domain::register::gaps;
 use ombud_domain::{Lang, ids};
-use ombud_store::Store;
-use ombud_store::organisations::{Organisation, OrganisationFilter, Visibility};
+use ombud_store::organisations::Visibility;
 use ombud_store::paging::{Cursor, PageRequest};
 use ombud_store::systems::{System, SystemFilter};
 use serde::Deserialize;
 
 /// Rows per page of the register.
 const PAGE_SIZE: i64 = 50;
-/// How many organisations a filter or a form offers.
-const ORG_CHOICES: i64 = 500;
 
 /// Confirmations a page may show after a redirect (`?klart=`), as `sys-notice-…` messages.
 const NOTICES: &[&str] = &["created", "saved", "deleted"];
@@ -79,42 +76,6 @@ pub(crate) async fn readable(state: &AppState, ctx: &Ctx, id: &str) -> Result<Sy
     } else {
         Err(PageError::NotFound)
     }
-}
-
-/// Whether the person may register systems anywhere (for the "new" link).
-pub(crate) fn edits_somewhere(ctx: &Ctx) -> bool {
-    let roles = authz::roles_for(Action::EditSystems);
-    ctx.principal.is_admin || ctx.principal.memberships.iter().any(|m| m.roles.any(roles))
-}
-
-/// The organisations where the person may register systems, as choices.
-pub(crate) async fn editable_organisations(
-    state: &AppState,
-    ctx: &Ctx,
-    selected: &str,
-) -> Result<Vec<Choice>, PageError> {
-    let orgs = state
-        .store
-        .organisations(
-            &Store::visibility_for(&ctx.principal, authz::roles_for(Action::EditSystems)),
-            &OrganisationFilter::default(),
-            &PageRequest::first(ORG_CHOICES),
-        )
-        .await?;
-    Ok(orgs
-        .items
-        .into_iter()
-        .filter(|o| ctx.principal.can(Action::EditSystems, &o.scope()))
-        .map(|o| org_choice(ctx.lang, &o, selected))
-        .collect())
-}
-
-fn org_choice(lang: Lang, o: &Organisation, selected: &str) -> Choice {
-    Choice::new(
-        o.id.clone(),
-        format!("{} ({})", o.name, o.kind.label(lang)),
-        o.id == selected,
-    )
 }
 
 /// How a system's classification stands, as the message key of its text.
@@ -351,20 +312,13 @@ pub async fn list(
         .as_ref()
         .map(|c| join(format!("efter={}", urlencode(c))));
     let first_href = (!q.efter.is_empty()).then(|| join(String::new()));
-    let readable_orgs = state
-        .store
-        .organisations(
-            &visibility,
-            &OrganisationFilter::default(),
-            &PageRequest::first(ORG_CHOICES),
-        )
-        .await?;
-    let organisations = readable_orgs
-        .items
-        .iter()
-        .filter(|o| ctx.principal.can(Action::ReadRegister, &o.scope()))
-        .map(|o| org_choice(lang, o, &q.organisation))
-        .collect();
+    let organisations = crate::ui::register::organisations_where(
+        &state,
+        &ctx,
+        Action::ReadRegister,
+        &q.organisation,
+    )
+    .await?;
     let choices = |list: &[(&str, &str)], current: Option<&str>| {
         list.iter()
             .map(|(v, key)| Choice::new(*v, i18n::t(lang, key), current == Some(*v)))
@@ -401,7 +355,7 @@ pub async fn list(
         first_href,
         filtered: !filters.is_empty(),
         figures,
-        can_edit: edits_somewhere(&ctx),
+        can_edit: crate::ui::register::acts_somewhere(&ctx, Action::EditSystems),
         new_href: match &chosen {
             Some(o) => format!("/system/ny?organisation={}", o.id),
             None => "/system/ny".into(),
