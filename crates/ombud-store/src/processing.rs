@@ -252,6 +252,20 @@ pub struct ProcessingFilter {
     pub today: String,
 }
 
+impl ProcessingFilter {
+    /// Only the records of `org`'s subtree, never past its controller's border (a city's subtree
+    /// holds every controller's records). For a controller itself the controller column says it all,
+    /// and the path condition is left out: with it, PostgreSQL walks organisations by path instead of
+    /// reading the controller's index in list order.
+    pub fn within(org: &Organisation) -> ProcessingFilter {
+        ProcessingFilter {
+            within_path: (!org.controller).then(|| org.path.clone()),
+            within_controller: Some(org.controller_id.clone()),
+            ..ProcessingFilter::default()
+        }
+    }
+}
+
 fn flag(b: bool) -> i32 {
     i32::from(b)
 }
@@ -400,14 +414,7 @@ impl Store {
             "SELECT p.id, p.name, p.gap_codes, p.next_review FROM processing_activities p \
              JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1",
         );
-        push_filter(
-            &mut sql,
-            &ProcessingFilter {
-                within_path: Some(org.path.clone()),
-                within_controller: Some(org.controller_id.clone()),
-                ..Default::default()
-            },
-        );
+        push_filter(&mut sql, &ProcessingFilter::within(org));
         sql.push(" ORDER BY p.name, p.id");
         Ok(sql.query_as().fetch_all(self.pool()).await?)
     }
@@ -420,16 +427,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT {COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1"
         ));
-        push_filter(
-            &mut sql,
-            &ProcessingFilter {
-                within_path: Some(org.path.clone()),
-                // Never past the controller's border: a city's subtree holds every controller's
-                // records; the controller column also keeps this an index range.
-                within_controller: Some(org.controller_id.clone()),
-                ..Default::default()
-            },
-        );
+        push_filter(&mut sql, &ProcessingFilter::within(org));
         sql.push(" ORDER BY p.name, p.id");
         let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
         rows.into_iter().map(ProcessingActivity::try_from).collect()

@@ -333,8 +333,6 @@ pub async fn list_processing(
         };
     let visibility = list_visibility(&ctx, within.as_ref());
     let filter = ProcessingFilter {
-        within_path: within.as_ref().map(|o| o.path.clone()),
-        within_controller: within.map(|o| o.controller_id),
         q: q.q,
         status,
         special_categories: q.special_categories,
@@ -345,6 +343,10 @@ pub async fn list_processing(
         has_gaps: q.gaps,
         overdue: q.overdue,
         today: today().to_string(),
+        ..within
+            .as_ref()
+            .map(ProcessingFilter::within)
+            .unwrap_or_default()
     };
     let sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => ProcessingSort::parse(s)

@@ -264,8 +264,6 @@ pub async fn list(
     let today = today();
     let listed = api::list_visibility(&ctx, chosen.as_ref());
     let filter = ProcessingFilter {
-        within_path: chosen.as_ref().map(|o| o.path.clone()),
-        within_controller: chosen.as_ref().map(|o| o.controller_id.clone()),
         q: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
         status: q.status(),
         special_categories: q.flag("kansliga").then_some(true),
@@ -276,6 +274,10 @@ pub async fn list(
         has_gaps: q.flag("brister").then_some(true),
         overdue: q.flag("forsenad"),
         today: today.to_string(),
+        ..chosen
+            .as_ref()
+            .map(ProcessingFilter::within)
+            .unwrap_or_default()
     };
     // A cursor that does not decode starts from the top rather than failing the page.
     let request = PageRequest {
