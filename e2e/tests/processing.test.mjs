@@ -37,9 +37,26 @@ describe('register of processing activities', () => {
     assert.equal(await keeper.getByRole('heading', { level: 1 }).innerText(), 'Behandlingar');
     await follow(keeper, keeper.getByRole('link', { name: 'Registrera behandling' }));
 
-    // Everything but the name: refused beside the name field, with what was typed kept.
+    // As it is filled in, the form is checked before anything is saved: a name left empty says so
+    // beside the field at once, typing one removes the message, and the panel lists what the
+    // register would still lack.
     const name = unique('Bygglovshandläggning');
     const form = keeper.locator('#processing-form');
+    const nameField = form.getByLabel('Namn', { exact: true });
+    await nameField.fill('x');
+    await nameField.fill('');
+    await form.getByLabel('Ändamål', { exact: true }).focus();
+    await keeper.locator('#p-name-error').waitFor();
+    assert.equal(await keeper.locator('#p-name-error').innerText(), 'Fältet måste fyllas i.');
+    assert.equal(await keeper.locator('#p-name').getAttribute('aria-invalid'), 'true');
+    await nameField.fill(name);
+    await keeper.locator('#p-name-error').waitFor({ state: 'detached' });
+    const check = keeper.locator('#p-check');
+    await check.getByText('Lagringstid eller gallringsregel saknas.').waitFor();
+    await audit(keeper);
+    await nameField.fill('');
+
+    // Everything but the name: refused beside the name field, with what was typed kept.
     await form.getByLabel('Ändamål', { exact: true }).fill('Att handlägga ansökningar om bygglov.');
     await form.getByRole('checkbox', { name: 'Allmänt intresse eller myndighetsutövning (e)' }).check();
     await form.getByLabel('Kategorier av registrerade').fill('Sökande\nGrannar');

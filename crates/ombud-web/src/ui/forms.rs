@@ -107,6 +107,43 @@ impl Problems {
     }
 }
 
+/// What a form's check answers while the form is filled in (`static/form-check.js`): the problems a
+/// save would refuse, by input id, and what the record would still lack in the register.
+#[derive(Debug, serde::Serialize)]
+pub struct FormCheck {
+    pub fields: Vec<FieldCheck>,
+    pub gaps: Vec<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct FieldCheck {
+    /// The input's (or the group's) id.
+    pub id: String,
+    pub message: String,
+}
+
+impl FormCheck {
+    pub fn new(problems: Problems, gaps: Vec<String>) -> Self {
+        FormCheck {
+            fields: problems
+                .fields
+                .into_iter()
+                .map(|f| FieldCheck {
+                    id: f.id,
+                    message: f.message,
+                })
+                .collect(),
+            gaps,
+        }
+    }
+}
+
+impl axum::response::IntoResponse for FormCheck {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self).into_response()
+    }
+}
+
 /// One option of a select, or one checkbox of a group.
 #[derive(Debug, Clone)]
 pub struct Choice {

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/logga-ut", axum::routing::post(sign_in::sign_out))
         .route("/sprak", axum::routing::post(layout::switch_language))
         .route("/static/ombud.css", get(css))
+        .route("/static/form-check.js", get(form_check_js))
         .route(
             "/organisationer",
             get(organisations::list).post(organisations::create_top),
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
                 .post(import::submit::<Systems>)
                 .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
         )
+        .route("/behandlingar/validera", post(processing::check))
         .route("/behandlingar/{id}", get(processing::detail))
         .route(
             "/behandlingar/{id}/redigera",
@@ -97,6 +99,18 @@ async fn css() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/ombud.css"),
+    )
+        .into_response()
+}
+
+/// The forms' script: checks a form while it is filled in (progressive: forms work without it).
+async fn form_check_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/form-check.js"),
     )
         .into_response()
 }

@@ -1039,6 +1039,30 @@ pub async fn create(
     }
 }
 
+/// `POST /behandlingar/validera`: the form checked exactly as a save would check it, with nothing
+/// saved, so that the form's script can show problems and gaps while the person fills it in.
+pub async fn check(
+    State(_state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let form = ProcessingForm::from_fields(&f);
+    Ok(match api::details_from(form.to_json(false)) {
+        Ok(details) => {
+            let gaps = gaps::processing_gaps(&details, None, today())
+                .into_iter()
+                .map(|g| g.message(lang).to_string())
+                .collect();
+            forms::FormCheck::new(Problems::default(), gaps)
+        }
+        Err(e) => forms::FormCheck::new(form_problems(e, lang, &form)?.1, Vec::new()),
+    }
+    .into_response())
+}
+
 /// `GET /behandlingar/{id}/redigera`.
 pub async fn edit_form(
     State(state): State<AppState>,

@@ -507,6 +507,22 @@ fn form_problems(
     Ok((status, problems))
 }
 
+/// `POST /avtal/validera`: the form checked as a save would check it, nothing saved (for the
+/// form's script while the person fills it in).
+pub async fn check(
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let form = AgreementForm::from_fields(&f);
+    let problems = match form.details() {
+        Ok(_) => Problems::default(),
+        Err(e) => form_problems(e, ctx.lang, &form)?.1,
+    };
+    Ok(forms::FormCheck::new(problems, Vec::new()).into_response())
+}
+
 /// `GET /avtal/ny?organisation=`.
 pub async fn new_form(
     State(state): State<AppState>,

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/avtal", get(list::list))
         .route("/avtal/ny", get(form::new_form).post(form::create))
+        .route("/avtal/validera", post(form::check))
         .route("/avtal/{id}", get(detail::detail))
         .route(
             "/avtal/{id}/redigera",

@@ -218,6 +218,22 @@ fn form_problems(
     Ok((status, problems))
 }
 
+/// `POST /system/validera`: the form checked as a save would check it, nothing saved (for the
+/// form's script while the person fills it in).
+pub async fn check(
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let form = SystemForm::from_fields(&f);
+    let problems = match form.to_details() {
+        Ok(_) => Problems::default(),
+        Err(e) => form_problems(e, ctx.lang, &form)?.1,
+    };
+    Ok(forms::FormCheck::new(problems, Vec::new()).into_response())
+}
+
 /// `POST /system/ny`.
 pub async fn create(
     State(state): State<AppState>,

@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/system", get(list))
         .route("/system/ny", get(edit::new_form).post(edit::create))
+        .route("/system/validera", axum::routing::post(edit::check))
         .route("/system/{id}", get(detail::detail))
         .route(
             "/system/{id}/redigera",
