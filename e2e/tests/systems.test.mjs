@@ -43,6 +43,12 @@ describe('register of IT systems', () => {
     // The owner's one organisation is chosen already. An agreement of the same controller to link,
     // made through the API with this session, appears in the form once it is shown again.
     const form = owner.locator('#system-form');
+    // Checked as it is filled in: a name left empty is pointed out before anything is saved.
+    await form.getByLabel('Namn', { exact: true }).fill('x');
+    await form.getByLabel('Namn', { exact: true }).fill('');
+    await form.getByLabel('Beskrivning').focus();
+    await owner.locator('#s-name-error').waitFor();
+    assert.equal(await owner.locator('#s-name-error').innerText(), 'Fältet måste fyllas i.');
     const orgId = await form.getByLabel('Organisation', { exact: true }).inputValue();
     assert.match(orgId, /^[0-9a-f-]{36}$/, 'the only organisation is preselected');
     const csrf = await form.locator('input[name="csrf"]').inputValue();
