@@ -27,7 +27,7 @@ use ombud_domain::authz::Action;
 use ombud_domain::register::gaps;
 use ombud_domain::register::processing::{ProcessingDetails, ProcessingRole};
 use ombud_domain::register::workflow::{self, EDITORS, Status};
-use ombud_domain::{Invalid, Lang, Rule, ids, time};
+use ombud_domain::{Lang, ids, time};
 use ombud_store::paging::{Cursor, PageRequest};
 use ombud_store::processing::{ProcessingActivity, ProcessingFilter, ProcessingSort};
 use ombud_store::{Store, StoreError};
@@ -1008,17 +1008,12 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
     let form = ProcessingForm::from_fields(&f);
-    let org = form.organisation_id.trim().to_string();
-    let outcome = match (org.is_empty(), api::details_from(form.to_json(false))) {
-        (false, Ok(details)) => api::create(&state, &ctx, &org, details).await,
-        (blank, Err(ApiError::Invalid(mut list))) => {
-            if blank {
-                list.insert(0, Invalid::new("organisation_id", Rule::Required));
-            }
-            Err(ApiError::Invalid(list))
-        }
-        (true, _) => Err(Invalid::new("organisation_id", Rule::Required).into()),
-        (false, Err(e)) => Err(e),
+    let outcome = match register::with_owner(
+        &form.organisation_id,
+        api::details_from(form.to_json(false)),
+    ) {
+        Ok((org, details)) => api::create(&state, &ctx, &org, details).await,
+        Err(e) => Err(e),
     };
     match outcome {
         Ok(p) => Ok(

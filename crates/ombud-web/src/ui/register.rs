@@ -5,7 +5,9 @@ use super::PageError;
 use super::forms::Choice;
 use crate::AppState;
 use crate::auth::Ctx;
+use crate::error::ApiError;
 use ombud_domain::authz::{Action, roles_for};
+use ombud_domain::{Invalid, Rule};
 use ombud_store::Store;
 use ombud_store::organisations::OrganisationFilter;
 use ombud_store::paging::PageRequest;
@@ -51,4 +53,59 @@ pub async fn organisations_where(
             )
         })
         .collect())
+}
+
+/// A "new record" form's owner and details, or every problem with them, a missing owner first (the
+/// organisation is the form's first field).
+pub fn with_owner<D>(
+    organisation_id: &str,
+    details: Result<D, ApiError>,
+) -> Result<(String, D), ApiError> {
+    let org = organisation_id.trim().to_string();
+    match (org.is_empty(), details) {
+        (false, Ok(d)) => Ok((org, d)),
+        (blank, Err(ApiError::Invalid(mut list))) => {
+            if blank {
+                list.insert(0, Invalid::new("organisation_id", Rule::Required));
+            }
+            Err(ApiError::Invalid(list))
+        }
+        (true, _) => Err(Invalid::new("organisation_id", Rule::Required).into()),
+        (false, Err(e)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: ApiError) -> Vec<&'static str> {
+        match e {
+            ApiError::Invalid(list) => list.iter().map(|i| i.field).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_missing_owner_is_listed_first_with_the_other_problems() {
+        let bad = || {
+            Err::<(), _>(ApiError::Invalid(vec![Invalid::new(
+                "name",
+                Rule::Required,
+            )]))
+        };
+        assert_eq!(
+            with_owner(" ", bad()).map_err(fields).err(),
+            Some(vec!["organisation_id", "name"])
+        );
+        assert_eq!(
+            with_owner("o1", bad()).map_err(fields).err(),
+            Some(vec!["name"])
+        );
+        assert_eq!(
+            with_owner("", Ok(())).map_err(fields).err(),
+            Some(vec!["organisation_id"])
+        );
+        assert_eq!(with_owner(" o1 ", Ok(7)).ok(), Some(("o1".to_string(), 7)));
+    }
 }

@@ -24,9 +24,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_domain::Lang;
 use ombud_domain::authz::{Action, roles_for};
 use ombud_domain::register::agreement::{AgreementDetails, Direction};
-use ombud_domain::{Invalid, Lang, Rule};
 use ombud_store::agreements::Agreement;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -566,17 +566,9 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
     let form = AgreementForm::from_fields(&f);
-    let org = form.organisation_id.trim().to_string();
-    let outcome = match (org.is_empty(), form.details()) {
-        (false, Ok(details)) => api::create(&state, &ctx, &org, details).await,
-        (blank, Err(ApiError::Invalid(mut list))) => {
-            if blank {
-                list.insert(0, Invalid::new("organisation_id", Rule::Required));
-            }
-            Err(ApiError::Invalid(list))
-        }
-        (true, _) => Err(Invalid::new("organisation_id", Rule::Required).into()),
-        (false, Err(e)) => Err(e),
+    let outcome = match register::with_owner(&form.organisation_id, form.details()) {
+        Ok((org, details)) => api::create(&state, &ctx, &org, details).await,
+        Err(e) => Err(e),
     };
     match outcome {
         Ok(a) => Ok(Redirect::to(&format!("/avtal/{}?klart=created", a.id)).into_response()),

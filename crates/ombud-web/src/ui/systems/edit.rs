@@ -18,8 +18,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_domain::Lang;
 use ombud_domain::authz::{self, Action};
-use ombud_domain::{Invalid, Lang, Rule};
 use ombud_store::systems::System;
 use serde::Deserialize;
 
@@ -243,17 +243,9 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
     let form = SystemForm::from_fields(&f);
-    let org = form.organisation_id.trim().to_string();
-    let outcome = match (org.is_empty(), form.to_details()) {
-        (false, Ok(details)) => api::create(&state, &ctx, &org, details).await,
-        (blank, Err(ApiError::Invalid(mut list))) => {
-            if blank {
-                list.insert(0, Invalid::new("organisation_id", Rule::Required));
-            }
-            Err(ApiError::Invalid(list))
-        }
-        (true, _) => Err(Invalid::new("organisation_id", Rule::Required).into()),
-        (false, Err(e)) => Err(e),
+    let outcome = match register::with_owner(&form.organisation_id, form.to_details()) {
+        Ok((org, details)) => api::create(&state, &ctx, &org, details).await,
+        Err(e) => Err(e),
     };
     match outcome {
         Ok(s) => Ok(Redirect::to(&format!("/system/{}?klart=created", s.id)).into_response()),
