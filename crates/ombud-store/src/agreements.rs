@@ -81,6 +81,7 @@ impl Store {
         &self,
         visibility: &Visibility,
         filter: &AgreementFilter,
+        sort: register::Sort,
         page: &PageRequest,
     ) -> Result<Page<Agreement>> {
         let mut sql = Sql::new(&format!(
@@ -94,14 +95,19 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        sql.page_by_name("a", page);
+        let (key, descending) = sort.key("a", "review_on");
+        sql.page_by(&key, "a.id", descending, page);
         let rows: Vec<register::Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()
             .map(Agreement::try_from)
             .collect::<Result<Vec<_>>>()?;
         Ok(paging::finish(items, page.limit, |a| Cursor {
-            key: a.details.title().to_string(),
+            key: sort.value(
+                a.details.title(),
+                a.details.review_on.as_deref(),
+                &a.updated_at,
+            ),
             id: a.id.clone(),
         }))
     }

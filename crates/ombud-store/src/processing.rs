@@ -176,58 +176,8 @@ impl ProcessingSummary {
     }
 }
 
-/// The orders a register list can be read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ProcessingSort {
-    /// By name, A to Ö.
-    #[default]
-    Name,
-    /// By next review date, the earliest (the most overdue) first; records without one last.
-    NextReview,
-    /// By last change, the newest first.
-    RecentlyUpdated,
-}
-
-impl ProcessingSort {
-    pub const ALL: [ProcessingSort; 3] = [
-        ProcessingSort::Name,
-        ProcessingSort::NextReview,
-        ProcessingSort::RecentlyUpdated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProcessingSort::Name => "name",
-            ProcessingSort::NextReview => "next_review",
-            ProcessingSort::RecentlyUpdated => "recently_updated",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ProcessingSort> {
-        ProcessingSort::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// The sort key as SQL over `p`, and whether it runs newest first.
-    fn key(self) -> (&'static str, bool) {
-        match self {
-            ProcessingSort::Name => ("p.name", false),
-            // A date past every real one keeps records without a review date last, on both backends.
-            ProcessingSort::NextReview => ("COALESCE(p.next_review, '9999-12-31')", false),
-            ProcessingSort::RecentlyUpdated => ("p.updated_at", true),
-        }
-    }
-
-    /// A summary's value of the sort key, for the cursor.
-    fn value(self, p: &ProcessingSummary) -> String {
-        match self {
-            ProcessingSort::Name => p.name.clone(),
-            ProcessingSort::NextReview => {
-                p.next_review.clone().unwrap_or_else(|| "9999-12-31".into())
-            }
-            ProcessingSort::RecentlyUpdated => p.updated_at.clone(),
-        }
-    }
-}
+/// The orders the register of processing activities can be read in.
+pub type ProcessingSort = crate::register::Sort;
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
@@ -374,7 +324,7 @@ impl Store {
         // costs a hop between threads and a conversion per column, which made a 50-row page several
         // times dearer than the query itself. `string_agg … ORDER BY` reads the same in SQLite
         // (3.44+) and PostgreSQL.
-        let (key, descending) = sort.key();
+        let (key, descending) = sort.key("p", "next_review");
         let order = if descending { " DESC" } else { "" };
         let mut sql = Sql::new(&format!(
             "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) FROM (SELECT {SUMMARY_LINE} AS line, \
@@ -387,7 +337,7 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        sql.page_by(key, "p.id", descending, page);
+        sql.page_by(&key, "p.id", descending, page);
         sql.push(") t");
         let (packed,): (Option<String>,) = sql.query_as().fetch_one(self.pool()).await?;
         let rows = match packed {
@@ -398,7 +348,7 @@ impl Store {
             None => Vec::new(),
         };
         Ok(paging::finish(rows, page.limit, |p| Cursor {
-            key: sort.value(p),
+            key: sort.value(&p.name, p.next_review.as_deref(), &p.updated_at),
             id: p.id.clone(),
         }))
     }

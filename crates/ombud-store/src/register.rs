@@ -124,6 +124,57 @@ pub(crate) fn push_words(sql: &mut Sql, alias: &str, q: Option<&str>) {
     }
 }
 
+/// The orders a register list can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By name, A to Ö.
+    #[default]
+    Name,
+    /// By the next review date (of the record, its classification, or the agreement), the earliest
+    /// (the most overdue) first; records without one last.
+    NextReview,
+    /// By last change, the newest first.
+    RecentlyUpdated,
+}
+
+/// Stands in for a missing review date, after every real one, on both backends.
+const NO_REVIEW: &str = "9999-12-31";
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Name, Sort::NextReview, Sort::RecentlyUpdated];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Name => "name",
+            Sort::NextReview => "next_review",
+            Sort::RecentlyUpdated => "recently_updated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The sort key as SQL over `alias`, whose review date is the column `review`, and whether the
+    /// order runs newest first.
+    pub(crate) fn key(self, alias: &str, review: &str) -> (String, bool) {
+        match self {
+            Sort::Name => (format!("{alias}.name"), false),
+            Sort::NextReview => (format!("COALESCE({alias}.{review}, '{NO_REVIEW}')"), false),
+            Sort::RecentlyUpdated => (format!("{alias}.updated_at"), true),
+        }
+    }
+
+    /// A row's value of the sort key, for the cursor that continues after it.
+    pub(crate) fn value(self, name: &str, review: Option<&str>, updated_at: &str) -> String {
+        match self {
+            Sort::Name => name.to_string(),
+            Sort::NextReview => review.unwrap_or(NO_REVIEW).to_string(),
+            Sort::RecentlyUpdated => updated_at.to_string(),
+        }
+    }
+}
+
 /// The store reports one invalid field at a time; the API validates first to list them all.
 pub(crate) fn first_invalid(errors: Vec<ombud_domain::Invalid>) -> StoreError {
     errors

@@ -130,6 +130,7 @@ impl Store {
         &self,
         visibility: &Visibility,
         filter: &SystemFilter,
+        sort: register::Sort,
         page: &PageRequest,
     ) -> Result<Page<System>> {
         let mut sql = Sql::new(&format!(
@@ -143,14 +144,22 @@ impl Store {
             });
         }
         push_filter(&mut sql, filter);
-        sql.page_by_name("s", page);
+        let (key, descending) = sort.key("s", "classification_review");
+        sql.page_by(&key, "s.id", descending, page);
         let rows: Vec<register::Row> = sql.query_as().fetch_all(self.pool()).await?;
         let items = rows
             .into_iter()
             .map(System::try_from)
             .collect::<Result<Vec<_>>>()?;
         Ok(paging::finish(items, page.limit, |s| Cursor {
-            key: s.details.name.clone(),
+            key: sort.value(
+                &s.details.name,
+                s.details
+                    .classification
+                    .as_ref()
+                    .and_then(|c| c.next_review.as_deref()),
+                &s.updated_at,
+            ),
             id: s.id.clone(),
         }))
     }

@@ -111,6 +111,9 @@ pub struct AgreementQuery {
     pub direction: Option<String>,
     /// Only agreements whose review date has (`true`) or has not (`false`) passed.
     pub review_overdue: Option<bool>,
+    /// `name` (the default), `next_review` (the agreement's review date, the earliest first) or
+    /// `recently_updated` (the newest change first).
+    pub sort: Option<String>,
 }
 
 /// A compliance check (efterlevnadskontroll) to append to the log.
@@ -222,7 +225,12 @@ pub async fn list_agreements(
     };
     let page = state
         .store
-        .agreements(&read_visibility(&ctx), &filter, &page.page()?)
+        .agreements(
+            &read_visibility(&ctx),
+            &filter,
+            register::sort_param(q.sort.as_deref())?,
+            &page.page()?,
+        )
         .await?;
     let ids: Vec<String> = page.items.iter().map(|a| a.id.clone()).collect();
     let mut links = linked(&state, &ids).await?;

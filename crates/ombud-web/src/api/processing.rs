@@ -16,7 +16,7 @@ use ombud_domain::register::gaps::{self, GapRule};
 use ombud_domain::register::processing::ProcessingDetails;
 use ombud_domain::register::workflow::{self, Status, TransitionError};
 use ombud_domain::{Invalid, Lang, Rule};
-use ombud_store::processing::{ProcessingActivity, ProcessingFilter, ProcessingSort};
+use ombud_store::processing::{ProcessingActivity, ProcessingFilter};
 use ombud_store::{Store, WriteTx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -348,11 +348,7 @@ pub async fn list_processing(
             .map(ProcessingFilter::within)
             .unwrap_or_default()
     };
-    let sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => ProcessingSort::parse(s)
-            .ok_or_else(|| ApiError::Invalid(vec![Invalid::new("sort", Rule::InvalidValue)]))?,
-        None => ProcessingSort::default(),
-    };
+    let sort = super::register::sort_param(q.sort.as_deref())?;
     let p = state
         .store
         .processing_summaries(&visibility, &filter, sort, &page.page()?)

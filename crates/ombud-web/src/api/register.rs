@@ -159,6 +159,15 @@ impl Register for AgreementDetails {
     }
 }
 
+/// A list's `sort` parameter: `name` (the default), `next_review` or `recently_updated`.
+pub fn sort_param(sort: Option<&str>) -> Result<ombud_store::register::Sort, ApiError> {
+    match sort.filter(|s| !s.is_empty()) {
+        Some(s) => ombud_store::register::Sort::parse(s)
+            .ok_or_else(|| ApiError::Invalid(vec![Invalid::new("sort", Rule::InvalidValue)])),
+        None => Ok(ombud_store::register::Sort::default()),
+    }
+}
+
 /// The details a create body (or a merged record) describes, checked.
 pub fn details_from<D: Register>(obj: Map<String, Value>) -> Result<D, ApiError> {
     let d: D = serde_json::from_value(Value::Object(obj))

@@ -101,6 +101,9 @@ pub struct SystemQuery {
     /// Only self-procured (`true`) or centrally provided (`false`) systems.
     pub self_procured: Option<bool>,
     pub holds_personal_data: Option<bool>,
+    /// `name` (the default), `next_review` (of the classification, the earliest first, systems without one
+    /// last) or `recently_updated` (the newest change first).
+    pub sort: Option<String>,
 }
 
 /// The figures of the systems register for an organisation and what lies under it.
@@ -220,7 +223,12 @@ pub async fn list_systems(
     };
     let page = state
         .store
-        .systems(&read_visibility(&ctx), &filter, &page.page()?)
+        .systems(
+            &read_visibility(&ctx),
+            &filter,
+            register::sort_param(q.sort.as_deref())?,
+            &page.page()?,
+        )
         .await?;
     let ids: Vec<String> = page.items.iter().map(|s| s.id.clone()).collect();
     let mut links = state

@@ -90,6 +90,7 @@ async fn system_choices(
                 within_path: Some(path.clone()),
                 ..SystemFilter::default()
             },
+            ombud_store::register::Sort::Name,
             &PageRequest::first(CHOICES),
         )
         .await?;
@@ -120,6 +121,7 @@ async fn agreement_choices(
                 within_path: Some(path.clone()),
                 ..AgreementFilter::default()
             },
+            ombud_store::register::Sort::Name,
             &PageRequest::first(CHOICES),
         )
         .await?;

@@ -134,20 +134,9 @@ pub struct ListQuery {
     pub efter: String,
 }
 
-/// The list's orders: query value and the store's order.
-const SORTS: [(&str, ProcessingSort); 3] = [
-    ("namn", ProcessingSort::Name),
-    ("granskning", ProcessingSort::NextReview),
-    ("andrad", ProcessingSort::RecentlyUpdated),
-];
-
 impl ListQuery {
     fn sort(&self) -> ProcessingSort {
-        SORTS
-            .iter()
-            .find(|(v, _)| *v == self.sortera)
-            .map(|(_, s)| *s)
-            .unwrap_or_default()
+        register::sort_of(&self.sortera)
     }
 
     fn flag(&self, name: &str) -> bool {
@@ -184,12 +173,7 @@ impl ListQuery {
                 parts.push(format!("{name}=1"));
             }
         }
-        if let Some((v, _)) = SORTS
-            .iter()
-            .find(|(_, s)| *s == self.sort() && *s != ProcessingSort::Name)
-        {
-            parts.push(format!("sortera={v}"));
-        }
+        parts.extend(register::sort_query(self.sort()));
         parts.join("&")
     }
 }
@@ -343,16 +327,7 @@ pub async fn list(
         .iter()
         .map(|s| Choice::new(s.as_str(), s.label(lang), q.status() == Some(*s)))
         .collect();
-    let sorts = SORTS
-        .iter()
-        .map(|(v, sort)| {
-            Choice::new(
-                *v,
-                i18n::t(lang, &format!("sort-{}", sort.as_str())),
-                *sort == q.sort(),
-            )
-        })
-        .collect();
+    let sorts = register::sort_choices(lang, q.sort(), "sort-next_review");
     let caption = i18n::t(lang, &format!("processing-caption-{}", q.sort().as_str()));
     let flags = FLAGS
         .iter()

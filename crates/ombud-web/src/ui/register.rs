@@ -6,11 +6,13 @@ use super::forms::Choice;
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::ApiError;
+use crate::i18n;
 use ombud_domain::authz::{Action, roles_for};
-use ombud_domain::{Invalid, Rule};
+use ombud_domain::{Invalid, Lang, Rule};
 use ombud_store::Store;
 use ombud_store::organisations::OrganisationFilter;
 use ombud_store::paging::PageRequest;
+use ombud_store::register::Sort;
 
 /// How many organisations a filter or a form offers.
 const ORG_CHOICES: i64 = 500;
@@ -55,6 +57,44 @@ pub async fn organisations_where(
         .collect())
 }
 
+/// The lists' orders as the `sortera=` parameter names them.
+const SORTS: [(&str, Sort); 3] = [
+    ("namn", Sort::Name),
+    ("granskning", Sort::NextReview),
+    ("andrad", Sort::RecentlyUpdated),
+];
+
+/// The order a list's `sortera=` value asks for (by name when it names none).
+pub fn sort_of(value: &str) -> Sort {
+    SORTS
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map(|(_, s)| *s)
+        .unwrap_or_default()
+}
+
+/// The `sortera=` part of a list's links, when the order is not the default.
+pub fn sort_query(sort: Sort) -> Option<String> {
+    SORTS
+        .iter()
+        .find(|(_, s)| *s == sort && *s != Sort::Name)
+        .map(|(v, _)| format!("sortera={v}"))
+}
+
+/// The order select's choices; `review_key` names the review date of this register.
+pub fn sort_choices(lang: Lang, current: Sort, review_key: &str) -> Vec<Choice> {
+    SORTS
+        .iter()
+        .map(|(v, sort)| {
+            let key = match sort {
+                Sort::NextReview => review_key.to_string(),
+                other => format!("sort-{}", other.as_str()),
+            };
+            Choice::new(*v, i18n::t(lang, &key), *sort == current)
+        })
+        .collect()
+}
+
 /// A "new record" form's owner and details, or every problem with them, a missing owner first (the
 /// organisation is the form's first field).
 pub fn with_owner<D>(
@@ -83,6 +123,31 @@ mod tests {
         match e {
             ApiError::Invalid(list) => list.iter().map(|i| i.field).collect(),
             _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_order_round_trips_through_its_parameter() {
+        for sort in Sort::ALL {
+            let value = sort_query(sort)
+                .map(|q| q.trim_start_matches("sortera=").to_string())
+                .unwrap_or_default();
+            assert_eq!(sort_of(&value), sort);
+        }
+        assert_eq!(sort_of("nonsense"), Sort::Name);
+        for lang in [Lang::Sv, Lang::En] {
+            for key in [
+                "sort-next_review",
+                "sys-sort-next_review",
+                "agr-sort-next_review",
+            ] {
+                let labels: Vec<String> = sort_choices(lang, Sort::Name, key)
+                    .into_iter()
+                    .map(|c| c.label)
+                    .collect();
+                assert!(labels.iter().all(|l| !l.starts_with("sort-")), "{labels:?}");
+                assert!(!labels.iter().any(|l| l == key), "{labels:?}");
+            }
         }
     }
 

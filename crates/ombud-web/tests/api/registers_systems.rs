@@ -953,3 +953,69 @@ both!(
         assert_eq!(s["version"], 1);
     }
 );
+
+both!(
+    systems_and_agreements_sort_like_the_processing_register,
+    |app| async move {
+        let w = world(&app).await;
+        let (_, lifecare, _) = three_systems(&app, &w).await;
+        // Every order, read one row at a time, gives every record once and in order.
+        let read = |url: String, field: &'static str| {
+            let app = &app;
+            let dpo = &w.dpo;
+            async move {
+                let mut seen = Vec::new();
+                let mut next = url.clone();
+                loop {
+                    let page = app.get(next.clone()).by(dpo).await.expect(StatusCode::OK);
+                    seen.extend(names(&page, field));
+                    match page["next"].as_str() {
+                        Some(c) => next = format!("{url}&cursor={c}"),
+                        None => break,
+                    }
+                }
+                seen
+            }
+        };
+        assert_eq!(
+            read(format!("{SYSTEMS}?limit=1&sort=name"), "name").await,
+            ["Lifecare", "Procapita", "Skolwebben"]
+        );
+        assert_eq!(
+            read(format!("{SYSTEMS}?limit=1&sort=next_review"), "name").await,
+            ["Lifecare", "Procapita", "Skolwebben"],
+            "the overdue classification first, the unclassified last"
+        );
+        app.patch(system_url(&lifecare))
+            .by(&w.dpo)
+            .json(json!({"vendor": "Tietoevry"}))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(
+            read(format!("{SYSTEMS}?limit=1&sort=recently_updated"), "name").await,
+            ["Lifecare", "Skolwebben", "Procapita"]
+        );
+
+        for (name, review) in [
+            ("Atea", Some(day(90))),
+            ("Bravida", Some(day(-5))),
+            ("Cygate", None),
+        ] {
+            let mut body = json!({"organisation_id": w.tree.board, "counterparty": name});
+            if let Some(d) = review {
+                body["review_on"] = json!(d);
+            }
+            create_agreement(&app, &w.dpo, body).await;
+        }
+        assert_eq!(
+            read(format!("{AGREEMENTS}?limit=1&sort=next_review"), "title").await,
+            ["Bravida", "Atea", "Cygate"]
+        );
+        for url in [SYSTEMS, AGREEMENTS] {
+            app.get(format!("{url}?sort=newest"))
+                .by(&w.dpo)
+                .await
+                .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        }
+    }
+);

@@ -34,6 +34,8 @@ pub struct ListQuery {
     #[serde(default)]
     pub forsenad: String,
     #[serde(default)]
+    pub sortera: String,
+    #[serde(default)]
     pub efter: String,
     #[serde(default)]
     pub klart: Option<String>,
@@ -46,6 +48,10 @@ impl ListQuery {
 
     fn overdue(&self) -> bool {
         !self.forsenad.is_empty()
+    }
+
+    fn sort(&self) -> ombud_store::register::Sort {
+        crate::ui::register::sort_of(&self.sortera)
     }
 
     /// The filters as a query string, for the pagination links; values no filter offers are
@@ -67,6 +73,7 @@ impl ListQuery {
         if self.overdue() {
             parts.push("forsenad=1".into());
         }
+        parts.extend(crate::ui::register::sort_query(self.sort()));
         parts.join("&")
     }
 
@@ -106,6 +113,7 @@ pub struct ListPage {
     pub organisations: Vec<Choice>,
     pub directions: Vec<Choice>,
     pub overdue: bool,
+    pub sorts: Vec<Choice>,
     pub rows: Vec<RowView>,
     pub next_href: Option<String>,
     pub first_href: Option<String>,
@@ -151,7 +159,7 @@ pub async fn list(
     };
     let page = state
         .store
-        .agreements(&visibility, &filter, &request)
+        .agreements(&visibility, &filter, q.sort(), &request)
         .await?;
     let count = state.store.agreement_count(&visibility, &filter).await?;
     let rows = page
@@ -194,6 +202,7 @@ pub async fn list(
     Ok(render(&ListPage {
         frame,
         counts: crate::ui::count_text(lang, count, "agr-count"),
+        sorts: crate::ui::register::sort_choices(lang, q.sort(), "agr-sort-next_review"),
         q: q.q.clone(),
         organisations,
         directions,
@@ -223,16 +232,17 @@ mod tests {
             organisation: "o1".into(),
             riktning: "we_process_for_them".into(),
             forsenad: "1".into(),
+            sortera: "granskning".into(),
             efter: "abc".into(),
             klart: Some("deleted".into()),
         };
         assert_eq!(
             q.filters(),
-            "q=Tieto%20Evry&organisation=o1&riktning=we_process_for_them&forsenad=1"
+            "q=Tieto%20Evry&organisation=o1&riktning=we_process_for_them&forsenad=1&sortera=granskning"
         );
         assert_eq!(
             q.href("efter=00ff"),
-            "/avtal?q=Tieto%20Evry&organisation=o1&riktning=we_process_for_them&forsenad=1&efter=00ff"
+            "/avtal?q=Tieto%20Evry&organisation=o1&riktning=we_process_for_them&forsenad=1&sortera=granskning&efter=00ff"
         );
     }
 

@@ -110,6 +110,8 @@ pub struct ListQuery {
     #[serde(default)]
     pub personuppgifter: String,
     #[serde(default)]
+    pub sortera: String,
+    #[serde(default)]
     pub efter: String,
     #[serde(default)]
     pub klart: Option<String>,
@@ -170,6 +172,10 @@ impl ListQuery {
     }
 
     /// The filters as a query string, for the pagination links.
+    fn sort(&self) -> ombud_store::register::Sort {
+        crate::ui::register::sort_of(&self.sortera)
+    }
+
     fn filters(&self) -> String {
         let mut parts = Vec::new();
         if !self.q.trim().is_empty() {
@@ -187,6 +193,7 @@ impl ListQuery {
         if self.personal_data() {
             parts.push("personuppgifter=1".into());
         }
+        parts.extend(crate::ui::register::sort_query(self.sort()));
         parts.join("&")
     }
 }
@@ -224,6 +231,7 @@ pub struct ListPage {
     pub classifications: Vec<Choice>,
     pub procurements: Vec<Choice>,
     pub personal_data: bool,
+    pub sorts: Vec<Choice>,
     pub rows: Vec<RowView>,
     pub next_href: Option<String>,
     pub first_href: Option<String>,
@@ -262,7 +270,10 @@ pub async fn list(
         after: Cursor::decode(&q.efter),
         limit: PAGE_SIZE,
     };
-    let page = state.store.systems(&visibility, &filter, &request).await?;
+    let page = state
+        .store
+        .systems(&visibility, &filter, q.sort(), &request)
+        .await?;
     let count = state.store.system_count(&visibility, &filter).await?;
     let ids: Vec<String> = page.items.iter().map(|s| s.id.clone()).collect();
     let links = state
@@ -346,6 +357,7 @@ pub async fn list(
     Ok(render(&ListPage {
         frame,
         counts: crate::ui::count_text(lang, count, "sys-count"),
+        sorts: crate::ui::register::sort_choices(lang, q.sort(), "sys-sort-next_review"),
         q: q.q.clone(),
         organisations,
         classifications: choices(&CLASSIFICATION_FILTERS, q.classification()),
