@@ -104,6 +104,14 @@ fn push_filter(sql: &mut Sql, f: &SystemFilter) {
     }
 }
 
+/// Only the rows of one controller (or of none).
+fn push_controller(sql: &mut Sql, controller_id: Option<&str>) {
+    match controller_id {
+        Some(c) => sql.push("controller_id = ").bind(Arg::Text(c.to_string())),
+        None => sql.push("controller_id IS NULL"),
+    };
+}
+
 /// Limits a query to an organisation's subtree within its own controller: the controller column
 /// makes it an index range, and keeps another controller's records out of a city's figures.
 fn push_within(sql: &mut Sql, org: &Organisation, table: &str) {
@@ -397,12 +405,14 @@ impl WriteTx<'_> {
         &mut self,
         controller_id: Option<&str>,
     ) -> Result<HashMap<String, String>> {
+        // Besides the keys of earlier imports, every system answers to its own id, so that an
+        // exported register (whose ID column is the system's id), edited, imports back onto the same
+        // systems instead of beside them.
         let mut sql =
             Sql::new("SELECT import_key, id FROM systems WHERE import_key IS NOT NULL AND ");
-        match controller_id {
-            Some(c) => sql.push("controller_id = ").bind(Arg::Text(c.to_string())),
-            None => sql.push("controller_id IS NULL"),
-        };
+        push_controller(&mut sql, controller_id);
+        sql.push(" UNION ALL SELECT 'id:' || id, id FROM systems WHERE ");
+        push_controller(&mut sql, controller_id);
         let rows: Vec<(String, String)> = sql.query_as().fetch_all(&mut *self.tx).await?;
         Ok(rows.into_iter().collect())
     }

@@ -169,6 +169,104 @@ pub fn row(r: &ExportRow<'_>, lang: Lang) -> Vec<String> {
     ]
 }
 
+// ---------------------------------------------------------------------------------------------
+// The systems register
+// ---------------------------------------------------------------------------------------------
+
+/// A system with what its row needs besides its contents.
+pub struct SystemExportRow<'a> {
+    pub id: &'a str,
+    pub organisation_name: &'a str,
+    pub details: &'a super::system::SystemDetails,
+    /// How many processing activities name the system.
+    pub processing_count: i64,
+}
+
+/// The systems register's column headers. The Swedish ones are the systems import's own headers, so
+/// that an exported file, edited, imports back onto the same systems (its `ID` is the system's id).
+pub fn system_headers(lang: Lang) -> Vec<String> {
+    let sv = [
+        "ID",
+        "System",
+        "Organisation",
+        "Beskrivning",
+        "Leverantör",
+        "Objektägare",
+        "Objektförvaltare",
+        "Upphandling",
+        "NIS",
+        "Lagringsland",
+        "Personuppgifter",
+        "Konfidentialitet",
+        "Riktighet",
+        "Tillgänglighet",
+        "Klassad",
+        "Nästa klassning",
+        "Riskanalys",
+        "Behandlingar",
+        "Öppna åtgärder",
+    ];
+    let en = [
+        "ID",
+        "System",
+        "Organisation",
+        "Description",
+        "Vendor",
+        "Object owner",
+        "Object manager",
+        "Procurement",
+        "NIS",
+        "Storage country",
+        "Personal data",
+        "Confidentiality",
+        "Integrity",
+        "Availability",
+        "Classified",
+        "Next classification",
+        "Risk analysis",
+        "Processing activities",
+        "Open actions",
+    ];
+    match lang {
+        Lang::Sv => sv.iter().map(|s| s.to_string()).collect(),
+        Lang::En => en.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// One row per system, in the order of [`system_headers`].
+pub fn system_row(r: &SystemExportRow<'_>, lang: Lang) -> Vec<String> {
+    use super::system::ActionStatus;
+    let d = r.details;
+    let c = d.classification.as_ref();
+    let level =
+        |l: Option<super::system::Level>| l.map(|l| l.value().to_string()).unwrap_or_default();
+    vec![
+        r.id.to_string(),
+        d.name.clone(),
+        r.organisation_name.to_string(),
+        opt(&d.description),
+        opt(&d.vendor),
+        opt(&d.owner),
+        opt(&d.manager),
+        d.procurement.label(lang).to_string(),
+        yes_no(d.nis_relevant, lang),
+        opt(&d.storage_country),
+        yes_no(d.holds_personal_data, lang),
+        level(c.map(|c| c.confidentiality)),
+        level(c.map(|c| c.integrity)),
+        level(c.map(|c| c.availability)),
+        c.map(|c| c.classified_on.clone()).unwrap_or_default(),
+        c.and_then(|c| c.next_review.clone()).unwrap_or_default(),
+        opt(&d.risk_analysis_on),
+        r.processing_count.to_string(),
+        d.action_plan
+            .iter()
+            .filter(|a| a.status != Some(ActionStatus::Done))
+            .count()
+            .to_string(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +293,79 @@ mod tests {
         assert_eq!(sv[1], "Elevregister");
         assert_eq!(sv[3], "Godkänd");
         assert!(sv[6].contains("(e)"));
+    }
+
+    #[test]
+    fn an_exported_systems_register_imports_back_unchanged() {
+        use crate::register::import::Systems;
+        use crate::register::import::{Mapping, plan_for};
+        use crate::register::system::{
+            Action, ActionStatus, Classification, Level, Procurement, SystemDetails,
+        };
+        let full = SystemDetails {
+            name: "Procapita".into(),
+            description: Some("Verksamhetssystem för socialtjänsten".into()),
+            vendor: Some("Tietoevry".into()),
+            owner: Some("Socialdirektören".into()),
+            manager: Some("Systemförvaltaren".into()),
+            procurement: Procurement::Central,
+            nis_relevant: true,
+            storage_country: Some("Sverige".into()),
+            holds_personal_data: true,
+            classification: Some(Classification {
+                confidentiality: Level::clamped(4),
+                integrity: Level::clamped(3),
+                availability: Level::clamped(2),
+                classified_on: "2026-03-01".into(),
+                next_review: Some("2027-03-01".into()),
+            }),
+            risk_analysis_on: Some("2026-02-15".into()),
+            action_plan: vec![Action {
+                action: "Logga uttag".into(),
+                responsible: None,
+                due: None,
+                status: Some(ActionStatus::Planned),
+            }],
+            agreement_ids: Vec::new(),
+        };
+        let bare = SystemDetails {
+            name: "Skolwebben".into(),
+            ..SystemDetails::default()
+        };
+        let rows: Vec<Vec<String>> = [("s-1", &full), ("s-2", &bare)]
+            .iter()
+            .map(|(id, d)| {
+                system_row(
+                    &SystemExportRow {
+                        id,
+                        organisation_name: "Socialnämnden",
+                        details: d,
+                        processing_count: 2,
+                    },
+                    Lang::Sv,
+                )
+            })
+            .collect();
+        assert_eq!(rows[0].len(), system_headers(Lang::Sv).len());
+        assert_eq!(rows[0][18], "1", "one open action");
+        let p = plan_for::<Systems>(
+            &system_headers(Lang::Sv),
+            &rows,
+            &Mapping::systems(),
+            Lang::Sv,
+        );
+        assert_eq!(p.problems, vec![]);
+        assert_eq!(p.rows[0].external_id.as_deref(), Some("s-1"));
+        // The action plan is not a column: an import keeps the stored one.
+        let imported = SystemDetails {
+            action_plan: full.action_plan.clone(),
+            ..p.rows[0].details.clone()
+        };
+        assert_eq!(imported, full);
+        assert_eq!(p.rows[1].details, bare.validate().expect("valid"));
+        assert_eq!(
+            system_headers(Lang::En).len(),
+            system_headers(Lang::Sv).len()
+        );
     }
 }

@@ -699,36 +699,7 @@ pub async fn export_processing(
     };
     let stem = format!("registerforteckning-{}", today());
     match q.format.as_str() {
-        "csv" => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}.csv\""),
-                ),
-            ],
-            ombud_report::csv::to_csv(&table),
-        )
-            .into_response()),
-        "xlsx" => {
-            let bytes = ombud_report::xlsx::to_xlsx(&table)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{stem}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
+        "csv" | "xlsx" => table_file(&table, &stem, &q.format),
         "pdf" => {
             let doc = register_document(&org.name, &table, &records, &ctx);
             let bytes = tokio::task::spawn_blocking(move || ombud_report::pdf::register_pdf(&doc))
@@ -752,6 +723,39 @@ pub async fn export_processing(
             Rule::InvalidValue,
         )])),
     }
+}
+
+/// A table as a `.csv` (UTF-8 with BOM, `;`, as Swedish Excel opens it) or `.xlsx` download named
+/// `{stem}.{format}`.
+pub(super) fn table_file(
+    table: &ombud_report::Table,
+    stem: &str,
+    format: &str,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = match format {
+        "csv" => ("text/csv; charset=utf-8", ombud_report::csv::to_csv(table)),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ombud_report::xlsx::to_xlsx(table).map_err(|e| ApiError::Internal(e.to_string()))?,
+        ),
+        _ => {
+            return Err(ApiError::Invalid(vec![Invalid::new(
+                "format",
+                Rule::InvalidValue,
+            )]));
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The register as a document: one section per processing, with every field that has a value.

@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ombud_domain::Lang;
 use ombud_domain::authz::Action;
+use ombud_domain::register::export;
 use ombud_domain::register::gaps;
 use ombud_domain::register::system::SystemDetails;
 use ombud_store::systems::{System, SystemFilter};
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_system, update_system, delete_system))
         .routes(routes!(system_history))
         .routes(routes!(organisation_system_figures))
+        .routes(routes!(export_systems))
 }
 
 /// A system: every field of the record (see the create body) and what follows from it.
@@ -367,6 +369,53 @@ pub async fn organisation_system_figures(
         classification_current: f.classification_current,
         self_procured: f.self_procured,
     }))
+}
+
+/// The systems register of an organisation and everything under it (within its controller), as
+/// `.csv` or `.xlsx`. The Swedish file has the systems import's own headers and the systems' ids:
+/// edited and imported back, it updates the same systems.
+#[utoipa::path(get, path = "/api/v1/systems/export", tag = "systems",
+    params(super::processing::ExportQuery),
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn export_systems(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<super::processing::ExportQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let org = visible(&state.store, &ctx, &q.organisation_id).await?;
+    require(&ctx, Action::ReadRegister, &org)?;
+    let lang = ctx.lang;
+    let systems = state.store.systems_within(&org).await?;
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for s in &systems {
+        let id = &s.system.organisation_id;
+        if !names.contains_key(id) {
+            let name = state.store.organisation(id).await?.name;
+            names.insert(id.clone(), name);
+        }
+    }
+    let table = ombud_report::Table {
+        title: org.name.clone(),
+        headers: export::system_headers(lang),
+        rows: systems
+            .iter()
+            .map(|s| {
+                export::system_row(
+                    &export::SystemExportRow {
+                        id: &s.system.id,
+                        organisation_name: names
+                            .get(&s.system.organisation_id)
+                            .map(String::as_str)
+                            .unwrap_or_default(),
+                        details: &s.system.details,
+                        processing_count: s.processing_count,
+                    },
+                    lang,
+                )
+            })
+            .collect(),
+    };
+    super::processing::table_file(&table, &format!("systemforteckning-{}", today()), &q.format)
 }
 
 #[cfg(test)]

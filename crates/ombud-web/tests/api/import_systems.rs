@@ -682,3 +682,105 @@ both!(
         assert!(op["responses"]["422"].is_object(), "{op}");
     }
 );
+
+both!(
+    an_exported_register_edited_and_imported_updates_the_same_systems,
+    |app| async move {
+        let w = world(&app).await;
+        for row in [PROCAPITA, LON] {
+            let r = send(
+                &app,
+                IMPORT,
+                &w.owner,
+                &w.tree.administration,
+                "s.csv",
+                &csv(&[HEADER, row]),
+                false,
+            )
+            .await;
+            r.expect(StatusCode::OK);
+        }
+        let before = systems_in(&app, &w.owner, &w.tree.administration).await;
+        assert_eq!(before.len(), 2);
+
+        for format in ["csv", "xlsx"] {
+            let file = app
+                .get(format!(
+                    "{SYSTEMS}/export?organisation_id={}&format={format}",
+                    w.tree.administration
+                ))
+                .by(&w.owner)
+                .await;
+            assert_eq!(file.status, StatusCode::OK);
+            assert!(
+                file.header("content-disposition")
+                    .is_some_and(|d| d.contains("systemforteckning-")
+                        && d.ends_with(&format!(".{format}\""))),
+                "{:?}",
+                file.header("content-disposition")
+            );
+            // Imported back as it is: every system is found by its id and nothing changes.
+            let report = send(
+                &app,
+                IMPORT,
+                &w.owner,
+                &w.tree.administration,
+                &format!("export.{format}"),
+                &file.body,
+                false,
+            )
+            .await
+            .expect(StatusCode::OK);
+            assert_eq!(counts(&report), (0, 0, 2), "{report}");
+        }
+
+        // Edited in the spreadsheet (a new vendor) and imported: the same system changes.
+        let text = app
+            .get(format!(
+                "{SYSTEMS}/export?organisation_id={}&format=csv",
+                w.tree.administration
+            ))
+            .by(&w.owner)
+            .await
+            .text();
+        assert!(
+            text.lines()
+                .next()
+                .is_some_and(|h| h.contains("ID;System;Organisation")),
+            "{text}"
+        );
+        let edited = text.replacen(";Tieto;", ";Tietoevry Sverige;", 1);
+        assert_ne!(edited, text, "the vendor is in the file");
+        let report = send(
+            &app,
+            IMPORT,
+            &w.owner,
+            &w.tree.administration,
+            "export.csv",
+            edited.as_bytes(),
+            false,
+        )
+        .await
+        .expect(StatusCode::OK);
+        assert_eq!(counts(&report), (0, 1, 1), "{report}");
+        let after = systems_in(&app, &w.owner, &w.tree.administration).await;
+        assert_eq!(after.len(), 2, "no copies");
+        assert!(after.iter().any(|s| s["vendor"] == "Tietoevry Sverige"));
+
+        // Another controller's DPO gets nothing.
+        app.get(format!(
+            "{SYSTEMS}/export?organisation_id={}&format=csv",
+            w.tree.administration
+        ))
+        .by(&w.other_dpo)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+        app.get(format!(
+            "{SYSTEMS}/export?organisation_id={}&format=pdf",
+            w.tree.administration
+        ))
+        .by(&w.owner)
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+);

@@ -213,6 +213,9 @@ pub struct RowView {
 /// The annual report's figures for the chosen organisation.
 pub struct FiguresView {
     pub organisation: String,
+    /// The register of the organisation as a spreadsheet: `.xlsx` and `.csv`.
+    pub xlsx: String,
+    pub csv: String,
     pub as_of: String,
     pub systems: i64,
     pub classified: i64,
@@ -339,8 +342,16 @@ pub async fn list(
     let figures = match &chosen {
         Some(o) => {
             let f = state.store.system_figures(o, today).await?;
+            let file = |format: &str| {
+                format!(
+                    "/api/v1/systems/export?organisation_id={}&format={format}",
+                    o.id
+                )
+            };
             Some(FiguresView {
                 organisation: o.name.clone(),
+                xlsx: file("xlsx"),
+                csv: file("csv"),
                 as_of: today.to_string(),
                 systems: f.systems,
                 classified: f.classified,
