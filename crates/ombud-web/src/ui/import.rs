@@ -28,7 +28,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ombud_domain::Lang;
-use ombud_domain::authz::roles_for;
 use ombud_domain::register::import::{Field, Processing, Systems};
 use std::collections::BTreeMap;
 
@@ -270,17 +269,7 @@ pub async fn form<R: ImportUi>(
     if !super::register::acts_somewhere(&ctx, R::ACTION) {
         return Err(PageError::Forbidden);
     }
-    let only: Vec<&str> = ctx
-        .principal
-        .memberships
-        .iter()
-        .filter(|m| m.roles.any(roles_for(R::ACTION)))
-        .map(|m| m.organisation_id.0.as_str())
-        .collect();
-    let preselected = match only.as_slice() {
-        [one] => one.to_string(),
-        _ => String::new(),
-    };
+    let preselected = super::register::preselected(&ctx, R::ACTION, "");
     let page = page::<R>(&state, &ctx, &preselected, Problems::default(), None, None).await?;
     Ok(render(&page))
 }

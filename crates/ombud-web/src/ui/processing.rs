@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ombud_domain::authz::Action;
 use ombud_domain::register::gaps;
 use ombud_domain::register::processing::{ProcessingDetails, ProcessingRole};
-use ombud_domain::register::workflow::{self, EDITORS, Status};
+use ombud_domain::register::workflow::{self, Status};
 use ombud_domain::{Lang, ids, time};
 use ombud_store::paging::{Cursor, PageRequest};
 use ombud_store::processing::{ProcessingActivity, ProcessingFilter, ProcessingSort};
@@ -914,19 +914,7 @@ pub async fn new_form(
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.
-    let mut organisation = q.organisation.trim().to_string();
-    if organisation.is_empty() {
-        let only: Vec<String> = ctx
-            .principal
-            .memberships
-            .iter()
-            .filter(|m| m.roles.any(&EDITORS))
-            .map(|m| m.organisation_id.0.clone())
-            .collect();
-        if let [one] = only.as_slice() {
-            organisation = one.clone();
-        }
-    }
+    let organisation = register::preselected(&ctx, Action::EditRegister, &q.organisation);
     let fc = FormContext {
         id: String::new(),
         version: 0,

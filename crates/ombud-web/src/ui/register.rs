@@ -27,6 +27,24 @@ pub fn acts_somewhere(ctx: &Ctx, action: Action) -> bool {
             .any(|m| m.roles.any(roles_for(action)))
 }
 
+/// The organisation a "new record" form starts with: the one asked for, else — when the person may
+/// do `action` in exactly one organisation — that one, else none.
+pub fn preselected(ctx: &Ctx, action: Action, asked: &str) -> String {
+    let asked = asked.trim();
+    if !asked.is_empty() {
+        return asked.to_string();
+    }
+    let mut places = ctx
+        .principal
+        .memberships
+        .iter()
+        .filter(|m| m.roles.any(roles_for(action)));
+    match (places.next(), places.next()) {
+        (Some(only), None) => only.organisation_id.0.clone(),
+        _ => String::new(),
+    }
+}
+
 /// The organisations where the person may do `action`, as choices labelled with their kind, with
 /// `selected` chosen.
 pub async fn organisations_where(

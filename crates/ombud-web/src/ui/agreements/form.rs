@@ -25,7 +25,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ombud_domain::Lang;
-use ombud_domain::authz::{Action, roles_for};
+use ombud_domain::authz::Action;
 use ombud_domain::register::agreement::{AgreementDetails, Direction};
 use ombud_store::agreements::Agreement;
 use serde::Deserialize;
@@ -533,19 +533,7 @@ pub async fn new_form(
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.
-    let mut organisation = q.organisation.trim().to_string();
-    if organisation.is_empty() {
-        let only: Vec<String> = ctx
-            .principal
-            .memberships
-            .iter()
-            .filter(|m| m.roles.any(roles_for(Action::EditAgreements)))
-            .map(|m| m.organisation_id.0.clone())
-            .collect();
-        if let [one] = only.as_slice() {
-            organisation = one.clone();
-        }
-    }
+    let organisation = register::preselected(&ctx, Action::EditAgreements, &q.organisation);
     let page = form_page(
         &state,
         &ctx,

@@ -19,7 +19,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ombud_domain::Lang;
-use ombud_domain::authz::{self, Action};
+use ombud_domain::authz::Action;
 use ombud_store::systems::System;
 use serde::Deserialize;
 
@@ -161,20 +161,7 @@ pub async fn new_form(
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.
-    let mut organisation = q.organisation.trim().to_string();
-    if organisation.is_empty() {
-        let roles = authz::roles_for(Action::EditSystems);
-        let only: Vec<String> = ctx
-            .principal
-            .memberships
-            .iter()
-            .filter(|m| m.roles.any(roles))
-            .map(|m| m.organisation_id.0.clone())
-            .collect();
-        if let [one] = only.as_slice() {
-            organisation = one.clone();
-        }
-    }
+    let organisation = register::preselected(&ctx, Action::EditSystems, &q.organisation);
     let fc = FormContext {
         id: String::new(),
         version: 0,
