@@ -483,6 +483,35 @@ impl WriteTx<'_> {
         load(self, id).await
     }
 
+    /// The processing activities of these ids, by id (an import reads the records it may update
+    /// this way: a few queries rather than one per row).
+    pub async fn processing_activities_by_id(
+        &mut self,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, ProcessingActivity>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        // Bounded batches keep the statement within every backend's parameter limit.
+        for chunk in ids.chunks(200) {
+            let mut sql = Sql::new(&format!(
+                "SELECT {COLUMNS} FROM processing_activities p JOIN organisations o ON o.id = p.organisation_id \
+                 WHERE p.id IN ("
+            ));
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(Arg::Text(id.clone()));
+            }
+            sql.push(")");
+            let rows: Vec<Row> = sql.query_as().fetch_all(&mut *self.tx).await?;
+            for r in rows {
+                let p = ProcessingActivity::try_from(r)?;
+                out.insert(p.id.clone(), p);
+            }
+        }
+        Ok(out)
+    }
+
     /// The import keys already used in a controller's register, with the record each names.
     pub async fn processing_import_keys(
         &mut self,

@@ -276,11 +276,11 @@ impl Importable for Processing {
         w: &mut WriteTx<'_>,
         ids: &[String],
     ) -> Result<HashMap<String, ProcessingDetails>, StoreError> {
-        let mut out = HashMap::with_capacity(ids.len());
-        for id in ids {
-            out.insert(id.clone(), w.processing_activity(id).await?.details);
-        }
-        Ok(out)
+        Ok(w.processing_activities_by_id(ids)
+            .await?
+            .into_iter()
+            .map(|(id, p)| (id, p.details))
+            .collect())
     }
 
     async fn update(
