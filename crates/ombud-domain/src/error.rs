@@ -139,17 +139,33 @@ impl Rule {
     }
 }
 
-/// A value that failed validation: which field, which rule.
+/// A value that failed validation: which field, which rule, and for a field of a row (a transfer, an
+/// action of an action plan) which row.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {}", rule.code())]
 pub struct Invalid {
-    /// The field's name as the API spells it (`name`, `parent_id`, `roles`).
+    /// The field's name as the API spells it (`name`, `parent_id`, `third_country_transfers.country`).
     pub field: &'static str,
     pub rule: Rule,
+    /// The row, counted from 0, when the field is one of a list of rows.
+    pub row: Option<usize>,
 }
 
 impl Invalid {
     pub fn new(field: &'static str, rule: Rule) -> Self {
-        Invalid { field, rule }
+        Invalid {
+            field,
+            rule,
+            row: None,
+        }
+    }
+
+    /// A problem with a field of one row of a list.
+    pub fn at_row(field: &'static str, rule: Rule, row: usize) -> Self {
+        Invalid {
+            field,
+            rule,
+            row: Some(row),
+        }
     }
 }

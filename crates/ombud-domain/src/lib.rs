@@ -9,6 +9,7 @@ pub mod audit;
 pub mod authz;
 pub mod error;
 pub mod ids;
+pub mod kernel;
 pub mod lang;
 pub mod organisation;
 pub mod people;

@@ -238,16 +238,21 @@ mod tests {
 
     #[test]
     fn a_node_inherits_its_parents_controller_unless_it_is_one() {
-        let city = place(&OrganisationId("c".into()), false, None);
-        assert_eq!(city.path, "/c/");
+        let (c, b, u) = (
+            OrganisationId::generate(),
+            OrganisationId::generate(),
+            OrganisationId::generate(),
+        );
+        let city = place(&c, false, None);
+        assert_eq!(city.path, format!("/{c}/"));
         assert_eq!(city.controller_id, None);
-        let board = place(&OrganisationId("b".into()), true, Some(&city));
-        assert_eq!(board.path, "/c/b/");
-        assert_eq!(board.controller_id, Some(OrganisationId("b".into())));
-        let unit = place(&OrganisationId("u".into()), false, Some(&board));
-        assert_eq!(unit.path, "/c/b/u/");
+        let board = place(&b, true, Some(&city));
+        assert_eq!(board.path, format!("/{c}/{b}/"));
+        assert_eq!(board.controller_id, Some(b.clone()));
+        let unit = place(&u, false, Some(&board));
+        assert_eq!(unit.path, format!("/{c}/{b}/{u}/"));
         assert_eq!(unit.depth, 2);
-        assert_eq!(unit.controller_id, Some(OrganisationId("b".into())));
+        assert_eq!(unit.controller_id, Some(b));
     }
 
     #[test]

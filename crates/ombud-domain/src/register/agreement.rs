@@ -1,24 +1,31 @@
 //! Processor agreements (personuppgiftsbiträdesavtal, PUB-avtal, GDPR art. 28): with the processors
-//! that process for us, and with the controllers we process for. Each records its sub-processors
-//! (art. 28.2 and 28.4), transfers to third countries and their safeguard (chapter V), the exit plan,
-//! and a log of compliance checks (efterlevnadskontroller, art. 28.3 h).
+//! that process for us, and with the controllers we process for — declared as a kind of the register
+//! kernel. Each records its sub-processors (art. 28.2 and 28.4), transfers to third countries and
+//! their safeguard (chapter V), the exit plan, and a log of compliance checks
+//! (efterlevnadskontroller, art. 28.3 h).
 //!
 //! The compliance log only grows: a check is appended with [`AgreementDetails::append_check`], stamped
-//! with who recorded it and when, and is never edited afterwards, so that the log shows what was known
-//! at each check.
+//! with who recorded it and when, and is never edited afterwards (the kernel keeps the field from the
+//! record's own form and body), so that the log shows what was known at each check.
 
-use super::processing::Transfer;
-use super::system::{optional_date, required_date};
+use super::processing::{Transfer, transfer_fields};
+use crate::ids::RecordId;
+use crate::kernel::field::{Field, Opt, Section, opt, section, t2};
+use crate::kernel::gaps::GapRule;
+use crate::kernel::query::{Cond, Filter, FilterKind};
+use crate::kernel::{
+    Access, Column, ColumnType, ColumnValue, Descriptor, Kind, KindInfo, Noun, SheetTexts,
+};
+use crate::role::Role;
 use crate::{Invalid, Lang, Rule, text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 pub const NAME_MAX: usize = 200;
 pub const TEXT_MAX: usize = 10_000;
 /// Longest one-line value: a counterparty, a reference, a country.
 pub const LINE_MAX: usize = 300;
-/// Most sub-processors or transfers in one agreement.
-pub const LIST_MAX: usize = 100;
 /// Most compliance checks kept in one agreement's log: decades of yearly checks with room to spare,
 /// and a bound on the record's size.
 pub const CHECKS_MAX: usize = 500;
@@ -34,14 +41,24 @@ pub enum Direction {
     WeProcessForThem,
 }
 
+pub const DIRECTIONS: &[Opt] = &[
+    opt(
+        "they_process_for_us",
+        "Motparten är vårt personuppgiftsbiträde",
+        "The counterparty processes for us",
+    ),
+    opt(
+        "we_process_for_them",
+        "Vi är motpartens personuppgiftsbiträde",
+        "We process for the counterparty",
+    ),
+];
+
 impl Direction {
     pub const ALL: [Direction; 2] = [Direction::TheyProcessForUs, Direction::WeProcessForThem];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::TheyProcessForUs => "they_process_for_us",
-            Direction::WeProcessForThem => "we_process_for_them",
-        }
+        DIRECTIONS[self as usize].code
     }
 
     pub fn parse(s: &str) -> Option<Direction> {
@@ -49,16 +66,7 @@ impl Direction {
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Direction::TheyProcessForUs => lang.pick(
-                "Motparten är vårt personuppgiftsbiträde",
-                "The counterparty processes for us",
-            ),
-            Direction::WeProcessForThem => lang.pick(
-                "Vi är motpartens personuppgiftsbiträde",
-                "We process for the counterparty",
-            ),
-        }
+        DIRECTIONS[self as usize].label.get(lang)
     }
 }
 
@@ -80,22 +88,22 @@ pub struct SubProcessor {
 #[serde(deny_unknown_fields)]
 pub struct ComplianceCheck {
     pub id: String,
-    /// When the check was carried out, `YYYY-MM-DD`.
-    pub checked_on: String,
+    /// When the check was carried out.
+    pub checked_on: Date,
     /// What it found.
     pub finding: String,
     /// What is to be done about it.
     #[serde(default)]
     pub follow_up: Option<String>,
-    /// When the follow-up is due, `YYYY-MM-DD`.
+    /// When the follow-up is due.
     #[serde(default)]
-    pub follow_up_due: Option<String>,
+    pub follow_up_due: Option<Date>,
     /// Who recorded it, and when (UTC, storage form).
     pub recorded_by: String,
     pub recorded_at: String,
 }
 
-/// A compliance check as a person reports it, before it is stamped and appended.
+/// A compliance check as a person reports it, before it is checked, stamped and appended.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewComplianceCheck {
@@ -107,39 +115,84 @@ pub struct NewComplianceCheck {
     pub follow_up_due: Option<String>,
 }
 
+/// A compliance check that has passed its rules, ready to be stamped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedComplianceCheck {
+    pub checked_on: Date,
+    pub finding: String,
+    pub follow_up: Option<String>,
+    pub follow_up_due: Option<Date>,
+}
+
+fn optional_date(field: &'static str, value: Option<&str>) -> Result<Option<Date>, Invalid> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<Date>()
+            .map(Some)
+            .map_err(|_| Invalid::new(field, Rule::InvalidDate)),
+    }
+}
+
 impl NewComplianceCheck {
     /// Checks the report: a check has a finding and a date that has come (`today` in Sweden), and
     /// its follow-up cannot be due before the check.
-    pub fn validate(mut self, today: Date) -> Result<NewComplianceCheck, Vec<Invalid>> {
+    pub fn validate(self, today: Date) -> Result<CheckedComplianceCheck, Vec<Invalid>> {
         let mut errors = Vec::new();
-        match required_date("checked_on", &mut self.checked_on) {
-            Ok(on) if on > today => errors.push(Invalid::new("checked_on", Rule::DateInFuture)),
-            Ok(_) => {}
-            Err(e) => errors.push(e),
-        }
-        match text::optional_text("finding", Some(&self.finding), TEXT_MAX) {
-            Ok(Some(f)) => self.finding = f,
-            Ok(None) => errors.push(Invalid::new("finding", Rule::Required)),
-            Err(e) => errors.push(e),
-        }
-        match text::optional_text("follow_up", self.follow_up.as_deref(), TEXT_MAX) {
-            Ok(v) => self.follow_up = v,
-            Err(e) => errors.push(e),
-        }
-        match optional_date("follow_up_due", &mut self.follow_up_due) {
-            Ok(Some(due)) if self.checked_on.parse::<Date>().is_ok_and(|on| due < on) => {
-                errors.push(Invalid::new("follow_up_due", Rule::DateTooEarly));
+        let checked_on = match optional_date("checked_on", Some(&self.checked_on)) {
+            Ok(Some(on)) if on > today => {
+                errors.push(Invalid::new("checked_on", Rule::DateInFuture));
+                None
             }
-            Ok(_) => {}
-            Err(e) => errors.push(e),
-        }
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(errors)
+            Ok(Some(on)) => Some(on),
+            Ok(None) => {
+                errors.push(Invalid::new("checked_on", Rule::Required));
+                None
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let finding = match text::optional_text("finding", Some(&self.finding), TEXT_MAX) {
+            Ok(Some(f)) => Some(f),
+            Ok(None) => {
+                errors.push(Invalid::new("finding", Rule::Required));
+                None
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let follow_up = text::optional_text("follow_up", self.follow_up.as_deref(), TEXT_MAX)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        let follow_up_due = match optional_date("follow_up_due", self.follow_up_due.as_deref()) {
+            Ok(Some(due)) if checked_on.is_some_and(|on| due < on) => {
+                errors.push(Invalid::new("follow_up_due", Rule::DateTooEarly));
+                None
+            }
+            Ok(due) => due,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        match (checked_on, finding) {
+            (Some(checked_on), Some(finding)) if errors.is_empty() => Ok(CheckedComplianceCheck {
+                checked_on,
+                finding,
+                follow_up,
+                follow_up_due,
+            }),
+            _ => Err(errors),
         }
     }
+}
 
+impl CheckedComplianceCheck {
     /// The log entry, stamped.
     pub fn recorded(self, id: String, by: &str, at: &str) -> ComplianceCheck {
         ComplianceCheck {
@@ -158,19 +211,18 @@ impl NewComplianceCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AgreementDetails {
-    /// A title; without one, the agreement goes by its counterparty (see [`AgreementDetails::title`]).
-    pub name: Option<String>,
     /// The other party: our processor, or the controller we process for.
     pub counterparty: String,
+    /// A title; without one, the agreement goes by its counterparty (see [`AgreementDetails::title`]).
+    pub name: Option<String>,
     pub direction: Direction,
     /// The registration number (diarienummer) or other reference of the signed agreement.
     pub reference: Option<String>,
     /// What the agreement covers: the service, the processing.
     pub description: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub signed_on: Option<String>,
-    /// When the agreement is next to be reviewed, `YYYY-MM-DD`.
-    pub review_on: Option<String>,
+    pub signed_on: Option<Date>,
+    /// When the agreement is next to be reviewed.
+    pub review_on: Option<Date>,
     pub sub_processors: Vec<SubProcessor>,
     pub third_country_transfers: Vec<Transfer>,
     /// How the data comes back or is deleted when the agreement ends.
@@ -185,97 +237,7 @@ impl AgreementDetails {
         self.name.as_deref().unwrap_or(&self.counterparty)
     }
 
-    /// Trims and checks every field; blank optional texts and dates become `None`, dates are written
-    /// as `YYYY-MM-DD`.
-    pub fn validate(mut self) -> Result<AgreementDetails, Vec<Invalid>> {
-        let mut errors = Vec::new();
-        match text::required_line("counterparty", &self.counterparty, LINE_MAX) {
-            Ok(v) => self.counterparty = v,
-            Err(e) => errors.push(e),
-        }
-        match text::optional_text("name", self.name.as_deref(), NAME_MAX) {
-            Ok(Some(v)) if v.contains(['\n', '\r', '\t']) => {
-                errors.push(Invalid::new("name", Rule::ControlCharacters));
-            }
-            Ok(v) => self.name = v,
-            Err(e) => errors.push(e),
-        }
-        match text::optional_text("reference", self.reference.as_deref(), LINE_MAX) {
-            Ok(v) => self.reference = v,
-            Err(e) => errors.push(e),
-        }
-        for (field, value) in [
-            ("description", &mut self.description),
-            ("exit_plan", &mut self.exit_plan),
-        ] {
-            match text::optional_text(field, value.as_deref(), TEXT_MAX) {
-                Ok(v) => *value = v,
-                Err(e) => errors.push(e),
-            }
-        }
-        let signed = optional_date("signed_on", &mut self.signed_on).map_err(|e| errors.push(e));
-        match optional_date("review_on", &mut self.review_on) {
-            Ok(Some(review)) if signed.is_ok_and(|s| s.is_some_and(|s| review < s)) => {
-                errors.push(Invalid::new("review_on", Rule::DateTooEarly));
-            }
-            Ok(_) => {}
-            Err(e) => errors.push(e),
-        }
-        if self.sub_processors.len() > LIST_MAX {
-            errors.push(Invalid::new(
-                "sub_processors",
-                Rule::TooMany { max: LIST_MAX },
-            ));
-        }
-        for s in &mut self.sub_processors {
-            match text::required_line("sub_processors.name", &s.name, LINE_MAX) {
-                Ok(v) => s.name = v,
-                Err(e) => errors.push(e),
-            }
-            for (field, value) in [
-                ("sub_processors.service", &mut s.service),
-                ("sub_processors.country", &mut s.country),
-            ] {
-                match text::optional_text(field, value.as_deref(), LINE_MAX) {
-                    Ok(v) => *value = v,
-                    Err(e) => errors.push(e),
-                }
-            }
-        }
-        if self.third_country_transfers.len() > LIST_MAX {
-            errors.push(Invalid::new(
-                "third_country_transfers",
-                Rule::TooMany { max: LIST_MAX },
-            ));
-        }
-        for t in &mut self.third_country_transfers {
-            match text::required_line("third_country_transfers.country", &t.country, LINE_MAX) {
-                Ok(v) => t.country = v,
-                Err(e) => errors.push(e),
-            }
-            match text::optional_text(
-                "third_country_transfers.recipient",
-                t.recipient.as_deref(),
-                LINE_MAX,
-            ) {
-                Ok(v) => t.recipient = v,
-                Err(e) => errors.push(e),
-            }
-        }
-        if self.compliance_checks.len() > CHECKS_MAX {
-            errors.push(Invalid::new(
-                "compliance_checks",
-                Rule::TooMany { max: CHECKS_MAX },
-            ));
-        }
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(errors)
-        }
-    }
-
-    /// Appends a validated check to the log, keeping the log within [`CHECKS_MAX`].
+    /// Appends a checked check to the log, keeping the log within [`CHECKS_MAX`].
     pub fn append_check(&mut self, check: ComplianceCheck) -> Result<(), Invalid> {
         if self.compliance_checks.len() >= CHECKS_MAX {
             return Err(Invalid::new(
@@ -287,20 +249,14 @@ impl AgreementDetails {
         Ok(())
     }
 
-    /// The date of the latest compliance check, `YYYY-MM-DD`.
-    pub fn last_checked_on(&self) -> Option<&str> {
-        self.compliance_checks
-            .iter()
-            .map(|c| c.checked_on.as_str())
-            .max()
+    /// The date of the latest compliance check.
+    pub fn last_checked_on(&self) -> Option<Date> {
+        self.compliance_checks.iter().map(|c| c.checked_on).max()
     }
 
     /// Whether the review date has passed on `today`.
     pub fn review_overdue(&self, today: Date) -> bool {
-        self.review_on
-            .as_deref()
-            .and_then(|d| d.parse::<Date>().ok())
-            .is_some_and(|d| d < today)
+        self.review_on.is_some_and(|d| d < today)
     }
 
     /// Transfers to third countries with no safeguard recorded.
@@ -325,19 +281,292 @@ impl AgreementDetails {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The declaration
+
+/// Who keeps the agreements.
+pub const EDITORS: &[Role] = &[
+    Role::RecordsKeeper,
+    Role::SystemOwner,
+    Role::Dpo,
+    Role::Management,
+];
+
+const SECTIONS: &[Section] = &[
+    section("about", "Om avtalet", "About the agreement"),
+    section("dates", "Datum", "Dates"),
+    section("subs", "Underbiträden", "Sub-processors"),
+    section(
+        "transfers",
+        "Överföring till tredjeland",
+        "Transfers to third countries",
+    ),
+    section("exit", "När avtalet upphör", "When the agreement ends"),
+];
+
+const SUB_FIELDS: &[Field] = &[
+    Field::line("sub_processors.name", t2("Namn", "Name"), LINE_MAX)
+        .required()
+        .hint("Underbiträdets företagsnamn.", "The sub-processor's company name."),
+    Field::line("sub_processors.service", t2("Tjänst", "Service"), LINE_MAX).hint(
+        "Vad underbiträdet gör, t.ex. drift, support eller lagring.",
+        "What the sub-processor does, e.g. operations, support or storage.",
+    ),
+    Field::line("sub_processors.country", t2("Land", "Country"), LINE_MAX).hint(
+        "Landet där underbiträdet behandlar uppgifterna.",
+        "The country where the sub-processor processes the data.",
+    ),
+];
+
+const FIELDS: &[Field] = &[
+    Field::line("counterparty", t2("Motpart", "Counterparty"), LINE_MAX)
+        .required()
+        .section("about")
+        .headers(&["Motpart", "Personuppgiftsbiträde", "Leverantör"])
+        .hint(
+            "Företaget eller organisationen som avtalet är tecknat med.",
+            "The company or organisation the agreement is made with.",
+        ),
+    Field::line("name", t2("Avtalets namn", "Name of the agreement"), NAME_MAX)
+        .section("about")
+        .headers(&["Avtal", "Avtalets namn"])
+        .hint(
+            "Ett namn som skiljer avtalet från andra, t.ex. ”PUB-avtal Procapita”. Lämnar du fältet tomt visas motparten som namn.",
+            "A name that tells the agreement from others, e.g. “DPA Procapita”. Left empty, the counterparty is shown as its name.",
+        ),
+    Field::pick("direction", t2("Riktning", "Direction"), DIRECTIONS)
+        .section("about")
+        .headers(&["Riktning"])
+        .hint(
+            "Välj om motparten behandlar personuppgifter åt er, eller om ni behandlar personuppgifter åt motparten.",
+            "Choose whether the counterparty processes personal data for you, or you for the counterparty.",
+        ),
+    Field::line(
+        "reference",
+        t2("Diarienummer eller annan referens", "Registration number or other reference"),
+        LINE_MAX,
+    )
+    .section("about")
+    .headers(&["Diarienummer", "Referens"])
+    .hint(
+        "Var det undertecknade avtalet finns, t.ex. diarienummer ”KS 2026/123”.",
+        "Where the signed agreement is, e.g. registration number “KS 2026/123”.",
+    ),
+    Field::text(
+        "description",
+        t2("Vad avtalet gäller", "What the agreement covers"),
+        TEXT_MAX,
+    )
+    .section("about")
+    .headers(&["Beskrivning", "Vad avtalet gäller"])
+    .hint(
+        "Tjänsten eller behandlingen som avtalet omfattar, med egna ord.",
+        "The service or processing the agreement covers, in your own words.",
+    ),
+    Field::date("signed_on", t2("Undertecknat", "Signed"))
+        .section("dates")
+        .headers(&["Undertecknat", "Avtalsdatum"])
+        .hint(
+            "Dagen då avtalet undertecknades.",
+            "The day the agreement was signed.",
+        ),
+    Field::date("review_on", t2("Nästa översyn", "Next review"))
+        .section("dates")
+        .headers(&["Nästa översyn"])
+        .hint(
+            "När avtalet ska ses över nästa gång, t.ex. inför förlängning. Efter datumet visas översynen som försenad.",
+            "When the agreement is next to be reviewed, e.g. before renewal. After the date the review shows as overdue.",
+        ),
+    Field::rows(
+        "sub_processors",
+        t2("Underbiträden", "Sub-processors"),
+        SUB_FIELDS,
+    )
+    .section("subs")
+    .hint(
+        "En rad per underbiträde som motparten anlitar.",
+        "One row per sub-processor the counterparty engages.",
+    ),
+    Field::rows(
+        "third_country_transfers",
+        t2("Överföring till tredjeland", "Transfers to third countries"),
+        transfer_fields!("third_country_transfers"),
+    )
+    .section("transfers")
+    .hint(
+        "En rad per land utanför EU/EES. Lämna tomt om inga uppgifter förs dit.",
+        "One row per country outside the EU/EEA. Leave empty if no data goes there.",
+    ),
+    Field::text("exit_plan", t2("Exitplan", "Exit plan"), TEXT_MAX)
+        .section("exit")
+        .headers(&["Exitplan"])
+        .hint(
+            "Hur uppgifterna lämnas tillbaka eller raderas när avtalet upphör, och inom vilken tid.",
+            "How the data is returned or deleted when the agreement ends, and within what time.",
+        ),
+    Field::kept(
+        "compliance_checks",
+        t2("Efterlevnadskontroller", "Compliance checks"),
+    )
+    .section("exit"),
+];
+
+const FILTERS: &[Filter] = &[
+    Filter {
+        param: "direction",
+        ui: "riktning",
+        label: t2("Riktning", "Direction"),
+        kind: FilterKind::OneOf {
+            column: "direction",
+            opts: DIRECTIONS,
+        },
+    },
+    Filter {
+        param: "review_overdue",
+        ui: "forsenad",
+        label: t2("Översyn", "Review"),
+        kind: FilterKind::Test {
+            yes: Cond::BeforeToday("review_on"),
+            no: Cond::Any(&[Cond::Unset("review_on"), Cond::FromToday("review_on")]),
+            yes_label: t2("Försenad översyn", "Overdue review"),
+            no_label: t2("Översyn i tid", "Review on time"),
+        },
+    },
+];
+
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "counterparty",
+        ty: ColumnType::Text,
+    },
+    Column {
+        name: "direction",
+        ty: ColumnType::Text,
+    },
+    Column {
+        name: "signed_on",
+        ty: ColumnType::Text,
+    },
+];
+
+pub static INFO: KindInfo = KindInfo {
+    kind: Kind::Agreement,
+    code: "agreement",
+    table: "agreements",
+    api: "agreements",
+    ui: "avtal",
+    noun: Noun {
+        one: t2("avtal", "agreement"),
+        many: t2("avtal", "agreements"),
+        the: t2("Avtalet", "The agreement"),
+    },
+    sections: SECTIONS,
+    fields: FIELDS,
+    columns: COLUMNS,
+    filters: FILTERS,
+    access: Access {
+        read: crate::register::processing::READERS,
+        edit: EDITORS,
+    },
+    workflow: None,
+    review: t2("Nästa översyn", "Next review"),
+    overdue_is_gap: false,
+    list_details: true,
+    sheet: SheetTexts {
+        same_name: t2(
+            "Samma avtal som rad {row}: ge raderna olika namn eller en id-kolumn.",
+            "The same agreement as row {row}: give the rows different names or an id column.",
+        ),
+        file_stem: "personuppgiftsbitradesavtal",
+    },
+};
+
+/// Processor agreements, as a kind of the register kernel.
+pub struct Agreements;
+
+impl Descriptor for Agreements {
+    const KIND: Kind = Kind::Agreement;
+    type Details = AgreementDetails;
+
+    fn check(d: &AgreementDetails) -> Vec<Invalid> {
+        match (d.signed_on, d.review_on) {
+            (Some(signed), Some(review)) if review < signed => {
+                vec![Invalid::new("review_on", Rule::DateTooEarly)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn title(d: &AgreementDetails) -> &str {
+        d.title()
+    }
+
+    fn search_text(d: &AgreementDetails) -> String {
+        d.search_text()
+    }
+
+    fn review_on(d: &AgreementDetails) -> Option<Date> {
+        d.review_on
+    }
+
+    fn columns(d: &AgreementDetails) -> Vec<ColumnValue> {
+        vec![
+            ColumnValue::Text(Some(d.counterparty.clone())),
+            ColumnValue::Text(Some(d.direction.as_str().into())),
+            ColumnValue::date(d.signed_on),
+        ]
+    }
+
+    fn content_gaps(_d: &AgreementDetails) -> Vec<GapRule> {
+        Vec::new()
+    }
+
+    fn links(_d: &AgreementDetails) -> Vec<(Kind, Vec<RecordId>)> {
+        Vec::new()
+    }
+
+    fn set_links(_d: &mut AgreementDetails, _kind: Kind, _ids: Vec<RecordId>) {}
+
+    fn facts(d: &AgreementDetails, today: Date, lang: Lang) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("title".into(), Value::String(d.title().into()));
+        m.insert(
+            "direction_label".into(),
+            Value::String(d.direction.label(lang).into()),
+        );
+        m.insert(
+            "last_checked_on".into(),
+            d.last_checked_on()
+                .map_or(Value::Null, |d| Value::String(d.to_string())),
+        );
+        m.insert(
+            "review_overdue".into(),
+            Value::Bool(d.review_overdue(today)),
+        );
+        m.insert(
+            "transfers_without_safeguard".into(),
+            Value::from(d.transfers_without_safeguard()),
+        );
+        m
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::parse::{Refusal, parse, parse_from, Source};
+    use crate::kernel::sheet::{ExportRecord, Mapping, export_headers, export_row, plan};
     use crate::register::processing::Safeguard;
+    use serde_json::json;
 
     fn today() -> Date {
         jiff::civil::date(2026, 11, 25)
     }
 
-    fn with(counterparty: &str) -> AgreementDetails {
-        AgreementDetails {
-            counterparty: counterparty.into(),
-            ..Default::default()
+    fn draft(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
         }
     }
 
@@ -351,105 +580,55 @@ mod tests {
 
     #[test]
     fn a_counterparty_is_all_a_new_agreement_needs() {
-        let a = with("  Tieto Evry AB ").validate().expect("valid");
+        let a = parse::<Agreements>(draft(json!({"counterparty": "  Tieto Evry AB "}))).expect("valid");
         assert_eq!(a.counterparty, "Tieto Evry AB");
         assert_eq!(a.direction, Direction::TheyProcessForUs);
         assert_eq!(a.title(), "Tieto Evry AB");
-    }
-
-    #[test]
-    fn a_missing_counterparty_is_refused() {
         assert_eq!(
-            with(" ").validate(),
-            Err(vec![Invalid::new("counterparty", Rule::Required)])
+            parse::<Agreements>(draft(json!({"counterparty": " "}))),
+            Err(Refusal::Invalid(vec![Invalid::new("counterparty", Rule::Required)]))
         );
     }
 
     #[test]
     fn a_name_when_given_is_the_title() {
-        let a = AgreementDetails {
-            name: Some(" PUB-avtal Procapita ".into()),
-            ..with("Tieto Evry AB")
-        }
-        .validate()
+        let a = parse::<Agreements>(draft(
+            json!({"counterparty": "Tieto Evry AB", "name": " PUB-avtal Procapita "}),
+        ))
         .expect("valid");
         assert_eq!(a.title(), "PUB-avtal Procapita");
-        let blank = AgreementDetails {
-            name: Some("  ".into()),
-            ..with("Tieto Evry AB")
-        }
-        .validate()
-        .expect("valid");
+        let blank = parse::<Agreements>(draft(json!({"counterparty": "Tieto Evry AB", "name": "  "})))
+            .expect("valid");
         assert_eq!(blank.name, None);
         assert_eq!(blank.title(), "Tieto Evry AB");
     }
 
     #[test]
     fn a_review_before_the_signing_is_refused() {
-        let a = AgreementDetails {
-            signed_on: Some("2026-05-01".into()),
-            review_on: Some("2026-04-30".into()),
-            ..with("X")
-        };
         assert_eq!(
-            a.validate(),
-            Err(vec![Invalid::new("review_on", Rule::DateTooEarly)])
+            parse::<Agreements>(draft(json!({"counterparty": "X", "signed_on": "2026-05-01",
+                "review_on": "2026-04-30"}))),
+            Err(Refusal::Invalid(vec![Invalid::new("review_on", Rule::DateTooEarly)]))
         );
-    }
-
-    #[test]
-    fn bad_dates_are_refused_and_good_ones_normalised() {
-        let a = AgreementDetails {
-            signed_on: Some("förra året".into()),
-            ..with("X")
-        };
-        assert_eq!(
-            a.validate(),
-            Err(vec![Invalid::new("signed_on", Rule::InvalidDate)])
-        );
-        let a = AgreementDetails {
-            signed_on: Some(" 2026-05-01 ".into()),
-            review_on: Some("".into()),
-            ..with("X")
-        }
-        .validate()
-        .expect("valid");
-        assert_eq!(a.signed_on.as_deref(), Some("2026-05-01"));
-        assert_eq!(a.review_on, None);
     }
 
     #[test]
     fn sub_processors_and_transfers_need_a_name_and_a_country() {
-        let a = AgreementDetails {
-            sub_processors: vec![SubProcessor {
-                name: " ".into(),
-                service: None,
-                country: None,
-            }],
-            third_country_transfers: vec![Transfer {
-                country: "".into(),
-                recipient: None,
-                safeguard: None,
-                transfer_impact_assessment: false,
-                exit_plan: false,
-            }],
-            ..with("X")
-        };
         assert_eq!(
-            a.validate(),
-            Err(vec![
-                Invalid::new("sub_processors.name", Rule::Required),
-                Invalid::new("third_country_transfers.country", Rule::Required),
-            ])
+            parse::<Agreements>(draft(json!({"counterparty": "X", "sub_processors": [{"name": " "}],
+                "third_country_transfers": [{"country": ""}]}))),
+            Err(Refusal::Invalid(vec![
+                Invalid::at_row("sub_processors.name", Rule::Required, 0),
+                Invalid::at_row("third_country_transfers.country", Rule::Required, 0),
+            ]))
         );
     }
 
     #[test]
     fn transfers_reuse_the_safeguards_of_the_processing_register() {
-        let a: AgreementDetails = serde_json::from_str(
-            r#"{"counterparty":"Microsoft","third_country_transfers":[
-                {"country":"USA","safeguard":"data_privacy_framework"},{"country":"Indien"}]}"#,
-        )
+        let a = parse::<Agreements>(draft(json!({"counterparty": "Microsoft",
+            "third_country_transfers": [{"country": "USA", "safeguard": "data_privacy_framework"},
+            {"country": "Indien"}]})))
         .expect("valid");
         assert_eq!(
             a.third_country_transfers[0].safeguard,
@@ -459,29 +638,27 @@ mod tests {
     }
 
     #[test]
-    fn a_direction_is_one_of_two() {
+    fn a_direction_is_one_of_two_and_the_log_is_the_servers() {
         for d in Direction::ALL {
             assert_eq!(Direction::parse(d.as_str()), Some(d));
             assert_ne!(d.label(Lang::Sv), d.label(Lang::En));
         }
         assert_eq!(Direction::parse("both"), None);
-        assert!(
-            serde_json::from_str::<AgreementDetails>(r#"{"counterparty":"x","direction":"both"}"#)
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn unknown_fields_do_not_deserialize() {
-        assert!(
-            serde_json::from_str::<AgreementDetails>(r#"{"counterparty":"x","nope":1}"#).is_err()
-        );
-        assert!(
-            serde_json::from_str::<NewComplianceCheck>(
-                r#"{"checked_on":"2026-01-01","finding":"ok","recorded_by":"jag"}"#
-            )
-            .is_err()
-        );
+        assert!(matches!(
+            parse::<Agreements>(draft(json!({"counterparty": "x", "direction": "both"}))),
+            Err(Refusal::Unreadable(_))
+        ));
+        assert!(matches!(
+            parse::<Agreements>(draft(json!({"counterparty": "x", "compliance_checks": []}))),
+            Err(Refusal::Unreadable(_))
+        ));
+        let stored = parse_from::<Agreements>(
+            draft(json!({"counterparty": "x", "compliance_checks": [{"id": "c", "checked_on": "2026-01-01",
+                "finding": "ok", "recorded_by": "A", "recorded_at": "2026-01-01T10:00:00.000000Z"}]})),
+            Source::Stored,
+        )
+        .expect("the stored log passes through");
+        assert_eq!(stored.compliance_checks.len(), 1);
     }
 
     #[test]
@@ -500,7 +677,7 @@ mod tests {
         let ok = check(" 2026-11-25 ", " Loggar saknas ")
             .validate(today())
             .expect("valid");
-        assert_eq!(ok.checked_on, "2026-11-25");
+        assert_eq!(ok.checked_on, today());
         assert_eq!(ok.finding, "Loggar saknas");
     }
 
@@ -519,7 +696,10 @@ mod tests {
 
     #[test]
     fn checks_are_appended_stamped_and_the_latest_is_known() {
-        let mut a = with("X");
+        let mut a = AgreementDetails {
+            counterparty: "X".into(),
+            ..Default::default()
+        };
         assert_eq!(a.last_checked_on(), None);
         for on in ["2025-11-01", "2026-10-01", "2026-02-01"] {
             let c = check(on, "ok").validate(today()).expect("valid").recorded(
@@ -531,15 +711,18 @@ mod tests {
         }
         assert_eq!(a.compliance_checks.len(), 3);
         assert_eq!(a.compliance_checks[2].recorded_by, "Dina Dataskydd");
-        assert_eq!(a.last_checked_on(), Some("2026-10-01"));
+        assert_eq!(a.last_checked_on(), Some(jiff::civil::date(2026, 10, 1)));
     }
 
     #[test]
     fn the_log_is_bounded() {
-        let entry = check("2026-01-01", "ok").recorded("x".into(), "y", "z");
+        let entry = check("2026-01-01", "ok")
+            .validate(today())
+            .expect("valid")
+            .recorded("x".into(), "y", "z");
         let mut a = AgreementDetails {
             compliance_checks: vec![entry.clone(); CHECKS_MAX],
-            ..with("X")
+            ..Default::default()
         };
         assert_eq!(
             a.append_check(entry),
@@ -553,26 +736,63 @@ mod tests {
     #[test]
     fn a_review_is_overdue_the_day_after_its_date() {
         let a = AgreementDetails {
-            review_on: Some("2026-11-25".into()),
-            ..with("X")
+            review_on: Some(today()),
+            ..Default::default()
         };
         assert!(!a.review_overdue(today()));
         assert!(a.review_overdue(jiff::civil::date(2026, 11, 26)));
-        assert!(!with("X").review_overdue(today()));
+        assert!(!AgreementDetails::default().review_overdue(today()));
     }
 
     #[test]
     fn search_text_covers_counterparty_reference_and_sub_processors() {
         let a = AgreementDetails {
+            counterparty: "Tieto Evry AB".into(),
             reference: Some("KS 2026/123".into()),
             sub_processors: vec![SubProcessor {
                 name: "Amazon Web Services".into(),
                 service: None,
                 country: None,
             }],
-            ..with("Tieto Evry AB")
+            ..Default::default()
         };
         let s = a.search_text();
         assert!(s.contains("tieto evry") && s.contains("ks 2026/123") && s.contains("amazon"));
+    }
+
+    #[test]
+    fn an_exported_register_imports_back_unchanged() {
+        let full = parse::<Agreements>(draft(json!({"counterparty": "Tietoevry Sweden AB",
+            "name": "PUB-avtal Lifecare", "direction": "we_process_for_them", "reference": "KS 2026/12",
+            "description": "Drift av verksamhetssystemet", "signed_on": "2026-01-10",
+            "review_on": "2027-01-10", "exit_plan": "Data återlämnas inom 30 dagar."})))
+        .expect("valid")
+        .into_inner();
+        let bare = parse::<Agreements>(draft(json!({"counterparty": "Visma"}))).expect("valid").into_inner();
+        for lang in [Lang::Sv, Lang::En] {
+            let rows: Vec<Vec<String>> = [("a-1", &full), ("a-2", &bare)]
+                .iter()
+                .map(|(id, d)| {
+                    export_row::<Agreements>(
+                        &ExportRecord {
+                            id,
+                            organisation: "Kommunstyrelsen",
+                            status: None,
+                            details: d,
+                        },
+                        lang,
+                    )
+                })
+                .collect();
+            let p = plan::<Agreements>(
+                &export_headers(&INFO, lang),
+                &rows,
+                &Mapping::default_for(&INFO),
+                lang,
+            );
+            assert_eq!(p.problems, vec![], "{lang:?}");
+            assert_eq!(p.rows[0].details.get(), &full, "{lang:?}");
+            assert_eq!(p.rows[1].details.get(), &bare, "{lang:?}");
+        }
     }
 }

@@ -1,10 +1,6 @@
-//! The registers: processing activities (GDPR art. 30), IT systems, processor agreements, and the
-//! rules that find what the register lacks (gaps).
+//! The registers' kinds: processing activities (GDPR art. 30), IT systems, processor agreements —
+//! each a declaration on the register kernel (see [`crate::kernel`]).
 
 pub mod agreement;
-pub mod export;
-pub mod gaps;
-pub mod import;
 pub mod processing;
 pub mod system;
-pub mod workflow;
