@@ -9,17 +9,14 @@
 //!
 //! Errors: sqlx errors never leave this crate; callers see [`StoreError`].
 
-pub mod agreements;
 mod attention;
 pub mod audit;
 mod migrate;
 pub mod organisations;
 pub mod paging;
 pub mod people;
-pub mod processing;
-pub mod register;
+pub mod records;
 mod sql;
-pub mod systems;
 mod write;
 
 pub use write::{Actor, WriteTx};
@@ -54,6 +51,12 @@ pub enum StoreError {
     /// A uniqueness rule: e.g. the e-mail address is taken.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// Records of other kinds link to the record, so it cannot be removed.
+    #[error("in use: other records link to this {0:?}")]
+    InUse(ombud_domain::kernel::Kind),
+    /// A write without a grant that covers it: a bug in the caller, refused before anything changes.
+    #[error("a write was attempted without a grant that covers it")]
+    NotGranted,
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("database: {0}")]
@@ -145,6 +148,16 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The mark that changes whenever who may do what changes anywhere (see
+    /// [`WriteTx::bump_auth_epoch`]).
+    pub async fn auth_epoch(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM auth_epoch WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Answers whether the database answers.

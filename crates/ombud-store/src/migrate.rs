@@ -23,6 +23,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "registers",
         sql: include_str!("../migrations/0002_registers.sql"),
     },
+    Migration {
+        version: 3,
+        name: "kernel",
+        sql: include_str!("../migrations/0003_kernel.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "kernel_state",
+        sql: include_str!("../migrations/0004_kernel_state.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.
@@ -72,6 +82,9 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
         sqlx::raw_sql(AssertSqlSafe(m.sql))
             .execute(&mut *tx)
             .await?;
+        if m.version == 3 {
+            kernel_data(&mut *tx).await?;
+        }
         sqlx::query("INSERT INTO ombud_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)
@@ -90,6 +103,44 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
             "the database has migration {v}, which this Ombud does not know: it is older than the database"
         )));
     }
+    Ok(())
+}
+
+/// The data step of migration 3: a processing activity's next review moves into its document (it is
+/// a field people edit, and an edit of it is a change like any other), who approved it and when into
+/// its `state`; then every kind's derived columns are made again by its descriptor.
+async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
+    use ombud_domain::register::{agreement::Agreements, processing::Processing, system::Systems};
+    use serde_json::{Map, Value};
+    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT id, details, review_on, approved_at, approved_by FROM processing_activities",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    for (id, details, review_on, approved_at, approved_by) in rows {
+        let mut doc: Map<String, Value> = serde_json::from_str(&details)
+            .map_err(|e| StoreError::Database(format!("details of {id}: {e}")))?;
+        if let Some(r) = review_on {
+            doc.insert("next_review".into(), Value::String(r));
+        }
+        let mut state = Map::new();
+        if let Some(a) = approved_at {
+            state.insert("approved_at".into(), Value::String(a));
+        }
+        if let Some(b) = approved_by {
+            state.insert("approved_by".into(), Value::String(b));
+        }
+        sqlx::query("UPDATE processing_activities SET details = $1, state = $2 WHERE id = $3")
+            .bind(Value::Object(doc).to_string())
+            .bind(Value::Object(state).to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::records::refresh::<Processing>(tx).await?;
+    crate::records::refresh::<Systems>(tx).await?;
+    crate::records::refresh::<Agreements>(tx).await?;
     Ok(())
 }
 

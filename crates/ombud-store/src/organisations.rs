@@ -4,7 +4,7 @@ use crate::paging::{self, Cursor, Page, PageRequest};
 use crate::sql::{Arg, Sql, like_escape};
 use crate::{Result, Store, StoreError, WriteTx};
 use ombud_domain::audit::Operation;
-use ombud_domain::authz::Scope;
+use ombud_domain::authz::{Action, Grant, Scope};
 use ombud_domain::ids::OrganisationId;
 use ombud_domain::organisation::{self as org, OrgKind, Placement};
 use ombud_domain::{Invalid, Rule};
@@ -19,7 +19,7 @@ pub struct Organisation {
     pub parent_id: Option<String>,
     pub controller: bool,
     pub controller_id: Option<String>,
-    #[serde(skip)]
+    /// Where it sits: the ids from the top down, in the audit snapshot so that a move shows.
     pub path: String,
     #[serde(skip)]
     pub depth: i64,
@@ -29,12 +29,21 @@ pub struct Organisation {
     pub version: i64,
 }
 
+/// Above every organisation: where a city or a controller is created (by the system administrator).
+pub fn root_scope() -> Scope {
+    Scope {
+        path: "/".into(),
+        controller_id: None,
+        is_top: true,
+    }
+}
+
 impl Organisation {
     /// Where it sits, for authorisation.
     pub fn scope(&self) -> Scope {
         Scope {
             path: self.path.clone(),
-            controller_id: self.controller_id.clone().map(OrganisationId),
+            controller_id: self.controller_id.as_deref().and_then(OrganisationId::parse),
             is_top: self.controller || self.kind == OrgKind::City,
         }
     }
@@ -43,7 +52,7 @@ impl Organisation {
         Placement {
             path: self.path.clone(),
             depth: self.depth,
-            controller_id: self.controller_id.clone().map(OrganisationId),
+            controller_id: self.controller_id.as_deref().and_then(OrganisationId::parse),
         }
     }
 
@@ -259,9 +268,34 @@ async fn load_parent(w: &mut WriteTx<'_>, id: &str) -> Result<Organisation> {
     }
 }
 
+/// Refuses a change no grant in `grants` covers: a bug in the caller, never a person's mistake.
+fn ensure(grants: &[&Grant], action: Action, scope: &Scope) -> Result<()> {
+    if grants.iter().any(|g| g.allows(action, scope)) {
+        Ok(())
+    } else {
+        Err(StoreError::NotGranted)
+    }
+}
+
+/// The changes to an organisation, each with the grant that allows it.
+pub struct Granted<'g> {
+    pub changes: &'g OrganisationChanges,
+    /// To rename: `RenameOrganisation` at the organisation.
+    pub rename: Option<&'g Grant>,
+    /// To move, archive or restore: `RestructureOrganisation` at the organisation.
+    pub restructure: Option<&'g Grant>,
+    /// To move: `CreateChild` at the new parent (checked against it when it is loaded).
+    pub new_parent: Option<&'g Grant>,
+}
+
 impl WriteTx<'_> {
-    /// Creates an organisation after checking where it may sit.
-    pub async fn create_organisation(&mut self, new: &NewOrganisation) -> Result<Organisation> {
+    /// Creates an organisation after checking where it may sit. The grant is `CreateChild` at the
+    /// parent (at [`root_scope`] for one at the top).
+    pub async fn create_organisation(
+        &mut self,
+        grant: &Grant,
+        new: &NewOrganisation,
+    ) -> Result<Organisation> {
         let name = org::name(&new.name)?;
         let kind = OrgKind::parse(&new.kind)?;
         let is_controller = org::controller_flag(kind, new.controller)?;
@@ -269,6 +303,8 @@ impl WriteTx<'_> {
             Some(pid) => Some(load_parent(self, pid).await?),
             None => None,
         };
+        let at = parent.as_ref().map_or_else(root_scope, Organisation::scope);
+        ensure(&[grant], Action::CreateChild, &at)?;
         org::placement(kind, parent.as_ref().map(|p| p.kind))?;
         let id = OrganisationId::generate();
         let place = org::place(
@@ -277,12 +313,12 @@ impl WriteTx<'_> {
             parent.as_ref().map(Organisation::placement).as_ref(),
         );
         let o = Organisation {
-            id: id.0,
+            id: id.to_string(),
             name,
             kind,
             parent_id: parent.map(|p| p.id),
             controller: is_controller,
-            controller_id: place.controller_id.map(|c| c.0),
+            controller_id: place.controller_id.map(|c| c.to_string()),
             path: place.path,
             depth: place.depth,
             archived_at: None,
@@ -309,7 +345,7 @@ impl WriteTx<'_> {
         .bind(o.version)
         .execute(&mut *self.tx)
         .await?;
-        self.record(
+        self.record_event(
             Operation::Create,
             "organisation",
             &o.id,
@@ -326,15 +362,21 @@ impl WriteTx<'_> {
         load(self, id).await
     }
 
-    /// Renames, moves, archives or restores an organisation. With `expected_version`, refuses a stale
-    /// edit. `authorise_move` is asked about the new parent before a move is made.
+    /// Renames, moves, archives or restores an organisation, each change under its grant. With
+    /// `expected_version`, refuses a stale edit.
+    ///
+    /// A move carries the whole subtree along: every descendant's path changes (each gets its own
+    /// audit event), and unless the moving node is itself a controller its records follow it to the
+    /// new parent's controller (each record that changes controller gets its own event too). A move
+    /// that would leave a link between two records of different controllers is refused with
+    /// `move_would_cross_links`: links never cross a controller's border.
     pub async fn update_organisation(
         &mut self,
         id: &str,
         expected_version: Option<i64>,
-        changes: &OrganisationChanges,
-        authorise_move: impl Fn(&Organisation) -> bool,
+        granted: Granted<'_>,
     ) -> Result<Organisation> {
+        let changes = granted.changes;
         let before = load(self, id).await?;
         if let Some(v) = expected_version
             && v != before.version
@@ -343,11 +385,18 @@ impl WriteTx<'_> {
                 current: before.version,
             });
         }
+        let own: Vec<&Grant> = [granted.rename, granted.restructure]
+            .into_iter()
+            .flatten()
+            .collect();
         let mut after = before.clone();
         if let Some(name) = &changes.name {
+            ensure(&own, Action::RenameOrganisation, &before.scope())?;
             after.name = org::name(name)?;
         }
+        let mut rights_change = false;
         if let Some(archived) = changes.archived {
+            ensure(&own, Action::RestructureOrganisation, &before.scope())?;
             if archived && !before.is_archived() {
                 let active_children: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM organisations WHERE parent_id = $1 AND archived_at IS NULL",
@@ -359,6 +408,7 @@ impl WriteTx<'_> {
                     return Err(StoreError::Conflict("organisation_has_active_children"));
                 }
                 after.archived_at = Some(self.now().to_string());
+                rights_change = true;
             } else if !archived {
                 // Restored only under an active parent (a move in the same change is checked below),
                 // so that no active organisation ever sits under an archived one.
@@ -369,25 +419,35 @@ impl WriteTx<'_> {
                 {
                     load_parent(self, pid).await?;
                 }
+                rights_change |= before.is_archived();
                 after.archived_at = None;
             }
         }
         if let Some(new_parent_id) = &changes.parent_id
             && before.parent_id.as_deref() != Some(new_parent_id.as_str())
         {
+            ensure(&own, Action::RestructureOrganisation, &before.scope())?;
             let parent = load_parent(self, new_parent_id).await?;
-            if !authorise_move(&parent) {
-                return Err(StoreError::NotFound);
-            }
+            ensure(
+                &granted.new_parent.into_iter().collect::<Vec<_>>(),
+                Action::CreateChild,
+                &parent.scope(),
+            )?;
             org::check_move(&before.path, &parent.path)?;
             org::placement(before.kind, Some(parent.kind))?;
             let place = org::place(
-                &OrganisationId(before.id.clone()),
+                &OrganisationId::parse(&before.id).ok_or(StoreError::NotFound)?,
                 before.controller,
                 Some(&parent.placement()),
             );
-            // The whole subtree moves with it: paths are rewritten and, unless the moving node is itself
-            // the controller, its descendants now belong to the new parent's controller.
+            let new_controller = place.controller_id.as_ref().map(ToString::to_string);
+            let crosses = new_controller != before.controller_id;
+            if crosses && self.links_leaving(&before.path).await? > 0 {
+                return Err(StoreError::Conflict("move_would_cross_links"));
+            }
+            let descendants = self.subtree(&before.path).await?;
+            // The whole subtree moves with it: paths are rewritten and, unless the moving node is
+            // itself the controller, its descendants now belong to the new parent's controller.
             sqlx::query(
                 "UPDATE organisations SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3, \
                  controller_id = $4 WHERE path LIKE $5 ESCAPE '\\'",
@@ -395,25 +455,31 @@ impl WriteTx<'_> {
             .bind(place.path.clone())
             .bind(before.path.len() as i64 + 1)
             .bind(place.depth - before.depth)
-            .bind(place.controller_id.as_ref().map(|c| c.0.clone()))
+            .bind(new_controller.clone())
             .bind(format!("{}%", like_escape(&before.path)))
             .execute(&mut *self.tx)
             .await?;
-            // Records owned anywhere in the subtree follow it to its (possibly new) controller.
-            for table in ["processing_activities", "systems", "agreements"] {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "UPDATE {table} SET controller_id = $1 WHERE organisation_id IN \
-                     (SELECT id FROM organisations WHERE path LIKE $2 ESCAPE '\\')"
-                )))
-                .bind(place.controller_id.as_ref().map(|c| c.0.clone()))
-                .bind(format!("{}%", like_escape(&place.path)))
-                .execute(&mut *self.tx)
+            for d in descendants.into_iter().filter(|d| d.id != before.id) {
+                let moved = load(self, &d.id).await?;
+                self.record_event(
+                    Operation::Update,
+                    "organisation",
+                    &d.id,
+                    Some(&d.id),
+                    Some(&d),
+                    Some(&moved),
+                )
                 .await?;
+            }
+            if crosses {
+                self.move_records(&place.path, new_controller.as_deref())
+                    .await?;
             }
             after.parent_id = Some(parent.id);
             after.path = place.path;
             after.depth = place.depth;
-            after.controller_id = place.controller_id.map(|c| c.0);
+            after.controller_id = new_controller;
+            rights_change = true;
         }
         if after == before {
             return Ok(before);
@@ -445,7 +511,7 @@ impl WriteTx<'_> {
         } else {
             Operation::Update
         };
-        self.record(
+        self.record_event(
             op,
             "organisation",
             id,
@@ -454,6 +520,86 @@ impl WriteTx<'_> {
             Some(&after),
         )
         .await?;
+        if rights_change {
+            self.bump_auth_epoch().await?;
+        }
         Ok(after)
+    }
+
+    /// Every organisation in the subtree at `path`, the top included.
+    async fn subtree(&mut self, path: &str) -> Result<Vec<Organisation>> {
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM organisations WHERE path LIKE $1 ESCAPE '\\' ORDER BY path"
+        )))
+        .bind(format!("{}%", like_escape(path)))
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.into_iter().map(Organisation::try_from).collect()
+    }
+
+    /// The ids of every record of every kind owned in the subtree at `path`, as SQL to nest.
+    fn records_in(path_param: &str) -> String {
+        ombud_domain::kernel::Kind::ALL
+            .iter()
+            .map(|k| {
+                format!(
+                    "SELECT r.id FROM {} r JOIN organisations o ON o.id = r.organisation_id \
+                     WHERE o.path LIKE {path_param} ESCAPE '\\'",
+                    k.info().table
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
+    }
+
+    /// How many links join a record in the subtree at `path` with one outside it.
+    async fn links_leaving(&mut self, path: &str) -> Result<i64> {
+        let inside = Self::records_in("$1");
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM register_links l WHERE \
+             (l.from_id IN ({inside}) AND l.to_id NOT IN ({inside})) OR \
+             (l.to_id IN ({inside}) AND l.from_id NOT IN ({inside}))"
+        )))
+        .bind(format!("{}%", like_escape(path)))
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    /// Gives every record owned in the subtree at `path` the controller `controller`, each change an
+    /// audit event of its own.
+    async fn move_records(&mut self, path: &str, controller: Option<&str>) -> Result<()> {
+        for k in ombud_domain::kernel::Kind::ALL {
+            let table = k.info().table;
+            let rows: Vec<(String, Option<String>, String, i64)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT r.id, r.controller_id, r.organisation_id, r.version FROM {table} r \
+                     JOIN organisations o ON o.id = r.organisation_id WHERE o.path LIKE $1 ESCAPE '\\'"
+                )))
+                .bind(format!("{}%", like_escape(path)))
+                .fetch_all(&mut *self.tx)
+                .await?;
+            for (id, old, organisation_id, version) in rows {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE {table} SET controller_id = $1, version = version + 1, updated_at = $2 WHERE id = $3"
+                )))
+                .bind(controller.map(str::to_string))
+                .bind(self.now().to_string())
+                .bind(id.clone())
+                .execute(&mut *self.tx)
+                .await?;
+                let before = serde_json::json!({ "controller_id": old, "version": version });
+                let after = serde_json::json!({ "controller_id": controller, "version": version + 1 });
+                self.record_event(
+                    Operation::Update,
+                    k.code(),
+                    &id,
+                    Some(&organisation_id),
+                    Some(&before),
+                    Some(&after),
+                )
+                .await?;
+            }
+        }
+        Ok(())
     }
 }

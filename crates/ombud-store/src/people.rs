@@ -1,10 +1,9 @@
 //! People: accounts, how they sign in (identities), their roles (memberships) and their sessions.
 
-use crate::organisations::Visibility;
 use crate::paging::{self, Cursor, Page, PageRequest};
 use crate::{Result, Store, StoreError, WriteTx};
 use ombud_domain::audit::Operation;
-use ombud_domain::authz::{Membership, Principal};
+use ombud_domain::authz::{Action, Grant, Membership, Principal};
 use ombud_domain::ids::{OrganisationId, SessionId, UserId};
 use ombud_domain::people;
 use ombud_domain::role::RoleSet;
@@ -77,9 +76,9 @@ struct MembershipSnapshot<'a> {
     version: i64,
 }
 
-/// A person's grant, with the organisation's name, for the organisation switcher.
+/// A person's roles in one organisation, with the organisation's name, for the organisation switcher.
 #[derive(Debug, Clone)]
-pub struct Grant {
+pub struct RoleGrant {
     pub membership: Membership,
     pub organisation_name: String,
     pub organisation_kind: String,
@@ -207,7 +206,7 @@ impl Store {
     }
 
     /// A person's grants in active organisations.
-    pub async fn grants(&self, user_id: &str) -> Result<Vec<Grant>> {
+    pub async fn grants(&self, user_id: &str) -> Result<Vec<RoleGrant>> {
         let rows: Vec<GrantRow> = sqlx::query_as(
             "SELECT m.organisation_id, o.path, o.controller_id, m.roles, o.name, o.kind \
              FROM memberships m JOIN organisations o ON o.id = m.organisation_id \
@@ -218,15 +217,17 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| Grant {
+            .filter_map(|r| {
+                Some(RoleGrant {
                 membership: Membership {
-                    organisation_id: OrganisationId(r.organisation_id),
+                    organisation_id: OrganisationId::parse(&r.organisation_id)?,
                     path: r.path,
-                    controller_id: r.controller_id.map(OrganisationId),
+                    controller_id: r.controller_id.as_deref().and_then(OrganisationId::parse),
                     roles: RoleSet::from_storage(&r.roles),
                 },
                 organisation_name: r.name,
                 organisation_kind: r.kind,
+            })
             })
             .collect())
     }
@@ -235,54 +236,11 @@ impl Store {
     pub async fn principal(&self, user: &User) -> Result<Principal> {
         let grants = self.grants(&user.id).await?;
         Ok(Principal {
-            user_id: UserId(user.id.clone()),
+            user_id: UserId::parse(&user.id).ok_or(StoreError::NotFound)?,
             name: user.name.clone(),
             is_admin: user.is_admin.0,
             memberships: grants.into_iter().map(|g| g.membership).collect(),
         })
-    }
-
-    /// What lists may show a principal.
-    pub fn visibility(principal: &Principal) -> Visibility {
-        if principal.is_admin {
-            Visibility::Everything
-        } else {
-            Visibility::Scopes(
-                principal
-                    .memberships
-                    .iter()
-                    .filter(|m| !m.roles.is_empty())
-                    .map(|m| {
-                        (
-                            m.path.clone(),
-                            m.controller_id.as_ref().map(|c| c.0.clone()),
-                        )
-                    })
-                    .collect(),
-            )
-        }
-    }
-
-    /// What lists of one kind of record may show a principal: the scopes where they hold a role
-    /// among `roles`.
-    pub fn visibility_for(principal: &Principal, roles: &[ombud_domain::role::Role]) -> Visibility {
-        if principal.is_admin {
-            Visibility::Everything
-        } else {
-            Visibility::Scopes(
-                principal
-                    .memberships
-                    .iter()
-                    .filter(|m| m.roles.any(roles))
-                    .map(|m| {
-                        (
-                            m.path.clone(),
-                            m.controller_id.as_ref().map(|c| c.0.clone()),
-                        )
-                    })
-                    .collect(),
-            )
-        }
     }
 
     /// Finds the live session behind a secret token.
@@ -357,7 +315,7 @@ impl WriteTx<'_> {
         }
         let now = self.now().to_string();
         let u = User {
-            id: UserId::generate().0,
+            id: UserId::generate().into_string(),
             email,
             name,
             is_admin: IntFlag(is_admin),
@@ -395,7 +353,7 @@ impl WriteTx<'_> {
             .execute(&mut *self.tx)
             .await?;
         }
-        self.record(
+        self.record_event(
             Operation::Create,
             "user",
             &u.id,
@@ -433,7 +391,7 @@ impl WriteTx<'_> {
             .await?;
         }
         let fact = serde_json::json!({ "password": "changed" });
-        self.record(
+        self.record_event(
             Operation::Update,
             "user",
             user_id,
@@ -472,7 +430,7 @@ impl WriteTx<'_> {
             .bind(user_id.to_string())
             .execute(&mut *self.tx)
             .await?;
-        self.record(
+        self.record_event(
             Operation::Update,
             "user",
             user_id,
@@ -488,11 +446,18 @@ impl WriteTx<'_> {
     /// Returns the new version, or `None` when removed.
     pub async fn set_roles(
         &mut self,
-        organisation_id: &str,
+        grant: &Grant,
+        organisation: &crate::organisations::Organisation,
         user_id: &str,
         roles: RoleSet,
         expected_version: Option<i64>,
     ) -> Result<Option<i64>> {
+        if !grant.allows(Action::ManageMembers, &organisation.scope()) {
+            return Err(StoreError::NotGranted);
+        }
+        let organisation_id = organisation.id.as_str();
+        // Whatever the outcome, who may do what may change: every instance re-reads its sessions.
+        self.bump_auth_epoch().await?;
         let current: Option<(String, i64)> = sqlx::query_as(
             "SELECT roles, version FROM memberships WHERE organisation_id = $1 AND user_id = $2",
         )
@@ -527,7 +492,7 @@ impl WriteTx<'_> {
                     roles: roles.names(),
                     version: 1,
                 };
-                self.record(
+                self.record_event(
                     Operation::Create,
                     "membership",
                     &record_id,
@@ -554,7 +519,7 @@ impl WriteTx<'_> {
                     .bind(user_id.to_string())
                     .execute(&mut *self.tx)
                     .await?;
-                    self.record(
+                    self.record_event(
                         Operation::Delete,
                         "membership",
                         &record_id,
@@ -585,7 +550,7 @@ impl WriteTx<'_> {
                     roles: roles.names(),
                     version: v + 1,
                 };
-                self.record(
+                self.record_event(
                     Operation::Update,
                     "membership",
                     &record_id,
@@ -608,7 +573,7 @@ impl WriteTx<'_> {
     ) -> Result<NewSession> {
         let token = people::new_token().map_err(|e| StoreError::Database(e.to_string()))?;
         let csrf_token = people::new_token().map_err(|e| StoreError::Database(e.to_string()))?;
-        let id = SessionId::generate().0;
+        let id = SessionId::generate().into_string();
         let now = self.now().to_string();
         sqlx::query(
             "INSERT INTO sessions (id, token_hash, user_id, kind, csrf_token, created_at, expires_at, last_seen_at) \
@@ -626,7 +591,7 @@ impl WriteTx<'_> {
         .await?;
         let snapshot =
             serde_json::json!({ "user_id": user.id, "kind": kind, "expires_at": expires_at });
-        self.record(
+        self.record_event(
             Operation::Create,
             "session",
             &id,
@@ -643,6 +608,66 @@ impl WriteTx<'_> {
         })
     }
 
+    /// The roles a person holds in one organisation now (not inherited ones).
+    pub async fn roles_in(&mut self, organisation_id: &str, user_id: &str) -> Result<RoleSet> {
+        let roles: Option<String> = sqlx::query_scalar(
+            "SELECT roles FROM memberships WHERE organisation_id = $1 AND user_id = $2",
+        )
+        .bind(organisation_id.to_string())
+        .bind(user_id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(roles
+            .map(|r| RoleSet::from_storage(&r))
+            .unwrap_or(RoleSet::EMPTY))
+    }
+
+    /// Disables a person (no sign-in, every session ended, at once on every instance) or enables them
+    /// again.
+    pub async fn set_disabled(&mut self, user_id: &str, disabled: bool) -> Result<User> {
+        let before: User = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(user_id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if before.disabled_at.is_some() == disabled {
+            return Ok(before);
+        }
+        let mut after = before.clone();
+        after.disabled_at = disabled.then(|| self.now().to_string());
+        after.version += 1;
+        after.updated_at = self.now().to_string();
+        sqlx::query(
+            "UPDATE users SET disabled_at = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+        )
+        .bind(after.disabled_at.clone())
+        .bind(after.version)
+        .bind(after.updated_at.clone())
+        .bind(user_id.to_string())
+        .bind(before.version)
+        .execute(&mut *self.tx)
+        .await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.record_event(
+            Operation::Update,
+            "user",
+            user_id,
+            None,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        self.bump_auth_epoch().await?;
+        Ok(after)
+    }
+
     /// Ends a session (sign-out).
     pub async fn end_session(&mut self, session_id: &str) -> Result<()> {
         let n = sqlx::query("DELETE FROM sessions WHERE id = $1")
@@ -651,7 +676,8 @@ impl WriteTx<'_> {
             .await?
             .rows_affected();
         if n > 0 {
-            self.record(
+            self.bump_auth_epoch().await?;
+            self.record_event(
                 Operation::Delete,
                 "session",
                 session_id,
@@ -666,13 +692,15 @@ impl WriteTx<'_> {
 
     /// Ends every session of a person except one (after a password change).
     pub async fn end_other_sessions(&mut self, user_id: &str, keep: &str) -> Result<u64> {
-        Ok(
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-                .bind(user_id.to_string())
-                .bind(keep.to_string())
-                .execute(&mut *self.tx)
-                .await?
-                .rows_affected(),
-        )
+        let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id.to_string())
+            .bind(keep.to_string())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if n > 0 {
+            self.bump_auth_epoch().await?;
+        }
+        Ok(n)
     }
 }

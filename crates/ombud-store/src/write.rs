@@ -79,7 +79,7 @@ impl<'a> WriteTx<'a> {
     }
 
     /// Records one change in the audit trail: the record's snapshot before and after.
-    pub async fn record<B: Serialize, A: Serialize>(
+    pub async fn record_event<B: Serialize, A: Serialize>(
         &mut self,
         operation: Operation,
         record_type: &str,
@@ -103,9 +103,9 @@ impl<'a> WriteTx<'a> {
         );
         let mut e = Event {
             seq: self.seq + 1,
-            event_id: EventId::generate().0,
+            event_id: EventId::generate().into_string(),
             occurred_at: self.now.clone(),
-            actor_id: self.actor.user_id.as_ref().map(|u| u.0.clone()),
+            actor_id: self.actor.user_id.as_ref().map(ToString::to_string),
             actor_name: self.actor.name.clone(),
             channel: self.actor.channel.as_str().to_string(),
             operation: operation.as_str().to_string(),
@@ -169,6 +169,16 @@ impl<'a> WriteTx<'a> {
             }
             q.execute(&mut *self.tx).await?;
         }
+        Ok(())
+    }
+
+    /// Marks a change that may alter who may do what (a role, a disabled person, a moved
+    /// organisation): every instance checks this mark before trusting what it has cached about a
+    /// session, so that the change holds everywhere at once.
+    pub async fn bump_auth_epoch(&mut self) -> Result<()> {
+        sqlx::query("UPDATE auth_epoch SET value = value + 1 WHERE id = 1")
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

@@ -161,6 +161,8 @@ pub struct KindInfo {
     pub overdue_is_gap: bool,
     /// Whether lists carry each record's whole details (a short record) or only its columns.
     pub list_details: bool,
+    /// The gaps a record has when records of another kind do not link to it.
+    pub link_gaps: &'static [LinkGap],
     pub sheet: SheetTexts,
 }
 
@@ -194,6 +196,47 @@ impl KindInfo {
     pub fn readers(&self) -> &'static [Role] {
         self.access.read
     }
+}
+
+/// A gap of a record that no record of `from` links to while its 0/1 column `when` is 1 (a system
+/// holding personal data that no processing activity names).
+#[derive(Debug, Clone, Copy)]
+pub struct LinkGap {
+    pub rule: GapRule,
+    pub when: &'static str,
+    pub from: Kind,
+}
+
+/// The gaps of a record that follow from its links, by its kind's [`LinkGap`]s.
+pub fn link_gaps<D: Descriptor>(d: &D::Details, incoming: &Incoming) -> Vec<GapRule> {
+    let info = D::info();
+    let values = D::columns(d);
+    info.link_gaps
+        .iter()
+        .filter(|lg| {
+            info.columns
+                .iter()
+                .position(|c| c.name == lg.when)
+                .and_then(|i| values.get(i))
+                == Some(&ColumnValue::Int(1))
+                && incoming.count(lg.from) == 0
+        })
+        .map(|lg| lg.rule)
+        .collect()
+}
+
+/// Every gap of a record: its contents', a passed review date where the kind counts it, its links'.
+pub fn all_gaps<D: Descriptor>(
+    d: &D::Details,
+    incoming: &Incoming,
+    today: Date,
+) -> Vec<GapRule> {
+    let mut g = D::content_gaps(d);
+    if D::info().overdue_is_gap && gaps::is_overdue(D::review_on(d), today) {
+        g.push(GapRule::ReviewOverdue);
+    }
+    g.extend(link_gaps::<D>(d, incoming));
+    g
 }
 
 /// How many records of each kind link to one record.
@@ -257,11 +300,6 @@ pub trait Descriptor: Send + Sync + Sized + 'static {
 
     /// The gaps that follow from the contents alone (kept with the record when it is written).
     fn content_gaps(d: &Self::Details) -> Vec<GapRule>;
-
-    /// The gaps that follow from the records that link to this one.
-    fn link_gaps(_d: &Self::Details, _incoming: &Incoming) -> Vec<GapRule> {
-        Vec::new()
-    }
 
     /// The records of other kinds this one names, by kind.
     fn links(d: &Self::Details) -> Vec<(Kind, Vec<RecordId>)>;

@@ -471,6 +471,7 @@ pub static INFO: KindInfo = KindInfo {
     workflow: None,
     review: t2("Nästa översyn", "Next review"),
     overdue_is_gap: false,
+    link_gaps: &[],
     list_details: true,
     sheet: SheetTexts {
         same_name: t2(

@@ -1422,6 +1422,7 @@ pub static INFO: KindInfo = KindInfo {
     workflow: Some(&WORKFLOW),
     review: t2("Nästa översyn", "Next review"),
     overdue_is_gap: true,
+    link_gaps: &[],
     list_details: false,
     sheet: SheetTexts {
         same_name: t2(

@@ -13,7 +13,7 @@ use crate::kernel::gaps::GapRule;
 use crate::kernel::query::{Cond, Filter, FilterKind};
 use crate::kernel::sheet::{self, RowDraft};
 use crate::kernel::{
-    Access, Column, ColumnType, ColumnValue, Descriptor, Incoming, Kind, KindInfo, Noun,
+    Access, Column, ColumnType, ColumnValue, Descriptor, Kind, KindInfo, LinkGap, Noun,
     SheetTexts,
 };
 use crate::role::Role;
@@ -673,6 +673,11 @@ pub static INFO: KindInfo = KindInfo {
         "Next review of the classification",
     ),
     overdue_is_gap: false,
+    link_gaps: &[LinkGap {
+        rule: GapRule::SystemWithoutProcessing,
+        when: "holds_personal_data",
+        from: Kind::ProcessingActivity,
+    }],
     list_details: true,
     sheet: SheetTexts {
         same_name: t2(
@@ -724,14 +729,6 @@ impl Descriptor for Systems {
         Vec::new()
     }
 
-    fn link_gaps(d: &SystemDetails, incoming: &Incoming) -> Vec<GapRule> {
-        if d.holds_personal_data && incoming.count(Kind::ProcessingActivity) == 0 {
-            vec![GapRule::SystemWithoutProcessing]
-        } else {
-            Vec::new()
-        }
-    }
-
     fn links(d: &SystemDetails) -> Vec<(Kind, Vec<RecordId>)> {
         vec![(Kind::Agreement, d.agreement_ids.clone())]
     }
@@ -774,6 +771,7 @@ pub fn valid(d: &SystemDetails) -> Result<crate::kernel::parse::Valid<SystemDeta
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::Incoming;
     use crate::kernel::parse::{Refusal, parse};
     use crate::kernel::sheet::{ExportRecord, Mapping, Plan, export_headers, export_row, plan};
     use serde_json::json;
@@ -907,15 +905,15 @@ mod tests {
             ..sys()
         };
         assert_eq!(
-            Systems::link_gaps(&s, &Incoming::default()),
+            crate::kernel::link_gaps::<Systems>(&s, &Incoming::default()),
             vec![GapRule::SystemWithoutProcessing]
         );
         let one = Incoming(vec![(
             Kind::ProcessingActivity,
             vec![RecordId::generate()],
         )]);
-        assert!(Systems::link_gaps(&s, &one).is_empty());
-        assert!(Systems::link_gaps(&sys(), &Incoming::default()).is_empty());
+        assert!(crate::kernel::link_gaps::<Systems>(&s, &one).is_empty());
+        assert!(crate::kernel::link_gaps::<Systems>(&sys(), &Incoming::default()).is_empty());
     }
 
     // -----------------------------------------------------------------------------------------
