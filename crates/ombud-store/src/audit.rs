@@ -1,5 +1,6 @@
 //! Reading the audit trail: a record's history, and verification of the whole chain.
 
+use crate::paging::{self, Cursor, Page, PageRequest};
 use crate::{Result, Store};
 use ombud_domain::audit::{ChainBreak, Event, Verifier};
 
@@ -53,40 +54,63 @@ pub enum Verification {
 }
 
 impl Store {
-    /// One record's history, newest first.
+    /// One record's history, newest first, a page at a time.
     pub async fn history(
         &self,
         record_type: &str,
         record_id: &str,
-        limit: i64,
-    ) -> Result<Vec<Event>> {
-        let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM audit_events WHERE record_type = $1 AND record_id = $2 ORDER BY seq DESC LIMIT $3"
-        )))
-        .bind(record_type.to_string())
-        .bind(record_id.to_string())
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.into_iter().map(Event::from).collect())
+        page: &PageRequest,
+    ) -> Result<Page<Event>> {
+        self.events(
+            "record_type = $1 AND record_id = $2",
+            &[record_type, record_id],
+            page,
+        )
+        .await
     }
 
     /// Everything that happened to an organisation: its own record and the role grants made in it,
-    /// newest first.
+    /// newest first, a page at a time.
     pub async fn organisation_history(
         &self,
         organisation_id: &str,
-        limit: i64,
-    ) -> Result<Vec<Event>> {
-        let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM audit_events WHERE organisation_id = $1 \
-             AND record_type IN ('organisation', 'membership') ORDER BY seq DESC LIMIT $2"
-        )))
-        .bind(organisation_id.to_string())
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.into_iter().map(Event::from).collect())
+        page: &PageRequest,
+    ) -> Result<Page<Event>> {
+        self.events(
+            "organisation_id = $1 AND record_type IN ('organisation', 'membership')",
+            &[organisation_id],
+            page,
+        )
+        .await
+    }
+
+    /// The events a condition over `$1…` selects, newest first, after the page's cursor (a sequence
+    /// number).
+    async fn events(&self, condition: &str, args: &[&str], page: &PageRequest) -> Result<Page<Event>> {
+        let before = page
+            .after
+            .as_ref()
+            .and_then(|c| c.key.parse::<i64>().ok())
+            .unwrap_or(i64::MAX);
+        let n = args.len();
+        let mut q = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM audit_events WHERE {condition} AND seq < ${} ORDER BY seq DESC LIMIT ${}",
+            n + 1,
+            n + 2
+        )));
+        for a in args {
+            q = q.bind(a.to_string());
+        }
+        let rows: Vec<EventRow> = q
+            .bind(before)
+            .bind(page.limit + 1)
+            .fetch_all(self.pool())
+            .await?;
+        let events: Vec<Event> = rows.into_iter().map(Event::from).collect();
+        Ok(paging::finish(events, page.limit, |e| Cursor {
+            key: e.seq.to_string(),
+            id: e.event_id.clone(),
+        }))
     }
 
     /// Recomputes every hash in order, in pages, and compares the end with the head.

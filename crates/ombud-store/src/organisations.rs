@@ -120,14 +120,6 @@ pub struct OrganisationChanges {
     pub archived: Option<bool>,
 }
 
-/// What a caller may see in lists.
-#[derive(Debug, Clone)]
-pub enum Visibility {
-    Everything,
-    /// Subtrees given by path prefix, each within one controller (or none).
-    Scopes(Vec<(String, Option<String>)>),
-}
-
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationFilter {
@@ -184,36 +176,19 @@ impl Store {
         rows.into_iter().map(Organisation::try_from).collect()
     }
 
-    /// A filtered, keyset-paginated list, sorted by name.
+    /// A filtered, keyset-paginated list, sorted by name, of the organisations within `reach`.
     pub async fn organisations(
         &self,
-        visibility: &Visibility,
+        reach: &ombud_domain::authz::Reach,
         filter: &OrganisationFilter,
         page: &PageRequest,
     ) -> Result<Page<Organisation>> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organisations WHERE 1 = 1"));
-        if let Visibility::Scopes(scopes) = visibility {
-            if scopes.is_empty() {
-                return Ok(Page {
-                    items: Vec::new(),
-                    next: None,
-                });
-            }
-            sql.push(" AND (");
-            for (i, (path, controller)) in scopes.iter().enumerate() {
-                if i > 0 {
-                    sql.push(" OR ");
-                }
-                sql.push("(path LIKE ")
-                    .bind(Arg::Text(format!("{}%", like_escape(path))))
-                    .push(" ESCAPE '\\'");
-                match controller {
-                    Some(c) => sql.push(" AND controller_id = ").bind(Arg::Text(c.clone())),
-                    None => sql.push(" AND controller_id IS NULL"),
-                };
-                sql.push(")");
-            }
-            sql.push(")");
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organisations o WHERE 1 = 1"));
+        if !crate::records::push_reach(&mut sql, reach, "o") {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
         }
         if !filter.include_archived {
             sql.push(" AND archived_at IS NULL");

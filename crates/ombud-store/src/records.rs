@@ -16,7 +16,7 @@ use crate::paging::{self, Cursor, Page, PageRequest};
 use crate::sql::{Arg, Sql, like_escape};
 use crate::{Result, Store, StoreError, WriteTx};
 use ombud_domain::audit::Operation;
-use ombud_domain::authz::{Action, Grant, Reach, Scope};
+use ombud_domain::authz::{Action, Grant, Principal, Reach, Scope};
 use ombud_domain::ids::{OrganisationId, RecordId};
 use ombud_domain::kernel::gaps::GapRule;
 use ombud_domain::kernel::parse::Valid;
@@ -539,12 +539,12 @@ impl Store {
     /// The gaps of a kind's records in an organisation's subtree that the columns tell: the stored
     /// content gaps, a passed review date when the kind counts it, and the gaps of missing links.
     /// Records without gaps are left out. As `(id, name, rules)`, by name.
-    pub async fn gaps_within<D: Descriptor>(
+    pub async fn gaps_within(
         &self,
+        info: &KindInfo,
         org: &Organisation,
         today: jiff::civil::Date,
     ) -> Result<Vec<(String, String, Vec<GapRule>)>> {
-        let info = D::info();
         let today_s = today.to_string();
         let mut sql = Sql::new(&format!(
             "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.name, t.id) FROM (SELECT r.id || '{COL_SEP}' || r.name || \
@@ -611,9 +611,62 @@ impl Store {
         Ok(out)
     }
 
+    /// Counts of a kind's records in an organisation's subtree: all of them, then those meeting each
+    /// condition (figures a report quotes).
+    pub async fn figures(
+        &self,
+        info: &KindInfo,
+        org: &Organisation,
+        conditions: &[Cond],
+        today: jiff::civil::Date,
+    ) -> Result<Vec<i64>> {
+        let mut sql = Sql::new("SELECT CAST(COUNT(*) AS TEXT)");
+        let today = today.to_string();
+        for c in conditions {
+            sql.push(" || ',' || CAST(COALESCE(SUM(CASE WHEN ");
+            push_cond(&mut sql, info, *c, &today)?;
+            sql.push(" THEN 1 ELSE 0 END), 0) AS TEXT)");
+        }
+        sql.push(&format!(
+            " FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
+            info.table
+        ));
+        push_within(&mut sql, &Within::organisation(org));
+        let (packed,): (String,) = sql.query_as().fetch_one(self.pool()).await?;
+        packed
+            .split(',')
+            .map(|n| n.parse().map_err(db))
+            .collect()
+    }
+
     /// Which records of other kinds link to each of `ids` (of `to`).
     pub async fn incoming(&self, to: Kind, ids: &[String]) -> Result<HashMap<String, Incoming>> {
         incoming(self.pool(), to, ids).await
+    }
+
+    /// The records of a kind in one controller that `reach` covers, as `(id, name)` by name, at most
+    /// `limit` (the choices of a link).
+    pub async fn choices(
+        &self,
+        kind: Kind,
+        reach: &Reach,
+        controller_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT r.id, r.name FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
+            kind.info().table
+        ));
+        if !push_reach(&mut sql, reach, "r") {
+            return Ok(Vec::new());
+        }
+        match controller_id {
+            Some(c) => sql.push(" AND r.controller_id = ").bind(Arg::Text(c.to_string())),
+            None => sql.push(" AND r.controller_id IS NULL"),
+        };
+        sql.push(" ORDER BY r.name, r.id LIMIT ")
+            .bind(Arg::Int(limit.clamp(1, 10_000)));
+        Ok(sql.query_as().fetch_all(self.pool()).await?)
     }
 
     /// The names of records of a kind, by id (for links shown by name).
@@ -782,14 +835,14 @@ impl WriteTx<'_> {
 
     /// Checks a record's links: every linked record exists and has the same controller (a link never
     /// crosses the border between controllers), and each link that `before` did not have points to a
-    /// record `reach` covers (nobody links to what they may not read). Any other link is answered as
-    /// if the id did not exist.
+    /// record the `writer` may read (nobody links to what they may not see). Any other link is
+    /// answered as if the id did not exist.
     async fn check_links<D: Descriptor>(
         &mut self,
         controller_id: Option<&OrganisationId>,
         details: &D::Details,
         before: Option<&D::Details>,
-        reach: &Reach,
+        writer: &Principal,
     ) -> Result<()> {
         let old: Vec<(Kind, Vec<RecordId>)> = before.map(D::links).unwrap_or_default();
         for (kind, ids) in D::links(details) {
@@ -799,6 +852,7 @@ impl WriteTx<'_> {
                 .map(|(f, _)| f.name)
                 .unwrap_or("links");
             let refused = || StoreError::Invalid(Invalid::new(field, Rule::UnknownReference));
+            let reach = writer.reach(Action::Read(kind));
             let had: &[RecordId] = old
                 .iter()
                 .find(|(k, _)| *k == kind)
@@ -865,16 +919,16 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// Registers a record owned by `org`: the grant must be to edit the kind there; `links_reach` is
-    /// where the writer may read, which every link must point into. With an `import_key`, the record
-    /// is known by it to later imports into the same organisation.
+    /// Registers a record owned by `org`: the grant must be to edit the kind there, and every link
+    /// must point to a record the `writer` may read. With an `import_key`, the record is known by it to
+    /// later imports into the same organisation.
     pub async fn insert<D: Descriptor>(
         &mut self,
         grant: &Grant,
         org: &Organisation,
         details: Valid<D::Details>,
         import_key: Option<&str>,
-        links_reach: &Reach,
+        writer: &Principal,
     ) -> Result<Stored<D::Details>> {
         let info = D::info();
         ensure(grant, D::KIND, &org.scope())?;
@@ -884,7 +938,7 @@ impl WriteTx<'_> {
             None => None,
         };
         let details = details.into_inner();
-        self.check_links::<D>(controller_id.as_ref(), &details, None, links_reach)
+        self.check_links::<D>(controller_id.as_ref(), &details, None, writer)
             .await?;
         let now = self.now().to_string();
         let rec = Stored {
@@ -954,14 +1008,14 @@ impl WriteTx<'_> {
     }
 
     /// Replaces a record with `after` (its details, status and state), refusing a stale `before`.
-    /// The grant must be to edit the kind where the record is. Links new in `after` must point where
-    /// `links_reach` covers. A write that changes nothing is not made.
+    /// The grant must be to edit the kind where the record is. Links new in `after` must point to
+    /// records the `writer` may read. A write that changes nothing is not made.
     pub async fn save<D: Descriptor>(
         &mut self,
         grant: &Grant,
         before: &Stored<D::Details>,
         mut after: Stored<D::Details>,
-        links_reach: &Reach,
+        writer: &Principal,
     ) -> Result<Stored<D::Details>> {
         let info = D::info();
         ensure(grant, D::KIND, &before.scope())?;
@@ -972,7 +1026,7 @@ impl WriteTx<'_> {
             before.controller_id.as_ref(),
             &after.details,
             Some(&before.details),
-            links_reach,
+            writer,
         )
         .await?;
         after.version = before.version + 1;

@@ -164,6 +164,15 @@ pub struct KindInfo {
     /// The gaps a record has when records of another kind do not link to it.
     pub link_gaps: &'static [LinkGap],
     pub sheet: SheetTexts,
+    /// The kind's register as a document (a PDF), for kinds that have one.
+    pub document: Option<DocumentTexts>,
+}
+
+/// What a kind's register as a document says about itself.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentTexts {
+    pub title: Text2,
+    pub intro: Text2,
 }
 
 impl KindInfo {

@@ -480,6 +480,7 @@ pub static INFO: KindInfo = KindInfo {
         ),
         file_stem: "personuppgiftsbitradesavtal",
     },
+    document: None,
 };
 
 /// Processor agreements, as a kind of the register kernel.

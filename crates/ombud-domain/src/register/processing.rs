@@ -14,7 +14,7 @@ use crate::kernel::query::{Cond, Filter, FilterKind};
 use crate::kernel::sheet::{self, RowDraft};
 use crate::kernel::workflow::{State, Step, Workflow};
 use crate::kernel::{
-    Access, Column, ColumnType, ColumnValue, Descriptor, Kind, KindInfo, Noun, SheetTexts,
+    Access, Column, ColumnType, ColumnValue, Descriptor, DocumentTexts, Kind, KindInfo, Noun, SheetTexts,
     StepContext,
 };
 use crate::role::Role;
@@ -1431,6 +1431,13 @@ pub static INFO: KindInfo = KindInfo {
         ),
         file_stem: "registerforteckning",
     },
+    document: Some(DocumentTexts {
+        title: t2("Registerförteckning", "Register of processing activities"),
+        intro: t2(
+            "Förteckning över behandlingar av personuppgifter enligt artikel 30 i dataskyddsförordningen (EU) 2016/679.",
+            "Record of processing activities under Article 30 of the General Data Protection Regulation (EU) 2016/679.",
+        ),
+    }),
 };
 
 /// Processing activities, as a kind of the register kernel.

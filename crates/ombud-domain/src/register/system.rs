@@ -686,6 +686,7 @@ pub static INFO: KindInfo = KindInfo {
         ),
         file_stem: "systemforteckning",
     },
+    document: None,
 };
 
 /// IT systems, as a kind of the register kernel.

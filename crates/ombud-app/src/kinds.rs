@@ -1,0 +1,100 @@
+//! What a kind does that no other kind does: the systems register's figures for the annual report,
+//! an agreement's compliance log.
+
+use crate::{App, AppError, Caller, Organisation, Result, Stored, today};
+use ombud_domain::authz::Action;
+use ombud_domain::ids::RecordId;
+use ombud_domain::kernel::Descriptor;
+use ombud_domain::kernel::query::Cond;
+use ombud_domain::register::agreement::{AgreementDetails, Agreements, NewComplianceCheck};
+use ombud_domain::register::system::Systems;
+use ombud_store::WriteTx;
+
+/// The figures of the systems register that the annual report quotes ("16 of 107 systems
+/// classified").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SystemFigures {
+    pub systems: i64,
+    pub classified: i64,
+    /// Classified, and the classification current on the day asked about.
+    pub classification_current: i64,
+    pub self_procured: i64,
+}
+
+impl App {
+    /// The systems register's figures for an organisation and its subtree (within its controller),
+    /// today.
+    pub async fn system_figures(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+    ) -> Result<(Organisation, jiff::civil::Date, SystemFigures)> {
+        let org = self.organisation(caller, organisation_id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Systems::KIND), &org.scope())?;
+        let today = today();
+        let n = self
+            .store
+            .figures(
+                Systems::info(),
+                &org,
+                &[
+                    Cond::Set("classified_on"),
+                    Cond::FromToday("review_on"),
+                    Cond::On("self_procured"),
+                ],
+                today,
+            )
+            .await?;
+        let at = |i: usize| n.get(i).copied().unwrap_or_default();
+        Ok((
+            org,
+            today,
+            SystemFigures {
+                systems: at(0),
+                classified: at(1),
+                classification_current: at(2),
+                self_procured: at(3),
+            },
+        ))
+    }
+
+    /// Appends a compliance check to an agreement's log, stamped with who recorded it and when. The
+    /// log is never edited afterwards.
+    pub async fn add_compliance_check(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+        check: NewComplianceCheck,
+    ) -> Result<Stored<AgreementDetails>> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let current = w.record::<Agreements>(&id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Agreements::KIND), &current.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(Agreements::KIND), &current.scope())?;
+        let checked = check.validate(today()).map_err(AppError::Invalid)?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale {
+                current: current.version,
+            });
+        }
+        let mut after = current.clone();
+        let entry = checked.recorded(ombud_domain::ids::new_id(), &caller.user.name, w.now());
+        after.details.append_check(entry)?;
+        let saved = w
+            .save::<Agreements>(&grant, &current, after, &caller.principal)
+            .await?;
+        w.commit().await?;
+        Ok(saved)
+    }
+}

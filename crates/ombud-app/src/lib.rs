@@ -1,0 +1,126 @@
+//! Ombud's application layer: the services that HTTP (the API and the pages alike) calls, between
+//! the web and the store.
+//!
+//! Every service takes the [`Caller`] and does the whole of one request's work: it asks the policy
+//! once (`ombud_domain::authz`), which answers with a grant the store's writes require, opens the one
+//! transaction, writes the audit event inside it, and answers with what was done or an [`AppError`].
+//! The register kinds share one generic service ([`records`]); what a kind does that no other does —
+//! a system register's figures, an agreement's compliance log — has a small service of its own.
+//!
+//! Nothing here knows HTTP: no status codes, no headers, no HTML. Nothing in the web looks at roles or
+//! opens a transaction.
+
+mod cache;
+pub mod caller;
+pub mod error;
+pub mod gaps;
+pub mod kinds;
+pub mod organisations;
+pub mod people;
+pub mod records;
+pub mod sheets;
+mod sign_in_limit;
+
+pub use caller::Caller;
+pub use error::{AppError, Result};
+pub use ombud_domain::Lang;
+pub use ombud_store::organisations::Organisation;
+pub use ombud_store::paging::{Cursor, DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
+pub use ombud_store::people::User;
+pub use ombud_store::records::{ListRow, Stored};
+pub use ombud_store::{Backend, Store};
+
+use ombud_domain::people::PasswordCost;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How this instance behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address people use, e.g. `https://ombud.stad.se`; an `https` one makes cookies `Secure`.
+    pub public_url: String,
+    pub password_cost: PasswordCost,
+    /// How long a session lives without use.
+    pub session_idle: Duration,
+    /// Failed sign-ins allowed per e-mail address in [`Config::sign_in_window`].
+    pub sign_in_attempts: u32,
+    pub sign_in_window: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: "http://127.0.0.1:8080".into(),
+            password_cost: PasswordCost::Standard,
+            session_idle: Duration::from_secs(8 * 3600),
+            sign_in_attempts: 5,
+            sign_in_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Config {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// The application: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+pub struct Inner {
+    store: Store,
+    pub config: Config,
+    sign_in_limit: sign_in_limit::SignInLimit,
+    callers: cache::EpochCache<Caller>,
+    organisations: cache::EpochCache<Organisation>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl App {
+    pub fn new(store: Store, config: Config) -> App {
+        App(Arc::new(Inner {
+            sign_in_limit: sign_in_limit::SignInLimit::new(
+                config.sign_in_attempts,
+                config.sign_in_window,
+            ),
+            store,
+            config,
+            callers: cache::EpochCache::default(),
+            organisations: cache::EpochCache::default(),
+        }))
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+}
+
+/// Today in Sweden: the day reviews fall due on and deadlines are counted from.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(ombud_domain::time::stockholm())
+        .date()
+}
+
+/// Runs CPU-heavy work (password hashing, reading a spreadsheet, rendering a PDF) off the async
+/// threads, so that no request starves the others.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}

@@ -1,0 +1,540 @@
+//! The one service of every kind of record: read, list, create, change by merge patch, delete, take a
+//! workflow step, and the history — each authorised once, each write one transaction with its audit
+//! event, the same for every kind the kernel declares.
+//!
+//! A record the caller may not read is "not found", exactly as one that does not exist. An
+//! organisation the caller may not use, or that does not exist, is refused alike as an unknown
+//! reference. A link is only made to a record the caller may read, of the same controller.
+
+use crate::{App, AppError, Caller, Page, PageRequest, Result, today};
+use ombud_domain::audit::Event;
+use ombud_domain::authz::{Action, Denied, Reach};
+use ombud_domain::ids::{OrganisationId, RecordId};
+use ombud_domain::kernel::field::Input;
+use ombud_domain::kernel::gaps::{GapRule, is_overdue};
+use ombud_domain::kernel::parse::{self, Source, Valid};
+use ombud_domain::kernel::query::{Condition, Filter, FilterKind, FilterValue, Sort};
+use ombud_domain::kernel::workflow::{Step, StepError};
+use ombud_domain::kernel::{self, Descriptor, Incoming, Kind, KindInfo, StepContext, patch};
+use ombud_domain::{Invalid, Rule};
+use ombud_store::WriteTx;
+use ombud_store::organisations::Organisation;
+use ombud_store::records::{ListQuery, ListRow, Stored, Within};
+use serde_json::{Map, Value};
+
+/// A record as a caller sees it: the record, its gaps today, which records link to it, and what the
+/// caller may do with it.
+#[derive(Debug, Clone)]
+pub struct RecordView<D> {
+    pub record: Stored<D>,
+    pub gaps: Vec<GapRule>,
+    pub incoming: Incoming,
+    /// The workflow steps the caller may take from where the record is.
+    pub steps: Vec<&'static Step>,
+    pub may_edit: bool,
+}
+
+/// What a list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    /// Only this organisation's subtree.
+    pub organisation_id: Option<String>,
+    pub words: Option<String>,
+    pub filters: Vec<(&'static Filter, FilterValue)>,
+    pub sort: Sort,
+}
+
+/// One row of a list as a caller sees it.
+#[derive(Debug, Clone)]
+pub struct ListItem<D> {
+    pub row: ListRow,
+    /// The details, for kinds whose lists carry them.
+    pub details: Option<D>,
+    pub gaps: Vec<GapRule>,
+    pub incoming: Incoming,
+}
+
+/// A page of a list, and the organisation it is limited to.
+#[derive(Debug, Clone)]
+pub struct ListPage<D> {
+    pub items: Vec<ListItem<D>>,
+    pub next: Option<String>,
+    pub within: Option<Organisation>,
+}
+
+/// A record of another kind named by a link, as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub kind: Kind,
+    pub id: String,
+    /// `None` when the caller may not read it (it is then counted, not named).
+    pub name: Option<String>,
+}
+
+/// Reads a filter's value as a list asks for it: `true`/`false` (also `ja`/`nej`, `1`/`0`) for a
+/// yes/no filter, one of its codes for a choice. An empty value asks for nothing.
+pub fn filter_value(filter: &'static Filter, value: &str) -> Result<Option<FilterValue>> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match filter.kind {
+        FilterKind::Test { .. } => match v {
+            "true" | "ja" | "1" | "on" => Ok(Some(FilterValue::Yes(true))),
+            "false" | "nej" | "0" => Ok(Some(FilterValue::Yes(false))),
+            _ => Err(AppError::Unprocessable(format!(
+                "`{}` is true or false",
+                filter.param
+            ))),
+        },
+        FilterKind::OneOf { opts, .. } => {
+            if opts.iter().any(|o| o.code == v) {
+                Ok(Some(FilterValue::Code(v.to_string())))
+            } else {
+                Err(Invalid::new(filter.param, Rule::InvalidValue).into())
+            }
+        }
+    }
+}
+
+/// The gaps of a list row: the stored ones, a passed review date where the kind counts it, and those
+/// of missing links.
+pub fn row_gaps(info: &KindInfo, row: &ListRow, incoming: &Incoming, today: jiff::civil::Date) -> Vec<GapRule> {
+    let mut g: Vec<GapRule> = GapRule::split(&row.gap_codes).collect();
+    let review = row
+        .review_on
+        .as_deref()
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    if info.overdue_is_gap && is_overdue(review, today) {
+        g.push(GapRule::ReviewOverdue);
+    }
+    for lg in info.link_gaps {
+        if row.column(info, lg.when) == Some("1") && incoming.count(lg.from) == 0 {
+            g.push(lg.rule);
+        }
+    }
+    g
+}
+
+fn unknown_organisation() -> AppError {
+    Invalid::new("organisation_id", Rule::UnknownReference).into()
+}
+
+/// A record's draft as a JSON object.
+fn object(v: Value) -> Result<Map<String, Value>> {
+    match v {
+        Value::Object(m) => Ok(m),
+        _ => Err(AppError::Unprocessable("expected a JSON object".into())),
+    }
+}
+
+impl App {
+    fn read_reach(caller: &Caller, kind: Kind) -> Reach {
+        caller.principal.reach(Action::Read(kind))
+    }
+
+    /// Authorises reading a record: anything short of it is "not found".
+    fn readable<D>(caller: &Caller, record: &Stored<D>, kind: Kind) -> Result<()> {
+        caller
+            .principal
+            .authorize(Action::Read(kind), &record.scope())
+            .map(drop)
+            .map_err(|_| AppError::NotFound)
+    }
+
+    /// One record the caller may read.
+    pub async fn read<D: Descriptor>(&self, caller: &Caller, id: &str) -> Result<RecordView<D::Details>> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let record = self.store.record::<D>(&id).await?;
+        Self::readable(caller, &record, D::KIND)?;
+        self.view::<D>(caller, record).await
+    }
+
+    /// What a caller sees of a record they may read.
+    pub async fn view<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        record: Stored<D::Details>,
+    ) -> Result<RecordView<D::Details>> {
+        let info = D::info();
+        let incoming = if info.linked_from().is_empty() {
+            Incoming::default()
+        } else {
+            self.store
+                .incoming(D::KIND, &[record.id.to_string()])
+                .await?
+                .remove(record.id.as_str())
+                .unwrap_or_default()
+        };
+        let gaps = kernel::all_gaps::<D>(&record.details, &incoming, today());
+        let scope = record.scope();
+        let steps = match (info.workflow, &record.status) {
+            (Some(w), Some(status)) => w.available(
+                status,
+                caller.principal.roles_at(&scope),
+                caller.principal.is_admin,
+            ),
+            _ => Vec::new(),
+        };
+        let may_edit = caller.principal.can(Action::Edit(D::KIND), &scope);
+        Ok(RecordView {
+            record,
+            gaps,
+            incoming,
+            steps,
+            may_edit,
+        })
+    }
+
+    /// The records of other kinds a record names, and those that name it, as the caller may see them.
+    pub async fn linked<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        view: &RecordView<D::Details>,
+    ) -> Result<(Vec<Linked>, Vec<Linked>)> {
+        let mut out = Vec::new();
+        for (kind, ids) in D::links(&view.record.details) {
+            out.extend(self.named(caller, kind, ids.iter().map(ToString::to_string).collect()).await?);
+        }
+        let mut back = Vec::new();
+        for (kind, ids) in &view.incoming.0 {
+            back.extend(self.named(caller, *kind, ids.iter().map(ToString::to_string).collect()).await?);
+        }
+        Ok((out, back))
+    }
+
+    /// Records of a kind by id, named when the caller may read them.
+    pub async fn named(&self, caller: &Caller, kind: Kind, ids: Vec<String>) -> Result<Vec<Linked>> {
+        let names = self.store.names(kind, &ids).await?;
+        let reach = Self::read_reach(caller, kind);
+        Ok(ids
+            .into_iter()
+            .map(|id| {
+                let name = names
+                    .get(&id)
+                    .filter(|n| reach.covers(&n.scope))
+                    .map(|n| n.name.clone());
+                Linked { kind, id, name }
+            })
+            .collect())
+    }
+
+    /// The organisation a list is limited to, and the reach that list is read with: when the caller
+    /// reads that organisation's whole subtree, its own filter is the only border needed.
+    async fn list_scope(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        organisation_id: Option<&str>,
+    ) -> Result<(Reach, Option<Organisation>)> {
+        let reach = Self::read_reach(caller, kind);
+        match organisation_id.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let o = self.organisation_for_reading(caller, id).await?;
+                caller.principal.authorize(Action::Read(kind), &o.scope())?;
+                Ok((reach.within(&o.scope()), Some(o)))
+            }
+            None => Ok((reach, None)),
+        }
+    }
+
+    fn list_query(params: &ListParams, within: Option<&Organisation>) -> Result<ListQuery> {
+        let mut conditions: Vec<Condition> = Vec::new();
+        for (f, v) in &params.filters {
+            conditions.push(
+                f.condition(v)
+                    .ok_or_else(|| AppError::from(Invalid::new(f.param, Rule::InvalidValue)))?,
+            );
+        }
+        Ok(ListQuery {
+            within: within.map(Within::organisation),
+            words: params.words.clone(),
+            conditions,
+            today: Some(today()),
+            sort: params.sort,
+        })
+    }
+
+    /// Whether the caller reads the kind anywhere at all.
+    pub fn reads_anywhere(&self, caller: &Caller, kind: Kind) -> bool {
+        !Self::read_reach(caller, kind).is_nowhere()
+    }
+
+    /// Whether the caller may create and change the kind's records anywhere.
+    pub fn edits_anywhere(&self, caller: &Caller, kind: Kind) -> bool {
+        !caller.principal.reach(Action::Edit(kind)).is_nowhere()
+    }
+
+    /// A page of a kind's list: what the caller may read, filtered and sorted.
+    pub async fn list<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        params: &ListParams,
+        page: &PageRequest,
+    ) -> Result<ListPage<D::Details>> {
+        let info = D::info();
+        let (reach, within) = self
+            .list_scope(caller, D::KIND, params.organisation_id.as_deref())
+            .await?;
+        let q = Self::list_query(params, within.as_ref())?;
+        let rows = self.store.list::<D>(&reach, &q, page).await?;
+        let mut incoming = if info.linked_from().is_empty() {
+            Default::default()
+        } else {
+            let ids: Vec<String> = rows.items.iter().map(|r| r.id.clone()).collect();
+            self.store.incoming(D::KIND, &ids).await?
+        };
+        let today = today();
+        let mut items = Vec::with_capacity(rows.items.len());
+        for row in rows.items {
+            let inc = incoming.remove(&row.id).unwrap_or_default();
+            let details = match &row.details {
+                Some(json) => Some(serde_json::from_str::<D::Details>(json).map_err(|e| {
+                    AppError::Internal(format!("details of {} {}: {e}", info.code, row.id))
+                })?),
+                None => None,
+            };
+            items.push(ListItem {
+                gaps: row_gaps(info, &row, &inc, today),
+                row,
+                details,
+                incoming: inc,
+            });
+        }
+        Ok(ListPage {
+            items,
+            next: rows.next,
+            within,
+        })
+    }
+
+    /// How many records a list's filters match, by workflow state.
+    pub async fn count<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        params: &ListParams,
+    ) -> Result<Vec<(Option<String>, i64)>> {
+        let (reach, within) = self
+            .list_scope(caller, D::KIND, params.organisation_id.as_deref())
+            .await?;
+        let q = Self::list_query(params, within.as_ref())?;
+        Ok(self.store.count::<D>(&reach, &q).await?)
+    }
+
+    /// The records of a kind the caller may link to from a record owned by `org`: those of its
+    /// controller they may read, by name, at most `limit`.
+    pub async fn link_choices(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        org: &Organisation,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>> {
+        let reach = Self::read_reach(caller, kind);
+        Ok(self
+            .store
+            .choices(kind, &reach, org.controller_id.as_deref(), limit)
+            .await?)
+    }
+
+    /// Registers a record owned by an organisation. An organisation the caller cannot use, or that
+    /// does not exist, is refused alike.
+    pub async fn create<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+        draft: Value,
+    ) -> Result<Stored<D::Details>> {
+        let draft = object(draft)?;
+        let org_id = OrganisationId::parse(organisation_id).ok_or_else(unknown_organisation)?;
+        let valid = parse::parse::<D>(draft)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let org = match w.organisation(org_id.as_str()).await {
+            Ok(o) if !o.is_archived() => o,
+            Ok(_) | Err(ombud_store::StoreError::NotFound) => return Err(unknown_organisation()),
+            Err(e) => return Err(e.into()),
+        };
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(D::KIND), &org.scope())
+            .map_err(|d| match d {
+                Denied::NotFound => unknown_organisation(),
+                Denied::Forbidden => AppError::Forbidden,
+            })?;
+        let r = w
+            .insert::<D>(&grant, &org, valid, None, &caller.principal)
+            .await?;
+        w.commit().await?;
+        Ok(r)
+    }
+
+    /// Checks a draft as a save would, saving nothing (a form's check while it is filled in).
+    pub fn check<D: Descriptor>(&self, draft: Value) -> Result<Valid<D::Details>> {
+        Ok(parse::parse::<D>(object(draft)?)?)
+    }
+
+    /// The gaps a record with these details would have (links aside).
+    pub fn preview_gaps<D: Descriptor>(&self, details: &D::Details) -> Vec<GapRule> {
+        kernel::all_gaps::<D>(details, &Incoming::default(), today())
+    }
+
+    /// Loads a record for a write inside `w`, with the grant to edit it: a record the caller may not
+    /// read is "not found", one they may read but not edit "forbidden". A version other than the
+    /// stored one is stale.
+    async fn for_edit<D: Descriptor>(
+        w: &mut WriteTx<'_>,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(Stored<D::Details>, ombud_domain::authz::Grant)> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let current = w.record::<D>(&id).await?;
+        Self::readable(caller, &current, D::KIND)?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(D::KIND), &current.scope())?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale {
+                current: current.version,
+            });
+        }
+        Ok((current, grant))
+    }
+
+    /// Changes a record by a JSON merge patch (RFC 7396) against `expected_version` when given.
+    /// An edit of an approved record reopens it (its workflow says so).
+    pub async fn patch<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+        changes: Value,
+    ) -> Result<Stored<D::Details>> {
+        let changes = object(changes)?;
+        let info = D::info();
+        // The fields the server keeps (a compliance log) have doors of their own.
+        if let Some(f) = info
+            .fields
+            .iter()
+            .find(|f| matches!(f.input, Input::Kept) && changes.contains_key(f.key()))
+        {
+            return Err(AppError::Unprocessable(format!(
+                "`{}` cannot be changed here",
+                f.key()
+            )));
+        }
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let (current, grant) = Self::for_edit::<D>(&mut w, caller, id, expected_version).await?;
+        let mut doc = serde_json::to_value(&current.details)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        patch::merge(&mut doc, Value::Object(changes));
+        let details = parse::parse_from::<D>(object(doc)?, Source::Stored)?.into_inner();
+        let mut after = current.clone();
+        if details != current.details
+            && let (Some(wf), Some(status)) = (info.workflow, &current.status)
+        {
+            let state = wf.state_or_initial(status).code;
+            after.status = Some(wf.after_edit(state).to_string());
+        }
+        after.details = details;
+        let saved = w.save::<D>(&grant, &current, after, &caller.principal).await?;
+        w.commit().await?;
+        Ok(saved)
+    }
+
+    /// Deletes a record; its history stays in the audit trail.
+    pub async fn delete<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let (current, grant) = Self::for_edit::<D>(&mut w, caller, id, expected_version).await?;
+        w.delete::<D>(&grant, &current).await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Takes a workflow step. Refused as forbidden when the caller's roles may not take it, as a
+    /// workflow conflict when the workflow has no such step from where the record is.
+    pub async fn transition<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+        to: &str,
+    ) -> Result<Stored<D::Details>> {
+        let info = D::info();
+        let wf = info.workflow.ok_or(AppError::NotFound)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let rid = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let current = w.record::<D>(&rid).await?;
+        Self::readable(caller, &current, D::KIND)?;
+        let scope = current.scope();
+        let from = wf
+            .state_or_initial(current.status.as_deref().unwrap_or(wf.initial))
+            .code;
+        let step = wf
+            .check(
+                from,
+                to,
+                caller.principal.roles_at(&scope),
+                caller.principal.is_admin,
+            )
+            .map_err(|e| match e {
+                StepError::NotAllowedForRole => AppError::Forbidden,
+                StepError::UnknownState => Invalid::new("to", Rule::InvalidValue).into(),
+                other => AppError::Workflow(wf.message(other, caller.lang)),
+            })?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(D::KIND), &scope)?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale {
+                current: current.version,
+            });
+        }
+        let mut after = current.clone();
+        after.status = Some(step.to.to_string());
+        let now = w.now().to_string();
+        D::on_step(
+            &mut after.details,
+            &mut after.state,
+            step.to,
+            &StepContext {
+                today: today(),
+                now: &now,
+                actor_name: &caller.user.name,
+            },
+        );
+        let saved = w.save::<D>(&grant, &current, after, &caller.principal).await?;
+        w.commit().await?;
+        Ok(saved)
+    }
+
+    /// A record's history, newest first, a page at a time.
+    pub async fn history<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        page: &PageRequest,
+    ) -> Result<(Stored<D::Details>, Page<Event>)> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let record = self.store.record::<D>(&id).await?;
+        Self::readable(caller, &record, D::KIND)?;
+        let events = self
+            .store
+            .history(D::info().code, record.id.as_str(), page)
+            .await?;
+        Ok((record, events))
+    }
+}
