@@ -88,13 +88,24 @@ impl App {
                 current: current.version,
             });
         }
-        let mut after = current.clone();
-        let entry = checked.recorded(ombud_domain::ids::new_id(), &caller.user.name, w.now());
-        after.details.append_check(entry)?;
-        let saved = w
-            .save::<Agreements>(&grant, &current, after, &caller.principal)
+        let saved = check_in(&mut w, &grant, &current, checked, &caller.principal, &caller.user.name)
             .await?;
         w.commit().await?;
         Ok(saved)
     }
+}
+
+/// Appends a checked compliance check inside a transaction: the one place the log grows.
+pub(crate) async fn check_in(
+    w: &mut WriteTx<'_>,
+    grant: &ombud_domain::authz::Grant,
+    current: &Stored<AgreementDetails>,
+    checked: ombud_domain::register::agreement::CheckedComplianceCheck,
+    writer: &ombud_domain::authz::Principal,
+    actor_name: &str,
+) -> Result<Stored<AgreementDetails>> {
+    let mut after = current.clone();
+    let entry = checked.recorded(ombud_domain::ids::new_id(), actor_name, w.now());
+    after.details.append_check(entry)?;
+    Ok(w.save::<Agreements>(grant, current, after, writer).await?)
 }

@@ -11,6 +11,7 @@
 //! opens a transaction.
 
 mod cache;
+pub mod bulk;
 pub mod caller;
 pub mod error;
 pub mod gaps;

@@ -503,20 +503,15 @@ impl App {
                 current: current.version,
             });
         }
-        let mut after = current.clone();
-        after.status = Some(step.to.to_string());
-        let now = w.now().to_string();
-        D::on_step(
-            &mut after.details,
-            &mut after.state,
+        let saved = step_in::<D>(
+            &mut w,
+            &grant,
+            &current,
             step.to,
-            &StepContext {
-                today: today(),
-                now: &now,
-                actor_name: &caller.user.name,
-            },
-        );
-        let saved = w.save::<D>(&grant, &current, after, &caller.principal).await?;
+            &caller.principal,
+            &caller.user.name,
+        )
+        .await?;
         w.commit().await?;
         Ok(saved)
     }
@@ -537,4 +532,30 @@ impl App {
             .await?;
         Ok((record, events))
     }
+}
+
+/// Moves a record to `to` inside a transaction, with what the step does besides (an approval sets the
+/// next review): the one place a workflow step is written, for a caller's request and for a bulk load.
+pub(crate) async fn step_in<D: Descriptor>(
+    w: &mut WriteTx<'_>,
+    grant: &ombud_domain::authz::Grant,
+    current: &Stored<D::Details>,
+    to: &'static str,
+    writer: &ombud_domain::authz::Principal,
+    actor_name: &str,
+) -> Result<Stored<D::Details>> {
+    let mut after = current.clone();
+    after.status = Some(to.to_string());
+    let now = w.now().to_string();
+    D::on_step(
+        &mut after.details,
+        &mut after.state,
+        to,
+        &StepContext {
+            today: today(),
+            now: &now,
+            actor_name,
+        },
+    );
+    Ok(w.save::<D>(grant, current, after, writer).await?)
 }

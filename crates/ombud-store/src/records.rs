@@ -228,7 +228,9 @@ fn bind_column<'q>(
     v: ColumnValue,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     match (ty, v) {
-        (ColumnType::Int, ColumnValue::Int(i)) => q.bind(i32::try_from(i).unwrap_or(i32::MAX)),
+        (ColumnType::Int | ColumnType::Flag, ColumnValue::Int(i)) => {
+            q.bind(i32::try_from(i).unwrap_or(i32::MAX))
+        }
         (_, ColumnValue::Text(t)) => q.bind(t),
         (ColumnType::Text, ColumnValue::Int(i)) => q.bind(Some(i.to_string())),
     }

@@ -1,8 +1,5 @@
-//! Who is calling: a browser with a session cookie or an API client with a bearer token.
-//!
-//! Both are sessions in the store (only the SHA-256 of the secret is kept). Identity is separate from
-//! how it was proved (see `identities` in the store), so single sign-on through OIDC can add another
-//! way to open the same kind of session.
+//! Who is calling, as HTTP tells it: a browser with a session cookie or an API client with a bearer
+//! token. Both are sessions the application layer resolves (`App::resolve`) into a [`Caller`].
 //!
 //! CSRF: a browser session carries a CSRF token. Forms send it as a hidden field, scripts as
 //! `X-CSRF-Token`; cookies are `SameSite=Lax` and state-changing requests from another origin are
@@ -14,34 +11,10 @@ use crate::i18n;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
+use ombud_app::Caller;
 use ombud_domain::audit::Channel;
-use ombud_domain::authz::Principal;
-use ombud_domain::{Lang, time};
-use ombud_store::people::{SessionInfo, User};
-use ombud_store::{Actor, Store};
 
 pub const SESSION_COOKIE: &str = "ombud_session";
-
-/// A signed-in caller.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    pub user: User,
-    pub principal: Principal,
-    pub session_id: String,
-    pub csrf_token: String,
-    pub channel: Channel,
-    pub lang: Lang,
-}
-
-impl Ctx {
-    pub fn actor(&self) -> Actor {
-        Actor::user(
-            self.principal.user_id.clone(),
-            self.user.name.clone(),
-            self.channel,
-        )
-    }
-}
 
 /// Reads one cookie.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -78,92 +51,9 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-/// Looks a session secret up, slides its expiry, and loads what the person may do.
-///
-/// The answer is cached per instance for a few seconds ([`crate::cache::TTL`]), so that a busy API
-/// client costs one lookup per few seconds rather than two queries per request. Sign-out on this
-/// instance drops the entry at once; a revocation or role change elsewhere takes effect within the TTL.
-pub async fn resolve(
-    state: &AppState,
-    token: &str,
-    channel: Channel,
-) -> Result<Option<Ctx>, ApiError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    if let Some(mut ctx) = state.auth_cache.get(token) {
-        ctx.channel = channel;
-        return Ok(Some(ctx));
-    }
-    let now = jiff::Timestamp::now();
-    let now_s = time::to_storage(now);
-    let Some(session) = state.store.session(token, &now_s).await? else {
-        return Ok(None);
-    };
-    slide(&state.store, &session, now, state.config.session_idle).await;
-    let principal = state.store.principal(&session.user).await?;
-    let lang = Lang::from_tag(&session.user.language).unwrap_or_default();
-    let ctx = Ctx {
-        principal,
-        session_id: session.session_id,
-        csrf_token: session.csrf_token,
-        user: session.user,
-        channel,
-        lang,
-    };
-    state.auth_cache.put(token, &ctx);
-    Ok(Some(ctx))
-}
-
-/// Resolved sessions by token, briefly (see [`crate::cache`]).
-#[derive(Default)]
-pub struct AuthCache(crate::cache::TtlCache<Ctx>);
-
-impl AuthCache {
-    fn get(&self, token: &str) -> Option<Ctx> {
-        self.0.get(token)
-    }
-
-    fn put(&self, token: &str, ctx: &Ctx) {
-        self.0.put(token, ctx.clone());
-    }
-
-    /// Forgets every cached session of one person (sign-out, password change, role change here).
-    pub fn forget_user(&self, user_id: &str) {
-        self.0.retain(|c| c.user.id != user_id);
-    }
-
-    /// Forgets everything (after a change that may alter anyone's rights, such as a move).
-    pub fn clear(&self) {
-        self.0.clear();
-    }
-}
-
-/// Extends an idle timeout, writing at most every five minutes per session.
-async fn slide(store: &Store, s: &SessionInfo, now: jiff::Timestamp, idle: std::time::Duration) {
-    let stale = time::from_storage(&s.last_seen_at)
-        .is_none_or(|seen| now.duration_since(seen) > jiff::SignedDuration::from_mins(5));
-    if stale {
-        let until =
-            time::to_storage(now + jiff::SignedDuration::try_from(idle).unwrap_or_default());
-        if let Err(e) = store
-            .touch_session(&s.session_id, &time::to_storage(now), &until)
-            .await
-        {
-            tracing::warn!(error = %e, "could not extend session");
-        }
-    }
-}
-
-/// The expiry of a session opened now.
-pub fn session_expiry(state: &AppState) -> String {
-    let idle = jiff::SignedDuration::try_from(state.config.session_idle).unwrap_or_default();
-    time::to_storage(jiff::Timestamp::now() + idle)
-}
-
 /// The `Set-Cookie` value for a session cookie (empty token and zero age to clear it).
 pub fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.config.secure_cookies() {
+    let secure = if state.config().secure_cookies() {
         "; Secure"
     } else {
         ""
@@ -171,13 +61,13 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
     let age = if token.is_empty() {
         0
     } else {
-        state.config.session_idle.as_secs()
+        state.config().session_idle.as_secs()
     };
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}")
 }
 
 /// An API caller: bearer token, or a browser session cookie with the CSRF header on changes.
-pub struct ApiCtx(pub Ctx);
+pub struct ApiCtx(pub Caller);
 
 impl FromRequestParts<AppState> for ApiCtx {
     type Rejection = ApiError;
@@ -187,14 +77,18 @@ impl FromRequestParts<AppState> for ApiCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer(&parts.headers) {
-            let mut ctx = resolve(state, &token, Channel::Api)
+            let mut c = state
+                .app
+                .resolve(&token, Channel::Api)
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
-            ctx.lang = i18n::current();
-            return Ok(ApiCtx(ctx));
+            c.lang = i18n::current();
+            return Ok(ApiCtx(c));
         }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
-        let mut ctx = resolve(state, &token, Channel::Ui)
+        let mut c = state
+            .app
+            .resolve(&token, Channel::Ui)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -203,17 +97,17 @@ impl FromRequestParts<AppState> for ApiCtx {
                 .headers
                 .get("x-csrf-token")
                 .and_then(|v| v.to_str().ok());
-            if sent != Some(ctx.csrf_token.as_str()) || !same_origin(&parts.headers) {
+            if sent != Some(c.csrf_token.as_str()) || !same_origin(&parts.headers) {
                 return Err(ApiError::Csrf);
             }
         }
-        ctx.lang = i18n::current();
-        Ok(ApiCtx(ctx))
+        c.lang = i18n::current();
+        Ok(ApiCtx(c))
     }
 }
 
 /// A browser caller, or `None` when not signed in.
-pub struct MaybeUiCtx(pub Option<Ctx>);
+pub struct MaybeUiCtx(pub Option<Caller>);
 
 impl FromRequestParts<AppState> for MaybeUiCtx {
     type Rejection = crate::ui::PageError;
@@ -225,10 +119,12 @@ impl FromRequestParts<AppState> for MaybeUiCtx {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(MaybeUiCtx(None));
         };
-        let ctx = resolve(state, &token, Channel::Ui)
+        let c = state
+            .app
+            .resolve(&token, Channel::Ui)
             .await
             .map_err(crate::ui::PageError::from)?;
-        Ok(MaybeUiCtx(ctx.map(|mut c| {
+        Ok(MaybeUiCtx(c.map(|mut c| {
             // The language switch (a cookie) wins over the stored preference for this request.
             if cookie(&parts.headers, i18n::LANG_COOKIE).is_some() {
                 c.lang = i18n::current();
@@ -239,7 +135,7 @@ impl FromRequestParts<AppState> for MaybeUiCtx {
 }
 
 /// A signed-in browser caller; others are sent to the sign-in page.
-pub struct UiCtx(pub Ctx);
+pub struct UiCtx(pub Caller);
 
 impl FromRequestParts<AppState> for UiCtx {
     type Rejection = crate::ui::PageError;
@@ -249,7 +145,7 @@ impl FromRequestParts<AppState> for UiCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match MaybeUiCtx::from_request_parts(parts, state).await? {
-            MaybeUiCtx(Some(ctx)) => Ok(UiCtx(ctx)),
+            MaybeUiCtx(Some(c)) => Ok(UiCtx(c)),
             MaybeUiCtx(None) => {
                 let next = parts
                     .uri

@@ -8,9 +8,11 @@
 use crate::i18n;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use ombud_app::AppError;
+use ombud_domain::kernel::Kind;
 use ombud_domain::{Invalid, Lang};
-use ombud_store::StoreError;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -34,6 +36,9 @@ pub enum ApiError {
     Stale { current: i64 },
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// Records of other kinds link to the record.
+    #[error("in use: {0:?}")]
+    InUse(Kind),
     /// A workflow step that does not exist from the record's status (the message says which).
     #[error("workflow: {0}")]
     Workflow(String),
@@ -47,14 +52,21 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Stale { current } => ApiError::Stale { current },
-            StoreError::Conflict(c) => ApiError::Conflict(c),
-            StoreError::Invalid(i) => ApiError::Invalid(vec![i]),
-            StoreError::Database(d) => ApiError::Internal(d),
+            AppError::Unauthenticated => ApiError::Unauthenticated,
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Invalid(list) => ApiError::Invalid(list),
+            AppError::Unprocessable(why) => ApiError::Unprocessable(why),
+            AppError::Stale { current } => ApiError::Stale { current },
+            AppError::Conflict(c) => ApiError::Conflict(c),
+            AppError::InUse(k) => ApiError::InUse(k),
+            AppError::Workflow(m) => ApiError::Workflow(m),
+            AppError::BadCredentials => ApiError::BadCredentials,
+            AppError::TooManyAttempts { retry_after } => ApiError::TooManyAttempts { retry_after },
+            AppError::Internal(i) => ApiError::Internal(i),
         }
     }
 }
@@ -71,6 +83,9 @@ pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// For a field of a list of rows, the row (counted from 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
 }
 
 /// An RFC 9457 problem.
@@ -91,6 +106,16 @@ pub struct Problem {
     pub current_version: Option<i64>,
 }
 
+/// One invalid field, as a problem's `errors` lists it: with the row of a list of rows.
+fn field_error(i: &Invalid, lang: Lang) -> FieldError {
+    FieldError {
+        field: i.field.into(),
+        code: i.rule.code().into(),
+        message: i.rule.message(lang),
+        row: i.row,
+    }
+}
+
 /// Swedish and English text for a conflict code from the store.
 fn conflict_text(code: &str, lang: Lang) -> &'static str {
     match code {
@@ -102,13 +127,13 @@ fn conflict_text(code: &str, lang: Lang) -> &'static str {
             "Organisationen har aktiva underliggande organisationer. Arkivera eller flytta dem först.",
             "The organisation has active organisations under it. Archive or move them first.",
         ),
-        "system_in_use" => lang.pick(
-            "Systemet är kopplat till behandlingar. Ta bort kopplingarna i behandlingarna först.",
-            "Processing activities name the system. Remove it from them first.",
+        "move_would_cross_links" => lang.pick(
+            "Flytten skulle lämna kopplingar mellan två personuppgiftsansvarigas poster (system, avtal eller behandlingar). Ta bort kopplingarna först.",
+            "The move would leave links between two controllers' records (systems, agreements or processing activities). Remove the links first.",
         ),
-        "agreement_in_use" => lang.pick(
-            "Avtalet är kopplat till system eller behandlingar. Ta bort kopplingarna först.",
-            "Systems or processing activities name the agreement. Remove it from them first.",
+        "import_key_taken" => lang.pick(
+            "Två rader fick samma nyckel. Ge raderna olika namn eller en id-kolumn.",
+            "Two rows got the same key. Give the rows different names or an id column.",
         ),
         "backup_postgres_with_pg_dump" => lang.pick(
             "Säkerhetskopiera PostgreSQL med pg_dump.",
@@ -128,14 +153,17 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::Conflict(_) | ApiError::Workflow(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::InUse(_) | ApiError::Workflow(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    pub fn code(&self) -> &'static str {
-        match self {
+    pub fn code(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            ApiError::InUse(k) => return Cow::Owned(format!("{}_in_use", k.code())),
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::BadCredentials => "bad_credentials",
             ApiError::Forbidden => "forbidden",
@@ -150,7 +178,7 @@ impl ApiError {
             ApiError::Workflow(_) => "workflow",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Internal(_) => "internal",
-        }
+        })
     }
 
     /// Title and detail in a language.
@@ -208,6 +236,14 @@ impl ApiError {
                 ),
             ),
             ApiError::Conflict(c) => (l("Konflikt", "Conflict"), conflict_text(c, lang).into()),
+            ApiError::InUse(_) => (
+                l("Konflikt", "Conflict"),
+                l(
+                    "Andra poster är kopplade hit. Ta bort kopplingarna i dem först.",
+                    "Other records link here. Remove the links in them first.",
+                )
+                .into(),
+            ),
             ApiError::Workflow(message) => (l("Steget finns inte i arbetsflödet", "Not a step of the workflow"), message.clone()),
             ApiError::TooManyAttempts { retry_after } => (
                 l("För många försök", "Too many attempts"),
@@ -236,14 +272,7 @@ impl ApiError {
             detail,
             code: self.code().into(),
             errors: match self {
-                ApiError::Invalid(list) => list
-                    .iter()
-                    .map(|i| FieldError {
-                        field: i.field.into(),
-                        code: i.rule.code().into(),
-                        message: i.rule.message(lang),
-                    })
-                    .collect(),
+                ApiError::Invalid(list) => list.iter().map(|i| field_error(i, lang)).collect(),
                 _ => Vec::new(),
             },
             current_version: match self {

@@ -3,12 +3,13 @@
 //! and click around at once. Every demo person has the same password.
 
 use anyhow::Result;
-use ombud_domain::audit::Channel;
+use ombud_app::bulk::Bulk;
+use ombud_domain::authz::Reach;
 use ombud_domain::people::{self, PasswordCost};
 use ombud_domain::role::{Role, RoleSet};
-use ombud_store::organisations::{NewOrganisation, OrganisationFilter, Visibility};
+use ombud_store::Store;
+use ombud_store::organisations::{NewOrganisation, OrganisationFilter};
 use ombud_store::paging::PageRequest;
-use ombud_store::{Actor, Store, WriteTx};
 
 pub const PASSWORD: &str = "Ombud-demo-2026";
 pub const ADMIN_EMAIL: &str = "admin@sjostad.se";
@@ -289,7 +290,7 @@ const PEOPLE: &[(&str, &str, Grants)] = &[
 pub async fn is_empty(store: &Store) -> Result<bool> {
     let page = store
         .organisations(
-            &Visibility::Everything,
+            &Reach::Everywhere,
             &OrganisationFilter {
                 include_archived: true,
                 ..Default::default()
@@ -306,13 +307,13 @@ pub async fn load(store: &Store) -> Result<()> {
     let hash =
         tokio::task::spawn_blocking(|| people::hash_password(PASSWORD, PasswordCost::Standard))
             .await??;
-    let actor = Actor::system("demodata", Channel::Cli);
-    let mut w = WriteTx::begin(store, &actor).await?;
+    let actor = Bulk::cli_actor("demodata");
+    let mut b = Bulk::begin(store, &actor).await?;
     let mut orgs: Vec<(&'static str, ombud_store::organisations::Organisation)> = Vec::new();
     let mut stack: Vec<(Node, Option<String>)> = vec![(city(), None)];
     while let Some((node, parent)) = stack.pop() {
-        let o = w
-            .create_organisation(&NewOrganisation {
+        let o = b
+            .organisation(&NewOrganisation {
                 name: node.name.into(),
                 kind: node.kind.into(),
                 parent_id: parent,
@@ -330,24 +331,16 @@ pub async fn load(store: &Store) -> Result<()> {
             .map(|(_, o)| o.clone())
             .ok_or_else(|| anyhow::anyhow!("demo organisation {key} missing"))
     };
-    w.create_user(ADMIN_EMAIL, "Systemadministratör", Some(&hash), true)
+    b.w.create_user(ADMIN_EMAIL, "Systemadministratör", Some(&hash), true)
         .await?;
     for (email, name, grants) in PEOPLE {
-        let u = w.create_user(email, name, Some(&hash), false).await?;
+        let u = b.w.create_user(email, name, Some(&hash), false).await?;
         for (key, roles) in *grants {
-            w.set_roles(
-                &org(key)?.id,
-                &u.id,
-                roles.iter().copied().collect::<RoleSet>(),
-                None,
-            )
-            .await?;
+            b.roles(&org(key)?, &u.id, roles.iter().copied().collect::<RoleSet>())
+                .await?;
         }
     }
-    let today = jiff::Timestamp::now()
-        .to_zoned_datetime(ombud_domain::time::stockholm())
-        .date();
-    crate::demo_register::load(&mut w, org, today).await?;
-    w.commit().await?;
+    crate::demo_register::load(&mut b, org, ombud_app::today()).await?;
+    b.commit().await?;
     Ok(())
 }

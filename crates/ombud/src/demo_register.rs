@@ -7,11 +7,12 @@
 //! Dates are relative to today, so that what is overdue stays overdue whenever the demo is loaded.
 
 use anyhow::{Context, Result};
-use ombud_domain::register::agreement::{AgreementDetails, NewComplianceCheck};
-use ombud_domain::register::processing::ProcessingDetails;
-use ombud_domain::register::system::SystemDetails;
-use ombud_domain::register::workflow::Status;
-use ombud_store::WriteTx;
+use ombud_app::bulk::Bulk;
+use ombud_domain::register::agreement::{Agreements, NewComplianceCheck};
+use ombud_domain::register::processing::{
+    GODKAND, Processing, REDO_FOR_GRANSKNING, UNDER_GRANSKNING,
+};
+use ombud_domain::register::system::Systems;
 use ombud_store::organisations::Organisation;
 use serde_json::{Value, json};
 
@@ -27,9 +28,14 @@ fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     serde_json::from_value(v).context("demo register record")
 }
 
+/// A demo record's draft, as a client would send it.
+fn draft(v: Value) -> Value {
+    v
+}
+
 /// Loads the registers into the demo city; `org` finds an organisation by its demo key.
 pub async fn load(
-    w: &mut WriteTx<'_>,
+    w: &mut Bulk<'_>,
     org: impl Fn(&str) -> Result<Organisation>,
     today: jiff::civil::Date,
 ) -> Result<()> {
@@ -38,9 +44,9 @@ pub async fn load(
     // --- Kommunstyrelsen -------------------------------------------------------------------
     let itdrift = org("itdrift")?;
     let cgi = w
-        .create_agreement(
+        .create::<Agreements>(
             &org("lon")?,
-            parse::<AgreementDetails>(json!({
+            draft(json!({
                 "name": "Personuppgiftsbiträdesavtal lönetjänst",
                 "counterparty": "CGI Sverige AB",
                 "reference": "KS 2023/412",
@@ -54,38 +60,38 @@ pub async fn load(
                     {"country": "Kanada", "recipient": "CGI Inc.", "safeguard": "adequacy", "transfer_impact_assessment": false, "exit_plan": false}
                 ],
                 "exit_plan": "Export av löne- och personaldata i standardformat inom 90 dagar från uppsägning."
-            }))?,
+            })),
+            None,
         )
         .await?;
-    w.append_compliance_check(
-        &cgi.id,
-        None,
+    w.compliance_check(
+        &cgi,
         parse::<NewComplianceCheck>(json!({
             "checked_on": d(-200),
             "finding": "Loggar över administratörsåtkomst lämnades ut på begäran. Underbiträdet i Kanada har ingen åtkomst till personnummer.",
             "follow_up": "Begär årlig revisionsrapport (ISAE 3402).",
             "follow_up_due": d(20)
         }))?,
-        today,
     )
     .await?;
     let tieto = w
-        .create_agreement(
+        .create::<Agreements>(
             &org("arkiv")?,
-            parse::<AgreementDetails>(json!({
+            draft(json!({
                 "counterparty": "Tietoevry Sweden AB",
                 "reference": "KS 2024/88",
                 "description": "Drift av ärende- och dokumenthanteringssystemet Public 360°.",
                 "signed_on": d(-500),
                 "review_on": d(230),
                 "exit_plan": "Arkivuttag enligt FGS före avslut."
-            }))?,
+            })),
+            None,
         )
         .await?;
     let microsoft = w
-        .create_agreement(
+        .create::<Agreements>(
             &itdrift,
-            parse::<AgreementDetails>(json!({
+            draft(json!({
                 "name": "Microsoft Products and Services Data Protection Addendum",
                 "counterparty": "Microsoft Ireland Operations Ltd",
                 "signed_on": d(-700),
@@ -97,13 +103,14 @@ pub async fn load(
                     {"country": "USA", "recipient": "Microsoft Corporation", "safeguard": "data_privacy_framework", "transfer_impact_assessment": true, "exit_plan": true}
                 ],
                 "exit_plan": "Export av postlådor och filer till kommunens egen lagring."
-            }))?,
+            })),
+            None,
         )
         .await?;
     let heroma = w
-        .create_system(
+        .create::<Systems>(
             &itdrift,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Heroma",
                 "description": "Lön, schema och personaladministration.",
                 "vendor": "CGI Sverige AB",
@@ -120,14 +127,14 @@ pub async fn load(
                     {"action": "Se över behörigheter för chefer som slutat", "responsible": "Enheten för lön och pension", "due": d(-10), "status": "done"}
                 ],
                 "agreement_ids": [cgi.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
     let public360 = w
-        .create_system(
+        .create::<Systems>(
             &itdrift,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Public 360°",
                 "description": "Diarium, ärende- och dokumenthantering.",
                 "vendor": "Tietoevry Sweden AB",
@@ -138,14 +145,14 @@ pub async fn load(
                 "holds_personal_data": true,
                 "classification": {"confidentiality": 2, "integrity": 3, "availability": 2, "classified_on": d(-420)},
                 "agreement_ids": [tieto.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
     let m365 = w
-        .create_system(
+        .create::<Systems>(
             &itdrift,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Microsoft 365",
                 "description": "E-post, kalender, Teams och filer.",
                 "vendor": "Microsoft Ireland Operations Ltd",
@@ -156,14 +163,14 @@ pub async fn load(
                 "storage_country": "Irland och Nederländerna (EU)",
                 "holds_personal_data": true,
                 "agreement_ids": [microsoft.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
     // Holds personal data but carries no processing activity: a gap the DPO should see.
-    w.create_system(
-        &itdrift,
-        parse::<SystemDetails>(json!({
+    w.create::<Systems>(
+            &itdrift,
+            draft(json!({
             "name": "Kameraövervakning Stadshuset",
             "description": "Inspelande kameror vid entréer och i garaget.",
             "vendor": "Securitas Sverige AB",
@@ -171,15 +178,15 @@ pub async fn load(
             "procurement": "self_procured",
             "storage_country": "Sverige",
             "holds_personal_data": true
-        }))?,
+        })),
         None,
     )
     .await?;
 
     let salary = w
-        .create_processing_activity(
+        .create::<Processing>(
             &org("lon")?,
-            parse::<ProcessingDetails>(json!({
+            draft(json!({
                 "name": "Lönehantering",
                 "description": "Utbetalning av lön, arvoden och pension samt rapportering till Skatteverket.",
                 "responsible_person": "Chef för enheten för lön och pension",
@@ -202,22 +209,18 @@ pub async fn load(
                 "dpia_decision": "not_needed",
                 "system_ids": [heroma.id.clone()],
                 "agreement_ids": [cgi.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
-    for to in [
-        Status::RedoForGranskning,
-        Status::UnderGranskning,
-        Status::Godkand,
-    ] {
-        w.transition_processing_activity(&salary.id, None, to, today)
-            .await?;
+    let mut salary = salary;
+    for to in [REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND] {
+        salary = w.step::<Processing>(&salary, to).await?;
     }
     let registry = w
-        .create_processing_activity(
+        .create::<Processing>(
             &org("arkiv")?,
-            parse::<ProcessingDetails>(json!({
+            draft(json!({
                 "name": "Diarieföring och ärendehantering",
                 "purposes": "Att registrera allmänna handlingar och handlägga ärenden enligt offentlighets- och sekretesslagen.",
                 "legal_bases": ["c", "e"],
@@ -235,15 +238,15 @@ pub async fn load(
                 "dpia_decision": "not_needed",
                 "system_ids": [public360.id.clone()],
                 "agreement_ids": [tieto.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
-    w.transition_processing_activity(&registry.id, None, Status::RedoForGranskning, today)
+    w.step::<Processing>(&registry, REDO_FOR_GRANSKNING)
         .await?;
-    w.create_processing_activity(
-        &itdrift,
-        parse::<ProcessingDetails>(json!({
+    w.create::<Processing>(
+            &itdrift,
+            draft(json!({
             "name": "E-post och samarbete i Microsoft 365",
             "purposes": "Att kommunicera och samarbeta internt och med medborgare.",
             "legal_bases": ["e"],
@@ -261,20 +264,20 @@ pub async fn load(
             "dpia_reference": "KS 2025/77",
             "system_ids": [m365.id.clone()],
             "agreement_ids": [microsoft.id.clone()]
-        }))?,
+        })),
         None,
     )
     .await?;
     // No retention rule yet: a gap.
-    w.create_processing_activity(
-        &org("slk")?,
-        parse::<ProcessingDetails>(json!({
+    w.create::<Processing>(
+            &org("slk")?,
+            draft(json!({
             "name": "Synpunkter och klagomål",
             "purposes": "Att ta emot och besvara synpunkter på kommunens verksamhet.",
             "legal_bases": ["e"],
             "data_subject_categories": ["Medborgare"],
             "personal_data_categories": ["Namn och kontaktuppgifter", "Synpunktens innehåll"]
-        }))?,
+        })),
         None,
     )
     .await?;
@@ -282,20 +285,21 @@ pub async fn load(
     // --- Stadsdelsnämnd Norr --------------------------------------------------------------
     let hemtjanst = org("hemtjanst")?;
     let phoniro = w
-        .create_agreement(
+        .create::<Agreements>(
             &hemtjanst,
-            parse::<AgreementDetails>(json!({
+            draft(json!({
                 "counterparty": "Phoniro Systems AB",
                 "description": "Digitala lås och tillsyn via kamera i hemtjänsten.",
                 "signed_on": d(-300),
                 "review_on": d(400)
-            }))?,
+            })),
+            None,
         )
         .await?;
     let lifecare = w
-        .create_system(
+        .create::<Systems>(
             &org("sdfnorr")?,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Lifecare",
                 "description": "Verksamhetssystem för biståndshandläggning och social dokumentation.",
                 "vendor": "Tietoevry Sweden AB",
@@ -307,14 +311,14 @@ pub async fn load(
                 "holds_personal_data": true,
                 "classification": {"confidentiality": 4, "integrity": 4, "availability": 3, "classified_on": d(-100), "next_review": d(265)},
                 "risk_analysis_on": d(-90)
-            }))?,
+            })),
             None,
         )
         .await?;
     let locks = w
-        .create_system(
+        .create::<Systems>(
             &hemtjanst,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Phoniro Care",
                 "description": "Digitala nyckelfria lås hos brukare.",
                 "vendor": "Phoniro Systems AB",
@@ -322,14 +326,14 @@ pub async fn load(
                 "storage_country": "Sverige",
                 "holds_personal_data": true,
                 "agreement_ids": [phoniro.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
     let homecare = w
-        .create_processing_activity(
+        .create::<Processing>(
             &hemtjanst,
-            parse::<ProcessingDetails>(json!({
+            draft(json!({
                 "name": "Hemtjänst – handläggning och utförande",
                 "purposes": "Att utreda, besluta om och utföra insatser i hemtjänst enligt socialtjänstlagen.",
                 "legal_bases": ["e", "c"],
@@ -352,22 +356,18 @@ pub async fn load(
                 "dpia_decision": "done",
                 "dpia_reference": "SDN Norr 2024/15",
                 "system_ids": [lifecare.id.clone()]
-            }))?,
+            })),
             None,
         )
         .await?;
-    for to in [
-        Status::RedoForGranskning,
-        Status::UnderGranskning,
-        Status::Godkand,
-    ] {
-        w.transition_processing_activity(&homecare.id, None, to, today)
-            .await?;
+    let mut homecare = homecare;
+    for to in [REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND] {
+        homecare = w.step::<Processing>(&homecare, to).await?;
     }
     // Several high-risk markers and no impact-assessment decision: a gap.
-    w.create_processing_activity(
-        &hemtjanst,
-        parse::<ProcessingDetails>(json!({
+    w.create::<Processing>(
+            &hemtjanst,
+            draft(json!({
             "name": "Digitala lås och nattillsyn",
             "purposes": "Att ge hemtjänstpersonal tillträde utan fysisk nyckel och utföra tillsyn nattetid.",
             "legal_bases": ["e"],
@@ -379,30 +379,30 @@ pub async fn load(
             "systematic_monitoring": true,
             "system_ids": [locks.id.clone()],
             "agreement_ids": [phoniro.id.clone()]
-        }))?,
+        })),
         None,
     )
     .await?;
 
     // --- Utbildningsnämnden ---------------------------------------------------------------
     let platform = w
-        .create_system(
+        .create::<Systems>(
             &org("grund")?,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Google Workspace for Education",
                 "description": "Elevernas e-post, dokument och klassrum.",
                 "vendor": "Google Ireland Limited",
                 "procurement": "self_procured",
                 "storage_country": "USA och EU",
                 "holds_personal_data": true
-            }))?,
+            })),
             None,
         )
         .await?;
     // A transfer to a third country without a safeguard: a gap.
-    w.create_processing_activity(
-        &org("grund")?,
-        parse::<ProcessingDetails>(json!({
+    w.create::<Processing>(
+            &org("grund")?,
+            draft(json!({
             "name": "Digitala lärverktyg i grundskolan",
             "purposes": "Att ge eleverna digitala verktyg i undervisningen.",
             "legal_bases": ["e"],
@@ -415,7 +415,7 @@ pub async fn load(
             ],
             "retention": "Konton tas bort när eleven slutar.",
             "system_ids": [platform.id.clone()]
-        }))?,
+        })),
         None,
     )
     .await?;
@@ -423,9 +423,9 @@ pub async fn load(
     // --- Sjöstad Vatten AB ----------------------------------------------------------------
     let fakt = org("fakt")?;
     let customers = w
-        .create_system(
+        .create::<Systems>(
             &fakt,
-            parse::<SystemDetails>(json!({
+            draft(json!({
                 "name": "Kundsystem VA",
                 "description": "Kundregister, mätarställningar och fakturering.",
                 "vendor": "Telvue AB",
@@ -433,13 +433,13 @@ pub async fn load(
                 "storage_country": "Sverige",
                 "holds_personal_data": true,
                 "classification": {"confidentiality": 2, "integrity": 3, "availability": 2, "classified_on": d(-30), "next_review": d(335)}
-            }))?,
+            })),
             None,
         )
         .await?;
-    w.create_processing_activity(
-        &fakt,
-        parse::<ProcessingDetails>(json!({
+    w.create::<Processing>(
+            &fakt,
+            draft(json!({
             "name": "Kundregister och fakturering",
             "purposes": "Att debitera avgifter för vatten och avlopp.",
             "legal_bases": ["b", "c"],
@@ -451,7 +451,7 @@ pub async fn load(
             "disposal_rule": "Gallras efter 7 år.",
             "dpia_decision": "not_needed",
             "system_ids": [customers.id.clone()]
-        }))?,
+        })),
         None,
     )
     .await?;

@@ -3,17 +3,17 @@
 //! that search and filters find what they would in a real register; the sequence is deterministic.
 
 use anyhow::Result;
-use ombud_domain::audit::Channel;
+use ombud_app::bulk::Bulk;
 use ombud_domain::people::{self, PasswordCost};
 use ombud_domain::register::processing::{
     Art9Exemption, DpiaDecision, LegalBasis, ProcessingDetails, Safeguard, SpecialCategory,
     Transfer,
 };
-use ombud_domain::register::system::{Classification, Procurement, SystemDetails};
-use ombud_domain::register::workflow::Status;
+use ombud_domain::register::processing::{GODKAND, Processing, REDO_FOR_GRANSKNING, UNDER_GRANSKNING};
+use ombud_domain::register::system::{Classification, Procurement, SystemDetails, Systems};
 use ombud_domain::role::{Role, RoleSet};
+use ombud_store::Store;
 use ombud_store::organisations::NewOrganisation;
-use ombud_store::{Actor, Store, WriteTx};
 
 const BOARDS: &[&str] = &[
     "Barn- och utbildningsnämnden",
@@ -235,10 +235,10 @@ pub async fn run(
         people::hash_password("Ombud-generate-2026", PasswordCost::Standard)
     })
     .await??;
-    let actor = Actor::system("generate", Channel::Cli);
-    let mut w = WriteTx::begin(store, &actor).await?;
+    let actor = Bulk::cli_actor("generate");
+    let mut w = Bulk::begin(store, &actor).await?;
     let city = w
-        .create_organisation(&NewOrganisation {
+        .organisation(&NewOrganisation {
             name: "Storstad (genererad)".into(),
             kind: "city".into(),
             parent_id: None,
@@ -250,7 +250,7 @@ pub async fn run(
     for c in 0..controllers {
         let board_name = format!("{} {:02}", BOARDS[c % BOARDS.len()], c + 1);
         let board = w
-            .create_organisation(&NewOrganisation {
+            .organisation(&NewOrganisation {
                 name: board_name.clone(),
                 kind: "board".into(),
                 parent_id: Some(city.id.clone()),
@@ -258,7 +258,7 @@ pub async fn run(
             })
             .await?;
         let admin = w
-            .create_organisation(&NewOrganisation {
+            .organisation(&NewOrganisation {
                 name: format!("Förvaltning {:02}", c + 1),
                 kind: "administration".into(),
                 parent_id: Some(board.id.clone()),
@@ -268,7 +268,7 @@ pub async fn run(
         let mut units = Vec::new();
         for d in 0..2 {
             let dept = w
-                .create_organisation(&NewOrganisation {
+                .organisation(&NewOrganisation {
                     name: format!("Avdelning {:02}.{}", c + 1, d + 1),
                     kind: "department".into(),
                     parent_id: Some(admin.id.clone()),
@@ -276,7 +276,7 @@ pub async fn run(
                 })
                 .await?;
             let unit = w
-                .create_organisation(&NewOrganisation {
+                .organisation(&NewOrganisation {
                     name: format!("Enhet {:02}.{}", c + 1, d + 1),
                     kind: "unit".into(),
                     parent_id: Some(dept.id.clone()),
@@ -291,6 +291,7 @@ pub async fn run(
             ("handlaggare", "Dataskyddshandläggare", Role::RecordsKeeper),
         ] {
             let u = w
+                .w
                 .create_user(
                     &format!("{email}.{:02}.{stamp}@storstad.example", c + 1),
                     &format!("{name} {:02}", c + 1),
@@ -298,7 +299,7 @@ pub async fn run(
                     false,
                 )
                 .await?;
-            w.set_roles(&board.id, &u.id, roles(&[role]), None).await?;
+            w.roles(&board, &u.id, roles(&[role])).await?;
         }
         let mut system_ids = Vec::new();
         for s in 0..systems {
@@ -319,12 +320,14 @@ pub async fn run(
                     confidentiality: level(s),
                     integrity: level(s + 1),
                     availability: level(s + 2),
-                    classified_on: format!("202{}-0{}-15", 3 + s % 3, 1 + s % 9),
+                    classified_on: jiff::civil::date(2023 + (s % 3) as i16, 1 + (s % 9) as i8, 15),
                     next_review: None,
                 }),
                 ..Default::default()
             };
-            let sys = w.create_system(&board, details, None).await?;
+            let sys = w
+                .create::<Systems>(&board, serde_json::to_value(&details)?, None)
+                .await?;
             system_ids.push(sys.id);
         }
         for p in 0..processings {
@@ -370,23 +373,18 @@ pub async fn run(
                 },
                 ..Default::default()
             };
-            let created = w.create_processing_activity(owner, details, None).await?;
+            let mut created = w
+                .create::<Processing>(owner, serde_json::to_value(&details)?, None)
+                .await?;
             // A spread of statuses, as in the seeds: most in progress, some approved.
-            let path: &[Status] = match p % 10 {
+            let path: &[&'static str] = match p % 10 {
                 0..=5 => &[],
-                6 | 7 => &[Status::RedoForGranskning],
-                8 => &[Status::RedoForGranskning, Status::UnderGranskning],
-                _ => &[
-                    Status::RedoForGranskning,
-                    Status::UnderGranskning,
-                    Status::Godkand,
-                ],
+                6 | 7 => &[REDO_FOR_GRANSKNING],
+                8 => &[REDO_FOR_GRANSKNING, UNDER_GRANSKNING],
+                _ => &[REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND],
             };
-            let today = jiff::civil::date(2026, 1, 1)
-                .checked_add(jiff::Span::new().days((p % 330) as i64))?;
             for step in path {
-                w.transition_processing_activity(&created.id, None, *step, today)
-                    .await?;
+                created = w.step::<Processing>(&created, step).await?;
             }
             made += 1;
         }

@@ -94,8 +94,10 @@ pub struct Column {
 pub enum ColumnType {
     /// TEXT (dates are kept as `YYYY-MM-DD` text).
     Text,
-    /// INTEGER (flags are 0/1, counts are counts).
+    /// INTEGER, a count.
     Int,
+    /// INTEGER 0/1, a yes or no.
+    Flag,
 }
 
 /// A derived column's value.

@@ -1376,23 +1376,23 @@ const COLUMNS: &[Column] = &[
     },
     Column {
         name: "special_categories",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "criminal_offence_data",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "protected_identity",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "personal_identity_numbers",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "third_country",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "high_risk_markers",

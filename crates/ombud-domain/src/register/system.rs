@@ -636,11 +636,11 @@ const FILTERS: &[Filter] = &[
 const COLUMNS: &[Column] = &[
     Column {
         name: "holds_personal_data",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "self_procured",
-        ty: ColumnType::Int,
+        ty: ColumnType::Flag,
     },
     Column {
         name: "classified_on",

@@ -9,37 +9,77 @@
 //! - Ids are opaque strings.
 
 pub mod agreements;
-pub mod import;
+pub mod gaps;
 pub mod json;
+pub mod kinds;
 pub mod organisations;
-pub mod processing;
-pub mod register;
 pub mod session;
 pub mod systems;
 pub mod users;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::routes::{Access, ApiRoutes, RouteInfo};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use ombud_store::paging::{Cursor, DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+use ombud_app::{Cursor, DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+use ombud_domain::authz::Action;
 use serde::Deserialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use json::ApiJson;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(session::router())
-        .merge(users::router())
-        .merge(organisations::router())
-        .merge(processing::router())
-        .merge(systems::router())
-        .merge(agreements::router())
-        .merge(import::router())
-        .fallback(api_not_found)
+/// The API's routes and the table of what each requires.
+pub fn router() -> (OpenApiRouter<AppState>, Vec<RouteInfo>) {
+    use Access::*;
+    let r = ApiRoutes::default()
+        .add(Public, routes!(session::sign_in))
+        .add(SignedIn, routes!(session::current_session, session::sign_out))
+        .add(Admin, routes!(users::create_user, users::list_users))
+        .add(SignedIn, routes!(users::me))
+        .add(SignedIn, routes!(users::change_password))
+        .add(SignedIn, routes!(users::get_user))
+        .add(Admin, routes!(users::update_user))
+        .add(
+            Organisation(Action::ReadOrganisation),
+            routes!(organisations::list_organisations),
+        )
+        .add(
+            Organisation(Action::CreateChild),
+            routes!(organisations::create_organisation),
+        )
+        .add(
+            Organisation(Action::ReadOrganisation),
+            routes!(organisations::get_organisation),
+        )
+        .add(
+            Organisation(Action::RenameOrganisation),
+            routes!(organisations::update_organisation),
+        )
+        .add(
+            Organisation(Action::RestructureOrganisation),
+            routes!(organisations::archive_organisation),
+        )
+        .add(
+            Organisation(Action::ReadMembers),
+            routes!(organisations::list_members),
+        )
+        .add(
+            Organisation(Action::ManageMembers),
+            routes!(organisations::set_member_roles),
+        )
+        .add(
+            Organisation(Action::ReadHistory),
+            routes!(organisations::organisation_history),
+        );
+    let r = kinds::routes(r);
+    let r = gaps::routes(r);
+    let r = systems::routes(r);
+    let r = agreements::routes(r);
+    (r.router.fallback(api_not_found), r.table)
 }
 
 async fn api_not_found() -> ApiError {
@@ -132,31 +172,6 @@ impl PageParams {
         };
         Ok(PageRequest { after, limit })
     }
-}
-
-/// Refuses an id Ombud never issued before it reaches storage.
-pub fn check_id(id: &str) -> Result<(), ApiError> {
-    if ombud_domain::ids::is_well_formed(id) {
-        Ok(())
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
-/// Runs a password hash off the async executor.
-pub async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
-    let cost = state.config.password_cost;
-    tokio::task::spawn_blocking(move || ombud_domain::people::hash_password(&password, cost))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// Checks a password off the async executor.
-pub async fn verify_password(phc: String, password: String) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || ombud_domain::people::verify_password(&phc, &password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 #[cfg(test)]

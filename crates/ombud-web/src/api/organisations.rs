@@ -1,37 +1,19 @@
 //! `/api/v1/organisations`: the organisation tree, its members and its history.
 
 use super::json::ApiQuery;
-use super::{ApiJson, PageParams, check_id, etag_headers, if_match};
+use super::{ApiJson, PageParams, etag_headers, if_match};
 use crate::AppState;
-use crate::auth::{ApiCtx, Ctx};
+use crate::auth::ApiCtx;
 use crate::error::{ApiError, Problem};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use ombud_domain::authz::Action;
+use ombud_app::Organisation;
 use ombud_domain::organisation::OrgKind;
 use ombud_domain::role::RoleSet;
-use ombud_store::organisations::{
-    NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter,
-};
-use ombud_store::{Store, StoreError, WriteTx};
+use ombud_store::organisations::{NewOrganisation, OrganisationChanges, OrganisationFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_organisations, create_organisation))
-        .routes(routes!(
-            get_organisation,
-            update_organisation,
-            archive_organisation
-        ))
-        .routes(routes!(list_members))
-        .routes(routes!(set_member_roles))
-        .routes(routes!(organisation_history))
-}
 
 /// An organisation as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -197,141 +179,6 @@ pub struct HistoryList {
     pub next: Option<String>,
 }
 
-/// Loads an organisation the caller may see; others are "not found", so that nothing is learnt
-/// about another controller's organisations.
-pub async fn visible(store: &Store, ctx: &Ctx, id: &str) -> Result<Organisation, ApiError> {
-    check_id(id)?;
-    let o = store.organisation(id).await?;
-    if ctx.principal.sees(&o.scope()) {
-        Ok(o)
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
-/// As [`visible`], for a request that only reads, with the organisation as a filter: it may come
-/// from this instance's cache, at most [`crate::cache::TTL`] old. Never for a write, which must see
-/// the organisation (its place, its controller) as it is now.
-pub async fn visible_for_reading(
-    state: &AppState,
-    ctx: &Ctx,
-    id: &str,
-) -> Result<Organisation, ApiError> {
-    check_id(id)?;
-    let o = match state.org_cache.get(id) {
-        Some(o) => o,
-        None => {
-            let o = state.store.organisation(id).await?;
-            state.org_cache.put(id, o.clone());
-            o
-        }
-    };
-    if ctx.principal.sees(&o.scope()) {
-        Ok(o)
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
-/// Refuses an action the caller's roles do not allow on a visible organisation.
-pub fn require(ctx: &Ctx, action: Action, o: &Organisation) -> Result<(), ApiError> {
-    if !ctx.principal.sees(&o.scope()) {
-        Err(ApiError::NotFound)
-    } else if ctx.principal.can(action, &o.scope()) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
-/// Creates an organisation for a caller, checking where they may create it. Shared with the UI.
-pub async fn create(
-    state: &AppState,
-    ctx: &Ctx,
-    body: NewOrganisation,
-) -> Result<Organisation, ApiError> {
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    match &body.parent_id {
-        Some(pid) => {
-            check_id(pid).map_err(|_| {
-                ApiError::Invalid(vec![ombud_domain::Invalid::new(
-                    "parent_id",
-                    ombud_domain::Rule::ParentRequired,
-                )])
-            })?;
-            match w.organisation(pid).await {
-                Ok(parent) => require(ctx, Action::CreateChild, &parent)?,
-                Err(StoreError::NotFound) => {
-                    return Err(ApiError::Invalid(vec![ombud_domain::Invalid::new(
-                        "parent_id",
-                        ombud_domain::Rule::ParentRequired,
-                    )]));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        None if !ctx.principal.is_admin => return Err(ApiError::Forbidden),
-        None => {}
-    }
-    let o = w.create_organisation(&body).await?;
-    w.commit().await?;
-    Ok(o)
-}
-
-/// Applies changes for a caller: renaming needs one permission, moving and archiving another, and a
-/// move must also be allowed at the new parent. Shared with the UI.
-pub async fn update(
-    state: &AppState,
-    ctx: &Ctx,
-    id: &str,
-    expected_version: Option<i64>,
-    changes: OrganisationChanges,
-) -> Result<Organisation, ApiError> {
-    check_id(id)?;
-    if let Some(p) = &changes.parent_id {
-        check_id(p).map_err(|_| {
-            ApiError::Invalid(vec![ombud_domain::Invalid::new(
-                "parent_id",
-                ombud_domain::Rule::ParentRequired,
-            )])
-        })?;
-    }
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let current = w.organisation(id).await?;
-    if changes.name.is_some() {
-        require(ctx, Action::RenameOrganisation, &current)?;
-    }
-    if changes.parent_id.is_some() || changes.archived.is_some() {
-        require(ctx, Action::RestructureOrganisation, &current)?;
-    }
-    if changes.name.is_none() && changes.parent_id.is_none() && changes.archived.is_none() {
-        require(ctx, Action::ReadOrganisation, &current)?;
-    }
-    let principal = &ctx.principal;
-    let current_controller = current.controller_id.clone();
-    let updated = w
-        .update_organisation(id, expected_version, &changes, |parent| {
-            // Moving data into another controller is the system administrator's decision alone.
-            principal.can(Action::CreateChild, &parent.scope())
-                && (principal.is_admin || parent.controller_id == current_controller)
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound if changes.parent_id.is_some() => ApiError::Forbidden,
-            other => other.into(),
-        })?;
-    w.commit().await?;
-    // A rename, a move or an archive: what lists read of organisations is stale here at once.
-    state.org_cache.clear();
-    if changes.parent_id.is_some() || changes.archived.is_some() {
-        // A move or an archive changes whose roles reach where.
-        state.auth_cache.clear();
-    }
-    Ok(updated)
-}
-
 fn created(o: Organisation) -> (StatusCode, HeaderMap, Json<OrganisationOut>) {
     let mut h = etag_headers(o.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/organisations/{}", o.id)) {
@@ -356,10 +203,7 @@ pub async fn list_organisations(
         controller: q.controller,
         include_archived: q.archived,
     };
-    let p = state
-        .store
-        .organisations(&Store::visibility(&ctx.principal), &filter, &page.page()?)
-        .await?;
+    let p = state.app.organisations(&ctx, &filter, &page.page()?).await?;
     Ok(Json(OrganisationList {
         items: p.items.into_iter().map(OrganisationOut::from).collect(),
         next: p.next,
@@ -381,7 +225,7 @@ pub async fn create_organisation(
         parent_id: body.parent_id,
         controller: body.controller,
     };
-    Ok(created(create(&state, &ctx, new).await?))
+    Ok(created(state.app.create_organisation(&ctx, new).await?))
 }
 
 /// One organisation, with its version as `ETag`.
@@ -393,7 +237,7 @@ pub async fn get_organisation(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<(HeaderMap, Json<OrganisationOut>), ApiError> {
-    let o = visible(&state.store, &ctx, &id).await?;
+    let o = state.app.organisation(&ctx, &id).await?;
     Ok((etag_headers(o.version), Json(o.into())))
 }
 
@@ -411,13 +255,15 @@ pub async fn update_organisation(
     headers: HeaderMap,
     ApiJson(body): ApiJson<UpdateOrganisation>,
 ) -> Result<(HeaderMap, Json<OrganisationOut>), ApiError> {
-    visible(&state.store, &ctx, &id).await?;
     let changes = OrganisationChanges {
         name: body.name,
         parent_id: body.parent_id,
         archived: body.archived,
     };
-    let o = update(&state, &ctx, &id, if_match(&headers), changes).await?;
+    let o = state
+        .app
+        .update_organisation(&ctx, &id, if_match(&headers), changes)
+        .await?;
     Ok((etag_headers(o.version), Json(o.into())))
 }
 
@@ -433,12 +279,14 @@ pub async fn archive_organisation(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<(HeaderMap, Json<OrganisationOut>), ApiError> {
-    visible(&state.store, &ctx, &id).await?;
     let changes = OrganisationChanges {
         archived: Some(true),
         ..Default::default()
     };
-    let o = update(&state, &ctx, &id, if_match(&headers), changes).await?;
+    let o = state
+        .app
+        .update_organisation(&ctx, &id, if_match(&headers), changes)
+        .await?;
     Ok((etag_headers(o.version), Json(o.into())))
 }
 
@@ -451,11 +299,10 @@ pub async fn list_members(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<Json<MemberList>, ApiError> {
-    let o = visible(&state.store, &ctx, &id).await?;
-    require(&ctx, Action::ReadMembers, &o)?;
+    let o = state.app.organisation(&ctx, &id).await?;
     let items = state
-        .store
-        .members(&o.id)
+        .app
+        .members(&ctx, &o)
         .await?
         .into_iter()
         .map(|m| MemberOut {
@@ -484,52 +331,39 @@ pub async fn set_member_roles(
     ApiJson(body): ApiJson<SetRoles>,
 ) -> Result<(HeaderMap, Json<Membership>), ApiError> {
     let roles = RoleSet::parse_list(&body.roles)?;
-    let m = set_roles(&state, &ctx, &id, &user_id, roles, if_match(&headers)).await?;
-    let headers = m.version.map(etag_headers).unwrap_or_default();
-    Ok((headers, Json(m)))
-}
-
-/// Sets roles for a caller allowed to manage members here. Shared with the UI.
-pub async fn set_roles(
-    state: &AppState,
-    ctx: &Ctx,
-    organisation_id: &str,
-    user_id: &str,
-    roles: RoleSet,
-    expected_version: Option<i64>,
-) -> Result<Membership, ApiError> {
-    check_id(organisation_id)?;
-    check_id(user_id)?;
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let o = w.organisation(organisation_id).await?;
-    require(ctx, Action::ManageMembers, &o)?;
-    state.store.user(user_id).await?;
-    let version = w
-        .set_roles(organisation_id, user_id, roles, expected_version)
+    let m = state
+        .app
+        .set_roles(&ctx, &id, &user_id, roles, if_match(&headers))
         .await?;
-    w.commit().await?;
-    state.auth_cache.forget_user(user_id);
-    Ok(Membership {
-        organisation_id: organisation_id.into(),
-        user_id: user_id.into(),
-        roles: roles.names(),
-        version,
-    })
+    let headers = m.version.map(etag_headers).unwrap_or_default();
+    Ok((
+        headers,
+        Json(Membership {
+            organisation_id: m.organisation_id,
+            user_id: m.user_id,
+            roles: m.roles.names(),
+            version: m.version,
+        }),
+    ))
 }
 
 /// The history of an organisation: every change to it and to its memberships, newest first.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/history", tag = "organisations",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), PageParams),
     responses((status = 200, body = HistoryList), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn organisation_history(
     State(state): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<HistoryList>, ApiError> {
-    let o = visible(&state.store, &ctx, &id).await?;
-    require(&ctx, Action::ReadHistory, &o)?;
-    let events = state.store.organisation_history(&o.id, 500).await?;
-    let items = events.into_iter().map(HistoryEvent::from).collect();
-    Ok(Json(HistoryList { items, next: None }))
+    let o = state.app.organisation(&ctx, &id).await?;
+    let events = state
+        .app
+        .organisation_history(&ctx, &o, &page.page()?)
+        .await?;
+    Ok(Json(HistoryList {
+        items: events.items.into_iter().map(HistoryEvent::from).collect(),
+        next: events.next,
+    }))
 }

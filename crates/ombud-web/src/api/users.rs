@@ -2,30 +2,18 @@
 //! changes their own password.
 
 use super::json::ApiQuery;
-use super::{ApiJson, PageParams, check_id, hash_password, verify_password};
+use super::{ApiJson, PageParams};
 use crate::AppState;
 use crate::auth::ApiCtx;
 use crate::error::{ApiError, Problem};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use ombud_domain::{Invalid, Rule, people};
-use ombud_store::WriteTx;
-use ombud_store::people::User;
+use ombud_app::User;
+use ombud_app::people::NewPerson;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_user, list_users))
-        .routes(routes!(me))
-        .routes(routes!(change_password))
-        .routes(routes!(get_user))
-}
-
-/// A person as the API shows them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserOut {
     pub id: String,
@@ -110,15 +98,18 @@ pub async fn create_user(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<CreateUser>,
 ) -> Result<(StatusCode, HeaderMap, Json<UserOut>), ApiError> {
-    let u = create(
-        &state,
-        &ctx,
-        &body.email,
-        &body.name,
-        body.password,
-        body.admin,
-    )
-    .await?;
+    let u = state
+        .app
+        .create_person(
+            &ctx,
+            NewPerson {
+                email: body.email,
+                name: body.name,
+                password: body.password,
+                admin: body.admin,
+            },
+        )
+        .await?;
     let mut headers = super::etag_headers(u.version);
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/users/{}", u.id)) {
         headers.insert(header::LOCATION, v);
@@ -127,53 +118,6 @@ pub async fn create_user(
 }
 
 /// Creates a person for a system administrator. Shared by the API and the people page, so that both
-/// accept exactly the same. Every invalid field is reported at once, so a form can mark them all.
-pub async fn create(
-    state: &AppState,
-    ctx: &crate::auth::Ctx,
-    email: &str,
-    name: &str,
-    password: Option<String>,
-    admin: bool,
-) -> Result<User, ApiError> {
-    if !ctx.principal.is_admin {
-        return Err(ApiError::Forbidden);
-    }
-    let email = people::email(email);
-    let name = people::name(name);
-    let mut invalid = Vec::new();
-    if let Err(i) = &email {
-        invalid.push(i.clone());
-    }
-    if let Err(i) = &name {
-        invalid.push(i.clone());
-    }
-    if let Some(pw) = &password {
-        // Checked even when the address or name is invalid, so that a too short password is reported
-        // beside them rather than after they are fixed.
-        let (e, n) = (
-            email.as_deref().unwrap_or_default(),
-            name.as_deref().unwrap_or_default(),
-        );
-        if let Err(i) = people::new_password("password", pw, e, n) {
-            invalid.push(i);
-        }
-    }
-    let (Ok(email), Ok(name), true) = (email, name, invalid.is_empty()) else {
-        return Err(ApiError::Invalid(invalid));
-    };
-    let hash = match password {
-        Some(pw) => Some(hash_password(state, pw).await?),
-        None => None,
-    };
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    let u = w.create_user(&email, &name, hash.as_deref(), admin).await?;
-    w.commit().await?;
-    Ok(u)
-}
-
-/// List people (system administrators only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(PageParams, UserQuery),
     responses((status = 200, body = UserList), (status = 403, body = Problem)))]
 pub async fn list_users(
@@ -182,10 +126,10 @@ pub async fn list_users(
     ApiQuery(page): ApiQuery<PageParams>,
     ApiQuery(q): ApiQuery<UserQuery>,
 ) -> Result<Json<UserList>, ApiError> {
-    if !ctx.principal.is_admin {
-        return Err(ApiError::Forbidden);
-    }
-    let p = state.store.users(q.q.as_deref(), &page.page()?).await?;
+    let p = state
+        .app
+        .people(&ctx, q.q.as_deref(), &page.page()?)
+        .await?;
     Ok(Json(UserList {
         items: p.items.into_iter().map(UserOut::from).collect(),
         next: p.next,
@@ -195,13 +139,13 @@ pub async fn list_users(
 /// Who I am and where I hold roles.
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", responses((status = 200, body = Me)))]
 pub async fn me(State(state): State<AppState>, ApiCtx(ctx): ApiCtx) -> Result<Json<Me>, ApiError> {
-    let grants = state.store.grants(&ctx.user.id).await?;
+    let grants = state.app.my_roles(&ctx).await?;
     Ok(Json(Me {
         user: ctx.user.into(),
         grants: grants
             .into_iter()
             .map(|g| Grant {
-                organisation_id: g.membership.organisation_id.0,
+                organisation_id: g.membership.organisation_id.into_string(),
                 organisation_name: g.organisation_name,
                 kind: g.organisation_kind,
                 roles: g.membership.roles.names(),
@@ -218,37 +162,11 @@ pub async fn change_password(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
-    change_own_password(&state, &ctx, &body.current_password, &body.new_password).await?;
+    state
+        .app
+        .change_own_password(&ctx, &body.current_password, &body.new_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Shared by the API and the account page.
-pub async fn change_own_password(
-    state: &AppState,
-    ctx: &crate::auth::Ctx,
-    current: &str,
-    new: &str,
-) -> Result<(), ApiError> {
-    let secret = state.store.local_secret(&ctx.user.id).await?;
-    let ok = match secret {
-        Some(phc) => verify_password(phc, current.to_string()).await?,
-        None => false,
-    };
-    if !ok {
-        return Err(ApiError::Invalid(vec![Invalid::new(
-            "current_password",
-            Rule::Required,
-        )]));
-    }
-    people::new_password("new_password", new, &ctx.user.email, &ctx.user.name)?;
-    let hash = hash_password(state, new.to_string()).await?;
-    let actor = ctx.actor();
-    let mut w = WriteTx::begin(&state.store, &actor).await?;
-    w.set_password(&ctx.user.id, &hash).await?;
-    w.end_other_sessions(&ctx.user.id, &ctx.session_id).await?;
-    w.commit().await?;
-    state.auth_cache.forget_user(&ctx.user.id);
-    Ok(())
 }
 
 /// One person (system administrators, or the person themself).
@@ -260,10 +178,33 @@ pub async fn get_user(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> Result<(HeaderMap, Json<UserOut>), ApiError> {
-    check_id(&id)?;
-    if !ctx.principal.is_admin && ctx.user.id != id {
-        return Err(ApiError::NotFound);
-    }
-    let u = state.store.user(&id).await?;
+    let u = state.app.person(&ctx, &id).await?;
+    Ok((super::etag_headers(u.version), Json(u.into())))
+}
+
+/// Changes to a person: `disabled` (system administrators only).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// Disable (`true`): the person cannot sign in and every session of theirs ends, on every
+    /// instance at once; or enable again (`false`).
+    pub disabled: Option<bool>,
+}
+
+/// Disable or enable a person (system administrators; nobody disables themself).
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = UpdateUser,
+    responses((status = 200, body = UserOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateUser>,
+) -> Result<(HeaderMap, Json<UserOut>), ApiError> {
+    let u = match body.disabled {
+        Some(d) => state.app.set_disabled(&ctx, &id, d).await?,
+        None => state.app.person(&ctx, &id).await?,
+    };
     Ok((super::etag_headers(u.version), Json(u.into())))
 }

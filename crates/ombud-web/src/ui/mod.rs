@@ -4,92 +4,33 @@
 //! extends `base.html`, which holds the landmarks (header, nav, main, footer), the skip link, the
 //! organisation switcher and the language switch.
 
-pub mod account;
-pub mod agreements;
-pub mod forms;
-pub mod gaps;
-pub mod history;
-pub mod import;
-pub mod layout;
-pub mod links;
-pub mod organisations;
-pub mod people;
-pub mod processing;
-pub mod processing_form;
-pub mod processing_history;
-pub mod register;
-pub mod sign_in;
-pub mod start;
-pub mod systems;
+// The pages are being moved onto the application layer and the kernel's generic pages.
+// pub mod account;
+// pub mod forms;
+// pub mod history;
+// pub mod layout;
+// pub mod organisations;
+// pub mod people;
+// pub mod sign_in;
+// pub mod start;
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n;
+use crate::routes::{Access, PageRoutes, RouteInfo};
 use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use ombud_domain::Lang;
-use ombud_domain::register::import::{Processing, Systems};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(start::start))
-        .route("/logga-in", get(sign_in::form).post(sign_in::submit))
-        .route("/logga-ut", axum::routing::post(sign_in::sign_out))
-        .route("/sprak", axum::routing::post(layout::switch_language))
-        .route("/static/ombud.css", get(css))
-        .route("/static/form-check.js", get(form_check_js))
-        .route(
-            "/organisationer",
-            get(organisations::list).post(organisations::create_top),
-        )
-        .route("/organisationer/valj", get(organisations::switch))
-        .route("/organisationer/{id}", get(organisations::detail))
-        .route(
-            "/organisationer/{id}/underorganisationer",
-            post(organisations::create_child),
-        )
-        .route("/organisationer/{id}/namn", post(organisations::rename))
-        .route("/organisationer/{id}/flytta", post(organisations::move_to))
-        .route("/organisationer/{id}/arkiv", post(organisations::archive))
-        .route(
-            "/organisationer/{id}/medlemmar",
-            post(organisations::set_member),
-        )
-        .route("/organisationer/{id}/historik", get(history::page))
-        .route("/konto", get(account::page))
-        .route("/konto/losenord", post(account::change_password))
-        .route("/personer", get(people::list).post(people::create))
-        .route("/behandlingar", get(processing::list))
-        .route(
-            "/behandlingar/ny",
-            get(processing::new_form).post(processing::create),
-        )
-        .route(
-            "/behandlingar/import",
-            get(import::form::<Processing>)
-                .post(import::submit::<Processing>)
-                .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
-        )
-        .route(
-            "/system/import",
-            get(import::form::<Systems>)
-                .post(import::submit::<Systems>)
-                .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
-        )
-        .route("/behandlingar/validera", post(processing::check))
-        .route("/behandlingar/{id}", get(processing::detail))
-        .route(
-            "/behandlingar/{id}/redigera",
-            get(processing::edit_form).post(processing::save),
-        )
-        .route("/behandlingar/{id}/status", post(processing::status))
-        .route("/behandlingar/{id}/historik", get(processing_history::page))
-        .route("/organisationer/{id}/brister", get(gaps::page))
-        .merge(systems::routes())
-        .merge(agreements::routes())
+/// The pages' routes and the table of what each requires.
+pub fn router() -> (Router<AppState>, Vec<RouteInfo>) {
+    let r = PageRoutes::default()
+        .add("GET", "/static/ombud.css", Access::Public, get(css))
+        .add("GET", "/static/form-check.js", Access::Public, get(form_check_js));
+    (r.router, r.table)
 }
 
 async fn css() -> Response {
@@ -143,8 +84,8 @@ impl From<ApiError> for PageError {
     }
 }
 
-impl From<ombud_store::StoreError> for PageError {
-    fn from(e: ombud_store::StoreError) -> Self {
+impl From<ombud_app::AppError> for PageError {
+    fn from(e: ombud_app::AppError) -> Self {
         ApiError::from(e).into()
     }
 }

@@ -1,0 +1,119 @@
+//! Writing many records in one transaction as Ombud itself — the demo city, a synthetic city for
+//! benchmarks — through the same parsing, grants and workflow as a person's requests: all of it, or
+//! nothing.
+
+use crate::{AppError, Result, records, today};
+use ombud_domain::audit::Channel;
+use ombud_domain::authz::{Action, Principal};
+use ombud_domain::kernel::Descriptor;
+use ombud_domain::kernel::parse;
+use ombud_domain::register::agreement::{AgreementDetails, NewComplianceCheck};
+use ombud_store::organisations::Organisation;
+use ombud_store::records::Stored;
+use ombud_store::{Actor, Store, WriteTx};
+use serde_json::Value;
+
+/// A transaction that Ombud writes in as a system administrator, named in the audit trail.
+pub struct Bulk<'a> {
+    pub w: WriteTx<'a>,
+    principal: Principal,
+}
+
+impl<'a> Bulk<'a> {
+    /// Begins; `actor` names who the audit trail says did it (e.g. "demodata" at the command line).
+    pub async fn begin(store: &Store, actor: &'a Actor) -> Result<Bulk<'a>> {
+        Ok(Bulk {
+            w: WriteTx::begin(store, actor).await?,
+            principal: Principal::system(&actor.name),
+        })
+    }
+
+    /// The actor of a bulk load at the command line.
+    pub fn cli_actor(name: &str) -> Actor {
+        Actor::system(name, Channel::Cli)
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Registers a record of `D` owned by `org`, from its draft as a client would send it.
+    pub async fn create<D: Descriptor>(
+        &mut self,
+        org: &Organisation,
+        draft: Value,
+        import_key: Option<&str>,
+    ) -> Result<Stored<D::Details>> {
+        let Value::Object(draft) = draft else {
+            return Err(AppError::Unprocessable("expected a JSON object".into()));
+        };
+        let valid = parse::parse::<D>(draft)?;
+        let grant = self
+            .principal
+            .authorize(Action::Edit(D::KIND), &org.scope())?;
+        Ok(self
+            .w
+            .insert::<D>(&grant, org, valid, import_key, &self.principal)
+            .await?)
+    }
+
+    /// Takes a workflow step (any step the workflow has: the system administrator may).
+    pub async fn step<D: Descriptor>(
+        &mut self,
+        record: &Stored<D::Details>,
+        to: &'static str,
+    ) -> Result<Stored<D::Details>> {
+        let grant = self
+            .principal
+            .authorize(Action::Edit(D::KIND), &record.scope())?;
+        let name = self.principal.name.clone();
+        records::step_in::<D>(&mut self.w, &grant, record, to, &self.principal, &name).await
+    }
+
+    /// Appends a compliance check to an agreement's log.
+    pub async fn compliance_check(
+        &mut self,
+        agreement: &Stored<AgreementDetails>,
+        check: NewComplianceCheck,
+    ) -> Result<Stored<AgreementDetails>> {
+        let grant = self.principal.authorize(
+            Action::Edit(ombud_domain::kernel::Kind::Agreement),
+            &agreement.scope(),
+        )?;
+        let checked = check.validate(today()).map_err(AppError::Invalid)?;
+        let name = self.principal.name.clone();
+        crate::kinds::check_in(&mut self.w, &grant, agreement, checked, &self.principal, &name)
+            .await
+    }
+
+    /// Creates an organisation.
+    pub async fn organisation(
+        &mut self,
+        new: &ombud_store::organisations::NewOrganisation,
+    ) -> Result<Organisation> {
+        let at = match &new.parent_id {
+            Some(pid) => self.w.organisation(pid).await?.scope(),
+            None => ombud_store::organisations::root_scope(),
+        };
+        let grant = self.principal.authorize(Action::CreateChild, &at)?;
+        Ok(self.w.create_organisation(&grant, new).await?)
+    }
+
+    /// Gives a person roles in an organisation.
+    pub async fn roles(
+        &mut self,
+        org: &Organisation,
+        user_id: &str,
+        roles: ombud_domain::role::RoleSet,
+    ) -> Result<()> {
+        let grant = self
+            .principal
+            .authorize(Action::ManageMembers, &org.scope())?;
+        self.w.set_roles(&grant, org, user_id, roles, None).await?;
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.w.commit().await?)
+    }
+}
