@@ -100,6 +100,11 @@ impl App {
         Ok(u)
     }
 
+    /// Whether the caller is the system administrator (who sets up the city and its people).
+    pub fn is_admin(&self, caller: &Caller) -> bool {
+        caller.principal.is_admin
+    }
+
     /// The caller's roles, by organisation.
     pub async fn my_roles(&self, caller: &Caller) -> Result<Vec<RoleGrant>> {
         Ok(self.store.grants(&caller.user.id).await?)

@@ -5,7 +5,8 @@
 //! Status codes follow the API: 422 for invalid input, 409 for a stale version or a conflict.
 
 use super::PageError;
-use crate::auth::{self, Ctx};
+use crate::auth;
+use ombud_app::Caller;
 use crate::error::ApiError;
 use crate::i18n;
 use axum::http::{HeaderMap, StatusCode};
@@ -49,7 +50,7 @@ impl Fields {
 
 /// Refuses a state-changing form that does not carry the session's CSRF token or comes from
 /// another site.
-pub fn check_csrf(ctx: &Ctx, headers: &HeaderMap, fields: &Fields) -> Result<(), PageError> {
+pub fn check_csrf(ctx: &Caller, headers: &HeaderMap, fields: &Fields) -> Result<(), PageError> {
     if fields.get("csrf") == ctx.csrf_token && auth::same_origin(headers) {
         Ok(())
     } else {

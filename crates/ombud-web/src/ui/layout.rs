@@ -1,13 +1,15 @@
 //! What every signed-in page shares: the person, the language, the navigation, the switcher.
 
 use crate::AppState;
-use crate::auth::{self, Ctx, MaybeUiCtx};
+use crate::auth::{self, MaybeUiCtx};
 use crate::i18n::{self, LANG_COOKIE};
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::Caller;
 use ombud_domain::Lang;
+use ombud_domain::kernel::Kind;
 use serde::Deserialize;
 
 /// The frame around a signed-in page.
@@ -27,8 +29,16 @@ pub struct Frame {
     pub switcher_all: bool,
     /// The organisation the page is about, preselected in the switcher.
     pub current_org: String,
-    /// Whether the person may read a register somewhere, so that the navigation offers it.
-    pub reads_register: bool,
+    /// The kinds' registers the person may read somewhere, in the navigation's order.
+    pub registers: Vec<NavItem>,
+}
+
+/// One register in the main navigation.
+pub struct NavItem {
+    pub href: String,
+    pub label: String,
+    /// The frame's `section` when one of its pages is shown.
+    pub section: &'static str,
 }
 
 /// One organisation in the header's switcher.
@@ -38,45 +48,57 @@ pub struct SwitchChoice {
 }
 
 impl Frame {
-    pub fn new(ctx: &Ctx, here: &str, section: &'static str) -> Self {
+    pub fn new(state: &AppState, ctx: &Caller, here: &str, section: &'static str) -> Self {
+        let lang = ctx.lang;
         Frame {
-            lang: ctx.lang,
+            lang,
             user_name: ctx.user.name.clone(),
-            is_admin: ctx.principal.is_admin,
+            is_admin: state.app.is_admin(ctx),
             csrf: ctx.csrf_token.clone(),
             here: here.to_string(),
             section,
             switcher: Vec::new(),
             switcher_all: false,
             current_org: String::new(),
-            reads_register: ctx.principal.is_admin
-                || ctx.principal.memberships.iter().any(|m| {
-                    m.roles.any(ombud_domain::authz::roles_for(
-                        ombud_domain::authz::Action::ReadRegister,
-                    ))
-                }),
+            registers: Kind::ALL
+                .into_iter()
+                .filter(|k| state.app.reads_anywhere(ctx, *k))
+                .map(|k| {
+                    let info = k.info();
+                    let many = info.noun.many.get(lang);
+                    let mut label: Vec<char> = many.chars().collect();
+                    if let Some(first) = label.first_mut() {
+                        *first = first.to_uppercase().next().unwrap_or(*first);
+                    }
+                    NavItem {
+                        href: format!("/{}", info.ui),
+                        label: label.into_iter().collect(),
+                        section: info.ui,
+                    }
+                })
+                .collect(),
         }
     }
 
     /// The frame with the organisation switcher filled in from the person's grants.
     pub async fn load(
         state: &AppState,
-        ctx: &Ctx,
+        ctx: &Caller,
         here: &str,
         section: &'static str,
     ) -> Result<Self, super::PageError> {
-        let mut f = Frame::new(ctx, here, section);
+        let mut f = Frame::new(state, ctx, here, section);
         f.switcher = state
-            .store
-            .grants(&ctx.user.id)
+            .app
+            .my_roles(ctx)
             .await?
             .into_iter()
             .map(|g| SwitchChoice {
-                id: g.membership.organisation_id.0,
+                id: g.membership.organisation_id.into_string(),
                 label: g.organisation_name,
             })
             .collect();
-        f.switcher_all = ctx.principal.is_admin;
+        f.switcher_all = f.is_admin;
         Ok(f)
     }
 
@@ -123,14 +145,9 @@ pub async fn switch_language(
     if let Some(ctx) = ctx
         && form.csrf == ctx.csrf_token
         && auth::same_origin(&headers)
+        && state.app.set_language(&ctx, lang).await.is_err()
     {
-        let actor = ctx.actor();
-        if let Ok(mut w) = ombud_store::WriteTx::begin(&state.store, &actor).await {
-            let saved = w.set_language(&ctx.user.id, lang).await;
-            if saved.is_ok() && w.commit().await.is_err() {
-                tracing::warn!("could not save language preference");
-            }
-        }
+        tracing::warn!("could not save language preference");
     }
     let mut res = Redirect::to(&back).into_response();
     let cookie = format!(

@@ -6,9 +6,9 @@
 
 // The pages are being moved onto the application layer and the kernel's generic pages.
 // pub mod account;
-// pub mod forms;
+pub mod forms;
 // pub mod history;
-// pub mod layout;
+pub mod layout;
 // pub mod organisations;
 // pub mod people;
 // pub mod sign_in;
