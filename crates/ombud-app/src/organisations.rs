@@ -7,9 +7,11 @@
 use crate::{App, AppError, Caller, Page, PageRequest, Result};
 use ombud_domain::authz::{Action, Denied};
 use ombud_domain::ids::{OrganisationId, UserId};
-use ombud_domain::role::RoleSet;
-use ombud_domain::{Invalid, Rule, audit::Event};
-use ombud_store::WriteTx;
+use ombud_domain::organisation::{is_within, placement};
+use ombud_domain::role::{Role, RoleSet};
+use ombud_domain::{Invalid, Rule, audit::Event, people};
+use ombud_store::{StoreError, WriteTx};
+use std::collections::HashMap;
 use ombud_store::organisations::{
     Granted, NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter, root_scope,
 };
@@ -276,6 +278,115 @@ impl App {
             roles,
             version,
         })
+    }
+
+    /// As [`App::set_roles`], for a person named by e-mail address (the members form). Whether an
+    /// address belongs to anyone is told only to someone who may manage members there: an unknown one
+    /// is an unknown reference of `email`.
+    pub async fn set_roles_by_email(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+        email: &str,
+        roles: RoleSet,
+        expected_version: Option<i64>,
+    ) -> Result<MembershipChange> {
+        let o = self.organisation(caller, organisation_id).await?;
+        caller
+            .principal
+            .authorize(Action::ManageMembers, &o.scope())?;
+        let email = people::email(email)?;
+        let user = match self.store.user_by_email(&email).await {
+            Ok(u) => u,
+            Err(StoreError::NotFound) => {
+                return Err(Invalid::new("email", Rule::UnknownReference).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.set_roles(caller, &o.id, &user.id, roles, expected_version)
+            .await
+    }
+
+    /// Where the caller may move an organisation: active organisations they may create under, of a
+    /// kind it may sit under, outside its own subtree and — unless they are the system administrator —
+    /// within its controller. [`App::update_organisation`] decides again; this only spares a form
+    /// choices that would be refused.
+    pub async fn move_targets(
+        &self,
+        caller: &Caller,
+        o: &Organisation,
+        limit: i64,
+    ) -> Result<Vec<Organisation>> {
+        let p = &caller.principal;
+        if !p.can(Action::RestructureOrganisation, &o.scope()) {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .organisations_where(caller, Action::CreateChild, limit)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                c.id != o.id
+                    && !is_within(&c.path, &o.path)
+                    && placement(o.kind, Some(c.kind)).is_ok()
+                    && (p.is_admin || c.controller_id == o.controller_id)
+            })
+            .collect())
+    }
+
+    /// Controllers without a data protection officer (GDPR art. 37) that the caller answers for:
+    /// all of them for the system administrator, their own for a controller's management, none for
+    /// anyone else — nothing is listed that the caller could neither see nor act on.
+    pub async fn controllers_without_dpo(&self, caller: &Caller) -> Result<Vec<Organisation>> {
+        let p = &caller.principal;
+        let managed: Vec<&str> = p
+            .memberships
+            .iter()
+            .filter(|m| m.roles.contains(Role::Management))
+            .filter_map(|m| m.controller_id.as_ref().map(|c| c.as_str()))
+            .collect();
+        if !p.is_admin && managed.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store
+            .controllers_without_role(Role::Dpo)
+            .await?
+            .into_iter()
+            .filter(|o| p.is_admin || managed.contains(&o.id.as_str()))
+            .collect())
+    }
+
+    /// The names of the people whose roles these events of an organisation's history are about
+    /// (a membership event records ids only), for someone who may read that history. A person no
+    /// longer known is left out.
+    pub async fn people_in_history(
+        &self,
+        caller: &Caller,
+        o: &Organisation,
+        events: &[Event],
+    ) -> Result<HashMap<String, String>> {
+        caller
+            .principal
+            .authorize(Action::ReadHistory, &o.scope())?;
+        let prefix = format!("{}/", o.id);
+        let mut names = HashMap::new();
+        for e in events.iter().filter(|e| e.record_type == "membership") {
+            let Some(user_id) = e.record_id.strip_prefix(&prefix) else {
+                continue;
+            };
+            if names.contains_key(user_id) {
+                continue;
+            }
+            match self.store.user(user_id).await {
+                Ok(u) => {
+                    names.insert(user_id.to_string(), u.name);
+                }
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(names)
     }
 
     /// The history of an organisation: every change to it and to its memberships, newest first.

@@ -230,8 +230,9 @@ impl App {
         let reach = Self::read_reach(caller, kind);
         match organisation_id.map(str::trim).filter(|s| !s.is_empty()) {
             Some(id) => {
+                // An organisation the caller sees but may not read the kind in lists nothing, as
+                // the rest of their reach would: no other answer tells them more.
                 let o = self.organisation_for_reading(caller, id).await?;
-                caller.principal.authorize(Action::Read(kind), &o.scope())?;
                 Ok((reach.within(&o.scope()), Some(o)))
             }
             None => Ok((reach, None)),
@@ -263,6 +264,23 @@ impl App {
     /// Whether the caller may create and change the kind's records anywhere.
     pub fn edits_anywhere(&self, caller: &Caller, kind: Kind) -> bool {
         !caller.principal.reach(Action::Edit(kind)).is_nowhere()
+    }
+
+    /// The organisation where the caller holds a role that allows `action`, when there is exactly
+    /// one such place: a new record's form (or an import) starts with it chosen, so that a person
+    /// who works in one place never has to pick it. `None` for none, several, or an administrator
+    /// acting by that right alone.
+    pub fn only_place(&self, caller: &Caller, action: Action) -> Option<String> {
+        let roles = ombud_domain::authz::roles_for(action);
+        let mut places = caller
+            .principal
+            .memberships
+            .iter()
+            .filter(|m| m.roles.any(roles));
+        match (places.next(), places.next()) {
+            (Some(only), None) => Some(only.organisation_id.to_string()),
+            _ => None,
+        }
     }
 
     /// A page of a kind's list: what the caller may read, filtered and sorted.

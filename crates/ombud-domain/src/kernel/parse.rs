@@ -74,11 +74,20 @@ pub fn parse_from<D: Descriptor>(
     let mut errors = Vec::new();
     let clean = normalise(D::info().fields, draft, None, source, &mut errors)
         .map_err(Refusal::Unreadable)?;
+    let details = serde_json::from_value::<D::Details>(Value::Object(clean));
     if !errors.is_empty() {
+        // The rules across fields are still checked where what was readable lets them be, so that
+        // every problem is told at once; a field already wrong is not told about twice.
+        if let Ok(d) = &details {
+            let more: Vec<Invalid> = D::check(d)
+                .into_iter()
+                .filter(|b| !errors.iter().any(|e| e.field == b.field))
+                .collect();
+            errors.extend(more);
+        }
         return Err(Refusal::Invalid(errors));
     }
-    let details: D::Details = serde_json::from_value(Value::Object(clean))
-        .map_err(|e| Refusal::Unreadable(e.to_string()))?;
+    let details = details.map_err(|e| Refusal::Unreadable(e.to_string()))?;
     let broken = D::check(&details);
     if broken.is_empty() {
         Ok(Valid(details))

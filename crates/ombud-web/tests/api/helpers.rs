@@ -744,17 +744,20 @@ impl TestApp {
     /// Gives roles straight in the store (not through the API under test).
     pub async fn grant(&self, organisation_id: &str, user_id: &str, roles: &[Role]) {
         let actor = Actor::system("test setup", Channel::System);
+        let setup = ombud_domain::authz::Principal::system("test setup");
         let mut w = WriteTx::begin(&self.store, &actor)
             .await
             .expect("a write begins");
-        w.set_roles(
-            organisation_id,
-            user_id,
-            roles.iter().copied().collect(),
-            None,
-        )
-        .await
-        .expect("the roles are set");
+        let org = w
+            .organisation(organisation_id)
+            .await
+            .expect("the organisation exists");
+        let grant = setup
+            .authorize(ombud_domain::authz::Action::ManageMembers, &org.scope())
+            .expect("the system may");
+        w.set_roles(&grant, &org, user_id, roles.iter().copied().collect(), None)
+            .await
+            .expect("the roles are set");
         w.commit().await.expect("the roles are saved");
     }
 
@@ -795,9 +798,14 @@ impl TestApp {
     /// A record's audit events, newest first.
     pub async fn events_of(&self, record_type: &str, record_id: &str) -> Vec<Event> {
         self.store
-            .history(record_type, record_id, 1000)
+            .history(
+                record_type,
+                record_id,
+                &ombud_store::paging::PageRequest::first(500),
+            )
             .await
             .expect("the history can be read")
+            .items
     }
 
     /// A small city: city → board (controller) → administration → department → unit.
@@ -857,5 +865,5 @@ pub fn org_url(id: &str) -> String {
 
 /// An id Ombud could have issued but did not.
 pub fn unknown_id() -> String {
-    ombud_domain::ids::OrganisationId::generate().0
+    ombud_domain::ids::OrganisationId::generate().into_string()
 }

@@ -746,7 +746,7 @@ both!(
         assert!(
             text.lines()
                 .next()
-                .is_some_and(|h| h.contains("ID;System;Organisation")),
+                .is_some_and(|h| h.contains("ID;Organisation;System")),
             "{text}"
         );
         let edited = text.replacen(";Tieto;", ";Tietoevry Sverige;", 1);

@@ -197,25 +197,34 @@ both!(
         app.grant(&t.administration, &boss.id, &[Role::Management])
             .await;
         let anna = app.person("anna@exempelstad.se", "Anna Andersson").await;
+        let bo = app.person("bo@exempelstad.se", "Bo Berg").await;
+        // Management hands on what it holds itself, below its grant.
         app.put(member_url(&t.unit, &anna.id))
             .by(&boss)
-            .json(json!({ "roles": ["manager"] }))
+            .json(json!({ "roles": ["management"] }))
             .await
             .expect(StatusCode::OK);
         // Above its grant the organisation is out of sight.
         app.put(member_url(&t.board, &anna.id))
             .by(&boss)
-            .json(json!({ "roles": ["manager"] }))
+            .json(json!({ "roles": ["management"] }))
             .await
             .problem(StatusCode::NOT_FOUND, "not_found");
-        // A manager reads the members but does not change them.
+        // A role it does not hold is not its to give.
+        app.put(member_url(&t.unit, &bo.id))
+            .by(&boss)
+            .json(json!({ "roles": ["manager"] }))
+            .await
+            .problem(StatusCode::FORBIDDEN, "forbidden");
+        // Management in the unit reads the members; a role it lacks it cannot take from others.
+        app.grant(&t.unit, &bo.id, &[Role::Manager]).await;
         app.get(format!("{}/members", org_url(&t.unit)))
             .by(&anna)
             .await
             .expect(StatusCode::OK);
-        app.put(member_url(&t.unit, &anna.id))
+        app.put(member_url(&t.unit, &bo.id))
             .by(&anna)
-            .json(json!({ "roles": ["management"] }))
+            .json(json!({ "roles": [] }))
             .await
             .problem(StatusCode::FORBIDDEN, "forbidden");
     }
