@@ -76,6 +76,8 @@ pub struct TestApp {
     pub store: Store,
     /// `sqlite` or `postgres`, for messages.
     pub backend: &'static str,
+    /// The database's URL, for a second instance over the same database.
+    url: String,
     /// Removes the database when the last holder lets go (this app, or its [`Cleanup`]).
     db: Arc<DbGuard>,
 }
@@ -105,10 +107,10 @@ impl TestApp {
         let _ = std::fs::remove_dir_all(&dir);
         let url = format!("sqlite://{}/ombud.db", dir.display());
         let guard = DbGuard::Sqlite(dir);
-        let store = Store::connect(&ConnectOptions::new(url))
+        let store = Store::connect(&ConnectOptions::new(url.clone()))
             .await
             .expect("the SQLite test database opens");
-        TestApp::new(store, "sqlite", guard)
+        TestApp::new(store, "sqlite", guard, url)
     }
 
     /// `None` only when `OMBUD_TEST_POSTGRES=skip`; panics when PostgreSQL cannot be used.
@@ -123,13 +125,14 @@ impl TestApp {
         };
         let name = pg.create_database().await;
         let guard = DbGuard::Postgres(name.clone());
+        let url = with_database(&pg.url, &name);
         let store = Store::connect(&ConnectOptions {
-            url: with_database(&pg.url, &name),
+            url: url.clone(),
             max_connections: Some(8),
         })
         .await
         .unwrap_or_else(|e| panic!("the PostgreSQL test database {name} opens: {e}"));
-        Some(TestApp::new(store, "postgres", guard))
+        Some(TestApp::new(store, "postgres", guard, url))
     }
 
     pub fn cleanup(&self) -> Cleanup {
@@ -139,16 +142,38 @@ impl TestApp {
         }
     }
 
-    fn new(store: Store, backend: &'static str, db: DbGuard) -> TestApp {
-        let config = ombud_web::Config {
-            password_cost: PasswordCost::Minimal,
-            ..Default::default()
-        };
+    fn new(store: Store, backend: &'static str, db: DbGuard, url: String) -> TestApp {
         TestApp {
-            router: ombud_web::app(store.clone(), config),
+            router: ombud_web::app(store.clone(), Self::config()),
             store,
             backend,
+            url,
             db: Arc::new(db),
+        }
+    }
+
+    fn config() -> ombud_web::Config {
+        ombud_web::Config {
+            password_cost: PasswordCost::Minimal,
+            ..Default::default()
+        }
+    }
+
+    /// A second instance of Ombud over the same database, with caches of its own (as behind a load
+    /// balancer).
+    pub async fn second_instance(&self) -> TestApp {
+        let store = Store::connect(&ConnectOptions {
+            url: self.url.clone(),
+            max_connections: Some(4),
+        })
+        .await
+        .expect("a second instance opens the same database");
+        TestApp {
+            router: ombud_web::app(store.clone(), Self::config()),
+            store,
+            backend: self.backend,
+            url: self.url.clone(),
+            db: self.db.clone(),
         }
     }
 }
@@ -628,7 +653,11 @@ pub fn swedish_title(code: &str) -> &'static str {
         "unprocessable" => "Uppgifterna kan inte tolkas",
         "stale_version" => "Uppgifterna har ändrats",
         "too_many_attempts" => "För många försök",
-        "email_taken" | "organisation_has_active_children" => "Konflikt",
+        "email_taken"
+        | "organisation_has_active_children"
+        | "move_would_cross_links"
+        | "system_in_use"
+        | "agreement_in_use" => "Konflikt",
         "workflow" => "Steget finns inte i arbetsflödet",
         "import_has_errors" => "Filen har fel",
         other => panic!("no Swedish title known for {other}"),
@@ -646,7 +675,11 @@ pub fn english_title(code: &str) -> &'static str {
         "invalid" => "Invalid input",
         "unprocessable" => "Input cannot be processed",
         "stale_version" => "The record has changed",
-        "email_taken" | "organisation_has_active_children" => "Conflict",
+        "email_taken"
+        | "organisation_has_active_children"
+        | "move_would_cross_links"
+        | "system_in_use"
+        | "agreement_in_use" => "Conflict",
         "workflow" => "Not a step of the workflow",
         "import_has_errors" => "The file has errors",
         other => panic!("no English title known for {other}"),

@@ -7,6 +7,7 @@ mod helpers;
 mod audit;
 mod authz_matrix;
 mod bad_input;
+mod holes;
 mod concurrency;
 mod import_systems;
 mod members;
