@@ -83,7 +83,7 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
             .execute(&mut *tx)
             .await?;
         if m.version == 3 {
-            kernel_data(&mut *tx).await?;
+            kernel_data(&mut tx).await?;
         }
         sqlx::query("INSERT INTO ombud_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
@@ -112,13 +112,27 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
 async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
     use ombud_domain::register::{agreement::Agreements, processing::Processing, system::Systems};
     use serde_json::{Map, Value};
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT id, details, review_on, approved_at, approved_by FROM processing_activities",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-    for (id, details, review_on, approved_at, approved_by) in rows {
+    #[derive(sqlx::FromRow)]
+    struct Old {
+        id: String,
+        details: String,
+        review_on: Option<String>,
+        approved_at: Option<String>,
+        approved_by: Option<String>,
+    }
+    let rows: Vec<Old> = sqlx::query_as(
+        "SELECT id, details, review_on, approved_at, approved_by FROM processing_activities",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for Old {
+        id,
+        details,
+        review_on,
+        approved_at,
+        approved_by,
+    } in rows
+    {
         let mut doc: Map<String, Value> = serde_json::from_str(&details)
             .map_err(|e| StoreError::Database(format!("details of {id}: {e}")))?;
         if let Some(r) = review_on {
