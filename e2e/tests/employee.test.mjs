@@ -1,9 +1,10 @@
 // An employee sees their own controller's organisations only: another controller's page is "not
-// found", exactly as a page that does not exist.
+// found", exactly as a page that does not exist. A controller's management reads its history, with
+// people named.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, assertAudited, findOrganisation, launch, newPage, signIn, visit } from './helpers.mjs';
+import { ADMIN, assertAudited, audit, findOrganisation, launch, newPage, signIn, visit } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -35,5 +36,25 @@ test('(d) an employee cannot open another controller\'s organisation', async () 
   // Its history is just as hidden.
   const history = await visit(sara, `${norr}/historik`);
   assert.equal(history.status(), 404);
+
+  // Her own unit's page she reads, with nothing to change.
+  const unit = await findOrganisation(sara, 'Enheten för IT-drift');
+  await visit(sara, unit);
+  assert.equal(await sara.getByRole('heading', { level: 1 }).innerText(), 'Enheten för IT-drift');
+  assert.equal(await sara.locator('#rename-form, #child-form, #member-form').count(), 0);
   assertAudited(sara);
+});
+
+test('management reads its controller\'s history with the people named', async () => {
+  const erik = await newPage(browser);
+  await signIn(erik, 'erik.johansson@sjostad.se');
+  const board = await findOrganisation(erik, 'Kommunstyrelsen');
+  await visit(erik, board);
+  await erik.getByRole('link', { name: 'Visa historik för organisationen' }).click();
+  await erik.waitForURL(`**${board}/historik`);
+  await audit(erik);
+  const titles = await erik.locator('li.event h2').allInnerTexts();
+  assert.ok(titles.some((t) => /Roller för Anna Lindqvist: skapade$/.test(t)), titles.join('\n'));
+  assert.ok(titles.some((t) => /Organisationen: skapad$/.test(t)), titles.join('\n'));
+  assertAudited(erik);
 });

@@ -1,10 +1,10 @@
-// The organisation pages as a system administrator: create, rename, history, a stale edit and an
-// invalid one, each page checked for accessibility.
+// The organisation pages as a system administrator: create, rename, history (a page at a time), a
+// stale edit and an invalid one, each page checked for accessibility.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ADMIN, assertAudited, audit, findOrganisation, launch, newContext, pageIn, signIn, submit, unique, visit,
+  ADMIN, BASE_URL, assertAudited, audit, findOrganisation, launch, newContext, pageIn, signIn, submit, unique, visit,
 } from './helpers.mjs';
 
 describe('organisations (system administrator)', () => {
@@ -74,6 +74,40 @@ describe('organisations (system administrator)', () => {
     assert.ok(createdRows.includes('Namn') && createdRows.includes('Typ') && createdRows.includes('Överordnad'),
       `translated field names, got ${createdRows.join(', ')}`);
     assert.match(await createEvent.getByRole('row', { name: /^Typ/ }).innerText(), /Förvaltning/);
+    // Organisations are named, not shown by id.
+    assert.match(await createEvent.getByRole('row', { name: /^Överordnad/ }).innerText(), /Kommunstyrelsen/);
+    assertAudited(page);
+  });
+
+  test('a long history is read a page at a time, and the page links to the registers and their gaps', async () => {
+    const { path, name } = await createUnit('Historikförvaltning');
+    const id = path.split('/').pop();
+    const registers = page.getByRole('navigation', { name: 'Organisationens register' });
+    assert.equal(await registers.getByRole('link', { name: 'Visa brister i registret' }).getAttribute('href'), `${path}/brister`);
+    assert.equal(await registers.getByRole('link', { name: 'Behandlingar' }).getAttribute('href'), `/behandlingar?organisation=${id}`);
+
+    // Fifty renames through the API with this browser's session: with the creation, 51 events.
+    const csrf = await page.locator('input[name="csrf"]').first().inputValue();
+    for (let i = 1; i <= 50; i += 1) {
+      const r = await page.request.patch(`/api/v1/organisations/${id}`, {
+        data: { name: `${name} v${i}` },
+        headers: { 'X-CSRF-Token': csrf, Origin: BASE_URL },
+      });
+      assert.equal(r.status(), 200, await r.text());
+    }
+    await visit(page, `${path}/historik`);
+    const events = page.locator('li.event');
+    assert.equal(await events.count(), 50, 'a page holds 50 events');
+    assert.match(await events.first().getByRole('heading').innerText(), /Organisationen: ändrad$/);
+    const pages = page.getByRole('navigation', { name: 'Sidor' });
+    assert.equal(await pages.getByRole('link', { name: 'Till första sidan' }).count(), 0);
+    await submit(page, pages.getByRole('link', { name: 'Nästa sida' }));
+    assert.equal(new URL(page.url()).pathname, `${path}/historik`);
+    assert.equal(await events.count(), 1, 'the oldest event on the next page');
+    assert.match(await events.first().getByRole('heading').innerText(), /Organisationen: skapad$/);
+    assert.equal(await pages.getByRole('link', { name: 'Nästa sida' }).count(), 0);
+    await submit(page, pages.getByRole('link', { name: 'Till första sidan' }));
+    assert.equal(await events.count(), 50);
     assertAudited(page);
   });
 

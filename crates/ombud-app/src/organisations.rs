@@ -10,12 +10,12 @@ use ombud_domain::ids::{OrganisationId, UserId};
 use ombud_domain::organisation::{is_within, placement};
 use ombud_domain::role::{Role, RoleSet};
 use ombud_domain::{Invalid, Rule, audit::Event, people};
-use ombud_store::{StoreError, WriteTx};
-use std::collections::HashMap;
 use ombud_store::organisations::{
     Granted, NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter, root_scope,
 };
 use ombud_store::people::Member;
+use ombud_store::{StoreError, WriteTx};
+use std::collections::HashMap;
 
 fn no_such_parent() -> AppError {
     Invalid::new("parent_id", Rule::ParentRequired).into()

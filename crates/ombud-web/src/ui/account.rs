@@ -4,15 +4,14 @@ use super::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
 use super::layout::Frame;
 use super::{PageError, render};
 use crate::AppState;
-use crate::api::users::change_own_password;
-use crate::auth::{Ctx, UiCtx};
-use crate::error::ApiError;
+use crate::auth::UiCtx;
 use crate::i18n;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::{AppError, Caller};
 use ombud_domain::organisation::OrgKind;
 use ombud_domain::{Lang, people};
 use serde::Deserialize;
@@ -56,21 +55,21 @@ pub async fn page(
 
 async fn account_page(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Caller,
     password: Problems,
     notice: Option<&str>,
 ) -> Result<AccountPage, PageError> {
     let lang = ctx.lang;
     let grants = state
-        .store
-        .grants(&ctx.user.id)
+        .app
+        .my_roles(ctx)
         .await?
         .into_iter()
         .map(|g| GrantView {
             kind_label: OrgKind::parse(&g.organisation_kind)
                 .map(|k| k.label(lang).to_string())
                 .unwrap_or(g.organisation_kind),
-            id: g.membership.organisation_id.0,
+            id: g.membership.organisation_id.into_string(),
             name: g.organisation_name,
             roles: g
                 .membership
@@ -92,7 +91,7 @@ async fn account_page(
         frame: Frame::load(state, ctx, "/konto", "account").await?,
         name: ctx.user.name.clone(),
         email: ctx.user.email.clone(),
-        admin: ctx.principal.is_admin,
+        admin: state.app.is_admin(ctx),
         grants,
         summary: forms::summary([&password]),
         password,
@@ -145,9 +144,9 @@ pub async fn change_password(
         );
     }
     if problems.is_empty() {
-        match change_own_password(&state, &ctx, current, new).await {
+        match state.app.change_own_password(&ctx, current, new).await {
             Ok(()) => return Ok(Redirect::to("/konto?klart=password-changed").into_response()),
-            Err(ApiError::Invalid(list)) => {
+            Err(AppError::Invalid(list)) => {
                 for i in list {
                     if i.field == "current_password" {
                         add(

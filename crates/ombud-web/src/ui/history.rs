@@ -1,26 +1,25 @@
-//! "Historik": every recorded change to an organisation and to the roles granted in it, newest first,
-//! read from the audit trail and shown as people read it (Stockholm time, Swedish words, names rather
-//! than ids).
+//! "Historik": every recorded change to an organisation and to the roles granted in it, newest first
+//! and a page at a time, read from the audit trail and shown as people read it (Stockholm time,
+//! Swedish words, names rather than ids).
 
 use super::layout::Frame;
 use super::{PageError, render};
 use crate::AppState;
-use crate::api::organisations::{require, visible};
-use crate::auth::{Ctx, UiCtx};
+use crate::auth::UiCtx;
 use crate::i18n;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use ombud_app::{AppError, Caller, Cursor, PageRequest};
 use ombud_domain::audit::{self, Event};
-use ombud_domain::authz::Action;
 use ombud_domain::organisation::OrgKind;
 use ombud_domain::role::RoleSet;
 use ombud_domain::{Lang, time};
-use ombud_store::{Store, StoreError};
+use serde::Deserialize;
 use std::collections::HashMap;
 
-/// How many events the page shows; the API has the same limit.
-const LIMIT: i64 = 500;
+/// Events per page.
+const PAGE_SIZE: i64 = 50;
 
 /// Fields that say nothing a person needs: the record's own id, and the organisation and person a
 /// membership event is about (shown as its subject instead).
@@ -58,7 +57,7 @@ pub struct EventView {
     pub changes: Vec<ChangeView>,
 }
 
-/// The history page of any record: an organisation, or a record of a register.
+/// An organisation's history page, a page of events at a time.
 #[derive(Template)]
 #[template(path = "history.html")]
 pub struct HistoryPage {
@@ -69,50 +68,15 @@ pub struct HistoryPage {
     pub name: String,
     pub intro: String,
     pub events: Vec<EventView>,
-    pub limited: bool,
+    pub next_href: Option<String>,
+    pub first_href: Option<String>,
 }
 
-/// Where a record's history page sits: the list it belongs to and the record's own page.
-pub struct Place {
-    /// The list's path and the message key of its name, for the breadcrumbs.
-    pub list: (&'static str, &'static str),
-    /// The navigation section the page belongs to.
-    pub section: &'static str,
-    /// The record's page.
-    pub record_href: String,
-    /// The message key of the line that says what the page shows.
-    pub intro: &'static str,
-    /// The organisation the record belongs to, preselected in the switcher.
-    pub organisation_id: String,
-}
-
-/// Renders a record's history page.
-pub async fn record_page(
-    state: &AppState,
-    ctx: &Ctx,
-    place: Place,
-    name: String,
-    events: Vec<EventView>,
-    limited: bool,
-) -> Result<Response, PageError> {
-    let mut frame = Frame::load(
-        state,
-        ctx,
-        &format!("{}/historik", place.record_href),
-        place.section,
-    )
-    .await?;
-    frame.current_org = place.organisation_id;
-    Ok(render(&HistoryPage {
-        list_href: place.list.0,
-        list_label: i18n::t(ctx.lang, place.list.1),
-        intro: i18n::t(ctx.lang, place.intro),
-        frame,
-        record_href: place.record_href,
-        name,
-        events,
-        limited,
-    }))
+/// `?efter=`: where the page of events starts (the cursor of the page before).
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    pub efter: String,
 }
 
 /// `GET /organisationer/{id}/historik`.
@@ -120,24 +84,40 @@ pub async fn page(
     State(state): State<AppState>,
     UiCtx(ctx): UiCtx,
     Path(id): Path<String>,
+    Query(q): Query<HistoryQuery>,
 ) -> Result<Response, PageError> {
-    let o = visible(&state.store, &ctx, &id).await?;
-    require(&ctx, Action::ReadHistory, &o)?;
-    let events = state.store.organisation_history(&o.id, LIMIT).await?;
-    let mut names = Names::new(&state.store, &ctx);
-    let mut views = Vec::with_capacity(events.len());
-    for e in &events {
+    let o = state.app.organisation(&ctx, &id).await?;
+    // A cursor that does not decode starts from the newest rather than failing the page.
+    let request = PageRequest {
+        after: Cursor::decode(&q.efter),
+        limit: PAGE_SIZE,
+    };
+    let events = state.app.organisation_history(&ctx, &o, &request).await?;
+    let people = state.app.people_in_history(&ctx, &o, &events.items).await?;
+    let mut names = Names::new(&state, &ctx, people);
+    let mut views = Vec::with_capacity(events.items.len());
+    for e in &events.items {
         views.push(event_view(&mut names, e).await?);
     }
-    let place = Place {
-        list: ("/organisationer", "nav-organisations"),
-        section: "organisations",
-        record_href: format!("/organisationer/{}", o.id),
-        intro: "history-intro",
-        organisation_id: o.id.clone(),
-    };
-    let limited = events.len() as i64 >= LIMIT;
-    record_page(&state, &ctx, place, o.name, views, limited).await
+    let record_href = format!("/organisationer/{}", o.id);
+    let here = format!("{record_href}/historik");
+    let next_href = events
+        .next
+        .map(|c| format!("{here}?efter={}", super::urlencode(&c)));
+    let first_href = (!q.efter.is_empty()).then(|| here.clone());
+    let mut frame = Frame::load(&state, &ctx, &here, "organisations").await?;
+    frame.current_org = o.id.clone();
+    Ok(render(&HistoryPage {
+        list_href: "/organisationer",
+        list_label: i18n::t(ctx.lang, "nav-organisations"),
+        intro: i18n::t(ctx.lang, "history-intro"),
+        frame,
+        record_href,
+        name: o.name,
+        events: views,
+        next_href,
+        first_href,
+    }))
 }
 
 async fn event_view(names: &mut Names<'_>, e: &Event) -> Result<EventView, PageError> {
@@ -163,7 +143,7 @@ async fn event_view(names: &mut Names<'_>, e: &Event) -> Result<EventView, PageE
         format!(
             "{} {}",
             i18n::t(lang, "history-roles-for"),
-            names.person(user_id).await?
+            names.person(user_id)
         )
     } else {
         i18n::t(lang, "history-the-organisation")
@@ -250,19 +230,20 @@ async fn value(
 
 /// Looks names up once per page.
 struct Names<'a> {
-    store: &'a Store,
-    ctx: &'a Ctx,
+    state: &'a AppState,
+    ctx: &'a Caller,
     organisations: HashMap<String, String>,
+    /// The people the page's role events are about, by id.
     people: HashMap<String, String>,
 }
 
 impl<'a> Names<'a> {
-    fn new(store: &'a Store, ctx: &'a Ctx) -> Self {
+    fn new(state: &'a AppState, ctx: &'a Caller, people: HashMap<String, String>) -> Self {
         Names {
-            store,
+            state,
             ctx,
             organisations: HashMap::new(),
-            people: HashMap::new(),
+            people,
         }
     }
 
@@ -272,26 +253,20 @@ impl<'a> Names<'a> {
         if let Some(n) = self.organisations.get(id) {
             return Ok(n.clone());
         }
-        let name = match self.store.organisation(id).await {
-            Ok(o) if self.ctx.principal.sees(&o.scope()) => o.name,
-            Ok(_) | Err(StoreError::NotFound) => i18n::t(self.ctx.lang, "org-hidden"),
+        let name = match self.state.app.organisation_for_reading(self.ctx, id).await {
+            Ok(o) => o.name,
+            Err(AppError::NotFound) => i18n::t(self.ctx.lang, "org-hidden"),
             Err(e) => return Err(e.into()),
         };
         self.organisations.insert(id.to_string(), name.clone());
         Ok(name)
     }
 
-    async fn person(&mut self, id: &str) -> Result<String, PageError> {
-        if let Some(n) = self.people.get(id) {
-            return Ok(n.clone());
-        }
-        let name = match self.store.user(id).await {
-            Ok(u) => u.name,
-            Err(StoreError::NotFound) => i18n::t(self.ctx.lang, "person-unknown"),
-            Err(e) => return Err(e.into()),
-        };
-        self.people.insert(id.to_string(), name.clone());
-        Ok(name)
+    fn person(&self, id: &str) -> String {
+        self.people
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| i18n::t(self.ctx.lang, "person-unknown"))
     }
 }
 

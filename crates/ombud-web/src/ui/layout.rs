@@ -130,26 +130,27 @@ pub struct LanguageForm {
 }
 
 /// `POST /sprak`: switch the UI language (a cookie, and the person's preference when signed in).
+///
+/// Only this site may post it — with the session's token when signed in — so that no other site can
+/// change a person's stored preference or bounce a browser through here; `back` is sent on only
+/// when it is a path on this site.
 pub async fn switch_language(
     State(state): State<AppState>,
     MaybeUiCtx(ctx): MaybeUiCtx,
     headers: HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Response {
+    let token_ok = ctx.as_ref().is_none_or(|c| form.csrf == c.csrf_token);
+    if !token_ok || !auth::same_origin(&headers) {
+        return super::PageError::Forbidden.into_response();
+    }
     let lang = Lang::from_tag(&form.lang).unwrap_or_default();
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
-        form.back.clone()
-    } else {
-        "/".into()
-    };
-    if let Some(ctx) = ctx
-        && form.csrf == ctx.csrf_token
-        && auth::same_origin(&headers)
-        && state.app.set_language(&ctx, lang).await.is_err()
+    if let Some(ctx) = &ctx
+        && state.app.set_language(ctx, lang).await.is_err()
     {
         tracing::warn!("could not save language preference");
     }
-    let mut res = Redirect::to(&back).into_response();
+    let mut res = Redirect::to(&super::safe_next(&form.back)).into_response();
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
         lang.tag()

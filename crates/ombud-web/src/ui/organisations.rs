@@ -1,8 +1,8 @@
 //! The organisation pages: the list, one organisation with its forms, and the switcher's redirect.
 //!
-//! Every change goes through the same functions as the API (`api::organisations::{create, update,
-//! set_roles}`), so that the rules about who may do what, and what is valid, live in one place. Each
-//! edit form carries the version it showed; a stale one is refused and the form is shown again with
+//! Every change goes through the same services as the API (`App::create_organisation`,
+//! `update_organisation`, `set_roles`), so that the rules about who may do what, and what is valid,
+//! live in one place. Each edit form carries the version it showed; a stale one is refused and the form is shown again with
 //! what the person typed (409), as is invalid input (422). A successful change redirects, so that a
 //! reload does not post it again.
 
@@ -10,23 +10,21 @@ use super::forms::{self, Choice, Fields, Problems, SummaryItem, check_csrf};
 use super::layout::Frame;
 use super::{PageError, render};
 use crate::AppState;
-use crate::api::organisations::{self as api_orgs, visible};
-use crate::auth::{Ctx, UiCtx};
+use crate::auth::UiCtx;
 use crate::error::ApiError;
+use crate::i18n;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::{AppError, Caller, Cursor, Organisation, PageRequest};
 use ombud_domain::authz::Action;
-use ombud_domain::organisation::{self as org, OrgKind};
+use ombud_domain::kernel::Kind;
+use ombud_domain::organisation::OrgKind;
 use ombud_domain::role::{Role, RoleSet};
-use ombud_domain::{Invalid, Lang, Rule, people, time};
-use ombud_store::organisations::{
-    NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter,
-};
-use ombud_store::paging::{Cursor, PageRequest};
-use ombud_store::{Store, StoreError};
+use ombud_domain::{Invalid, Lang, Rule, time};
+use ombud_store::organisations::{NewOrganisation, OrganisationChanges, OrganisationFilter};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -146,7 +144,7 @@ pub async fn list(
     UiCtx(ctx): UiCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let create = ctx.principal.is_admin.then(|| TopForm {
+    let create = state.app.is_admin(&ctx).then(|| TopForm {
         controller: true,
         ..TopForm::default()
     });
@@ -156,7 +154,7 @@ pub async fn list(
 
 async fn list_page(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Caller,
     q: &ListQuery,
     create: Option<TopForm>,
 ) -> Result<ListPage, PageError> {
@@ -173,11 +171,8 @@ async fn list_page(
         after: Cursor::decode(&q.efter),
         limit: PAGE_SIZE,
     };
-    let page = state
-        .store
-        .organisations(&Store::visibility(&ctx.principal), &filter, &request)
-        .await?;
-    let names = controller_names(&state.store, ctx, &page.items).await?;
+    let page = state.app.organisations(ctx, &filter, &request).await?;
+    let names = controller_names(state, ctx, &page.items).await?;
     let rows = page
         .items
         .iter()
@@ -252,8 +247,8 @@ async fn list_page(
 
 /// The names of the controllers that the listed organisations belong to.
 async fn controller_names(
-    store: &Store,
-    ctx: &Ctx,
+    state: &AppState,
+    ctx: &Caller,
     items: &[Organisation],
 ) -> Result<HashMap<String, String>, PageError> {
     let mut names: HashMap<String, String> = items
@@ -265,7 +260,7 @@ async fn controller_names(
         if let Some(c) = &o.controller_id
             && !names.contains_key(c)
         {
-            let name = org_name(store, ctx, c).await?;
+            let name = org_name(state, ctx, c).await?;
             names.insert(c.clone(), name);
         }
     }
@@ -274,10 +269,10 @@ async fn controller_names(
 
 /// An organisation's name for a caller: its name when they may see it; otherwise a placeholder, so
 /// that nothing is learnt about organisations outside their roles.
-async fn org_name(store: &Store, ctx: &Ctx, id: &str) -> Result<String, PageError> {
-    match store.organisation(id).await {
-        Ok(o) if ctx.principal.sees(&o.scope()) => Ok(o.name),
-        Ok(_) | Err(StoreError::NotFound) => Ok(crate::i18n::t(ctx.lang, "org-hidden")),
+async fn org_name(state: &AppState, ctx: &Caller, id: &str) -> Result<String, PageError> {
+    match state.app.organisation_for_reading(ctx, id).await {
+        Ok(o) => Ok(o.name),
+        Err(AppError::NotFound) => Ok(i18n::t(ctx.lang, "org-hidden")),
         Err(e) => Err(e.into()),
     }
 }
@@ -301,15 +296,12 @@ pub async fn create_top(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
-    if !ctx.principal.is_admin {
-        return Err(PageError::Forbidden);
-    }
     let new = new_organisation(&f, None);
-    match api_orgs::create(&state, &ctx, new).await {
+    match state.app.create_organisation(&ctx, new).await {
         Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "created")).into_response()),
         Err(e) => {
             let (status, problems) =
-                forms::problems(e, ctx.lang, "new-org", "org-stale", |f| match f {
+                forms::problems(e.into(), ctx.lang, "new-org", "org-stale", |f| match f {
                     "name" => ("new-name", "field-org-name"),
                     "controller" => ("new-controller", "field-controller"),
                     _ => ("new-kind", "field-org-kind"),
@@ -458,6 +450,12 @@ struct Posted {
     member: Option<MemberForm>,
 }
 
+/// A register of the organisation, on its page.
+pub struct RegisterLink {
+    pub href: String,
+    pub label: String,
+}
+
 #[derive(Template)]
 #[template(path = "organisation.html")]
 pub struct OrgPage {
@@ -471,8 +469,8 @@ pub struct OrgPage {
     pub can_read_members: bool,
     pub can_manage_members: bool,
     pub can_read_history: bool,
-    /// Whether the register's pages (processing activities, gaps) are offered for this organisation.
-    pub can_read_register: bool,
+    /// The registers the person may read here (with the gaps page when there is any).
+    pub registers: Vec<RegisterLink>,
     pub child: ChildForm,
     pub child_kinds: Vec<Choice>,
     pub child_may_be_controller: bool,
@@ -502,18 +500,26 @@ pub async fn detail(
     Ok(render(&page))
 }
 
+/// A word as it starts a link ("behandlingar" → "Behandlingar").
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 async fn detail_page(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Caller,
     id: &str,
     q: &DetailQuery,
     posted: Posted,
 ) -> Result<OrgPage, PageError> {
     let lang = ctx.lang;
-    let o = visible(&state.store, ctx, id).await?;
-    let scope = o.scope();
-    let p = &ctx.principal;
-    let can = |a: Action| p.can(a, &scope);
+    let app = &state.app;
+    let o = app.organisation(ctx, id).await?;
+    let can = |a: Action| app.may(ctx, a, &o);
     let (can_create_child, can_rename, can_restructure) = (
         can(Action::CreateChild) && !o.is_archived(),
         can(Action::RenameOrganisation),
@@ -525,41 +531,61 @@ async fn detail_page(
         can(Action::ReadHistory),
     );
 
-    let mut crumbs = Vec::new();
-    for a in state.store.organisations_on_path(&o.path).await? {
-        if a.id != o.id {
-            crumbs.push(Crumb {
-                link: p.sees(&a.scope()),
-                id: a.id,
-                name: a.name,
-            });
-        }
-    }
+    // Only the organisations above it that the person may see are named: the path stops being
+    // shown where their roles stop.
+    let path = app.organisation_path(ctx, &o).await?;
     let belongs_to = match &o.controller_id {
         Some(c) if *c == o.id => None,
-        Some(c) => match state.store.organisation(c).await {
-            Ok(ctrl) => Some(Crumb {
-                link: p.sees(&ctrl.scope()),
-                id: ctrl.id,
-                name: ctrl.name,
-            }),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
+        Some(c) => Some(match path.iter().find(|a| a.id == *c) {
+            Some(ctrl) => Crumb {
+                id: ctrl.id.clone(),
+                name: ctrl.name.clone(),
+                link: true,
+            },
+            None => Crumb {
+                id: c.clone(),
+                name: i18n::t(lang, "org-hidden"),
+                link: false,
+            },
+        }),
         None => None,
     };
-    let children = state
-        .store
-        .organisation_children(&o.id)
+    let crumbs = path
+        .into_iter()
+        .filter(|a| a.id != o.id)
+        .map(|a| Crumb {
+            id: a.id,
+            name: a.name,
+            link: true,
+        })
+        .collect();
+    let children = app
+        .organisation_children(ctx, &o)
         .await?
         .into_iter()
-        .filter(|c| p.sees(&c.scope()))
         .map(|c| ChildView {
             id: c.id,
             name: c.name,
             kind_label: kind_label(lang, c.kind),
         })
         .collect();
+    let mut registers: Vec<RegisterLink> = Kind::ALL
+        .into_iter()
+        .filter(|k| can(Action::Read(*k)))
+        .map(|k| {
+            let info = k.info();
+            RegisterLink {
+                href: format!("/{}?organisation={}", info.ui, o.id),
+                label: capitalised(info.noun.many.get(lang)),
+            }
+        })
+        .collect();
+    if !registers.is_empty() {
+        registers.push(RegisterLink {
+            href: format!("/organisationer/{}/brister", o.id),
+            label: i18n::t(lang, "org-gaps-link"),
+        });
+    }
 
     let child = posted.child.unwrap_or_else(|| ChildForm {
         controller: true,
@@ -580,8 +606,15 @@ async fn detail_page(
         parent_id: o.parent_id.clone().unwrap_or_default(),
         ..MoveForm::default()
     });
-    let mut parents = if can_restructure && !o.is_archived() {
-        move_choices(&state.store, ctx, &o, &moving.parent_id).await?
+    let mut parents: Vec<Choice> = if can_restructure && !o.is_archived() {
+        app.move_targets(ctx, &o, MOVE_CHOICES)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let label = format!("{} ({})", c.name, c.kind.label(lang));
+                Choice::new(c.id.clone(), label, c.id == moving.parent_id)
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -597,7 +630,7 @@ async fn detail_page(
     let mut members = Vec::new();
     let mut member = posted.member;
     if can_read_members {
-        for m in state.store.members(&o.id).await? {
+        for m in app.members(ctx, &o).await? {
             let roles: Vec<String> = m.roles.iter().map(|r| r.to_string()).collect();
             if member.is_none() && can_manage_members && q.medlem.as_deref() == Some(&m.user_id) {
                 member = Some(MemberForm {
@@ -666,7 +699,7 @@ async fn detail_page(
         can_read_members,
         can_manage_members,
         can_read_history,
-        can_read_register: can(Action::ReadRegister),
+        registers,
         child_kinds,
         child_may_be_controller,
         child,
@@ -695,46 +728,10 @@ fn role_labels(lang: Lang, names: &[String]) -> String {
         .join(", ")
 }
 
-/// Where an organisation may be moved: visible, active organisations of a kind it may sit under,
-/// outside its own subtree, where the caller may create, and (unless they are the system
-/// administrator) within the same controller. The update checks all of this again; the list only
-/// spares people choices that would be refused.
-async fn move_choices(
-    store: &Store,
-    ctx: &Ctx,
-    o: &Organisation,
-    selected: &str,
-) -> Result<Vec<Choice>, PageError> {
-    let p = &ctx.principal;
-    let candidates = store
-        .organisations(
-            &Store::visibility(p),
-            &OrganisationFilter::default(),
-            &PageRequest::first(MOVE_CHOICES),
-        )
-        .await?;
-    let lang = ctx.lang;
-    Ok(candidates
-        .items
-        .into_iter()
-        .filter(|c| {
-            c.id != o.id
-                && !org::is_within(&c.path, &o.path)
-                && org::placement(o.kind, Some(c.kind)).is_ok()
-                && p.can(Action::CreateChild, &c.scope())
-                && (p.is_admin || c.controller_id == o.controller_id)
-        })
-        .map(|c| {
-            let label = format!("{} ({})", c.name, c.kind.label(lang));
-            Choice::new(c.id.clone(), label, c.id == selected)
-        })
-        .collect())
-}
-
 /// Shows the organisation page again after a refused form, with the status the refusal calls for.
 async fn again(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Caller,
     id: &str,
     status: StatusCode,
     posted: Posted,
@@ -752,13 +749,21 @@ pub async fn create_child(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
-    let parent = visible(&state.store, &ctx, &id).await?;
-    let new = new_organisation(&f, Some(parent.id.clone()));
-    match api_orgs::create(&state, &ctx, new).await {
+    let new = new_organisation(&f, Some(id.clone()));
+    match state.app.create_organisation(&ctx, new).await {
         Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "created")).into_response()),
+        // The parent is named by the path: one the person may not see is not found, not a field
+        // to correct.
+        Err(AppError::Invalid(list))
+            if list
+                .iter()
+                .any(|i| i.field == "parent_id" && i.rule == Rule::ParentRequired) =>
+        {
+            Err(PageError::NotFound)
+        }
         Err(e) => {
             let (status, problems) =
-                forms::problems(e, ctx.lang, "child-form", "org-stale", |f| match f {
+                forms::problems(e.into(), ctx.lang, "child-form", "org-stale", |f| match f {
                     "name" => ("child-name", "field-org-name"),
                     "controller" => ("child-controller", "field-controller"),
                     _ => ("child-kind", "field-org-kind"),
@@ -791,12 +796,16 @@ pub async fn rename(
         name: Some(f.get("name").to_string()),
         ..OrganisationChanges::default()
     };
-    match api_orgs::update(&state, &ctx, &id, Some(f.version()), changes).await {
+    match state
+        .app
+        .update_organisation(&ctx, &id, Some(f.version()), changes)
+        .await
+    {
         Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "renamed")).into_response()),
         Err(e) => {
-            let stale = matches!(e, ApiError::Stale { .. });
+            let stale = matches!(e, AppError::Stale { .. });
             let (status, problems) =
-                forms::problems(e, ctx.lang, "rename-form", "org-stale", |_| {
+                forms::problems(e.into(), ctx.lang, "rename-form", "org-stale", |_| {
                     ("rename-name", "field-new-name")
                 })?;
             let rename = RenameForm {
@@ -829,12 +838,16 @@ pub async fn move_to(
         parent_id: Some(f.get("parent_id").to_string()),
         ..OrganisationChanges::default()
     };
-    match api_orgs::update(&state, &ctx, &id, Some(f.version()), changes).await {
+    match state
+        .app
+        .update_organisation(&ctx, &id, Some(f.version()), changes)
+        .await
+    {
         Ok(o) => Ok(Redirect::to(&detail_url(&o.id, "moved")).into_response()),
         Err(e) => {
-            let stale = matches!(e, ApiError::Stale { .. });
+            let stale = matches!(e, AppError::Stale { .. });
             let (status, problems) =
-                forms::problems(e, ctx.lang, "move-form", "org-stale", |_| {
+                forms::problems(e.into(), ctx.lang, "move-form", "org-stale", |_| {
                     ("move-parent", "field-new-parent")
                 })?;
             let moving = MoveForm {
@@ -851,7 +864,7 @@ pub async fn move_to(
     }
 }
 
-/// `POST /organisationer/{id}/arkiv`: archive (`arkivera=1`) or restore.
+/// `POST /organisationer/{id}/arkiv`: archive (`archived=true`) or restore.
 pub async fn archive(
     State(state): State<AppState>,
     UiCtx(ctx): UiCtx,
@@ -865,16 +878,23 @@ pub async fn archive(
         archived: Some(archived),
         ..OrganisationChanges::default()
     };
-    match api_orgs::update(&state, &ctx, &id, Some(f.version()), changes).await {
+    match state
+        .app
+        .update_organisation(&ctx, &id, Some(f.version()), changes)
+        .await
+    {
         Ok(o) => {
             let notice = if archived { "archived" } else { "restored" };
             Ok(Redirect::to(&detail_url(&o.id, notice)).into_response())
         }
         Err(e) => {
-            let (status, problems) =
-                forms::problems(e, ctx.lang, "archive-form", "org-stale-plain", |_| {
-                    ("archive-form", "org-archive")
-                })?;
+            let (status, problems) = forms::problems(
+                e.into(),
+                ctx.lang,
+                "archive-form",
+                "org-stale-plain",
+                |_| ("archive-form", "org-archive"),
+            )?;
             let posted = Posted {
                 archive: Some(ArchiveForm {
                     version: None,
@@ -897,55 +917,68 @@ pub async fn set_member(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
-    let o = visible(&state.store, &ctx, &id).await?;
-    api_orgs::require(&ctx, Action::ManageMembers, &o)?;
     let lang = ctx.lang;
     let roles = f.all("roles");
     let version = Some(f.get("version").trim())
         .filter(|v| !v.is_empty())
         .map(|_| f.version());
-    let outcome = match member_roles(&state, &ctx, &o, &f, &roles, version).await {
-        Ok(removed) => {
-            let notice = if removed {
+    let outcome = match RoleSet::parse_list(&roles) {
+        Ok(set) => {
+            state
+                .app
+                .set_roles_by_email(&ctx, &id, f.get("email"), set, version)
+                .await
+        }
+        Err(_) => Err(Invalid::new("roles", Rule::UnknownRole).into()),
+    };
+    let e = match outcome {
+        Ok(m) => {
+            let notice = if m.version.is_none() {
                 "member-removed"
             } else {
                 "members-saved"
             };
-            return Ok(
-                Redirect::to(&format!("{}#members-heading", detail_url(&o.id, notice)))
-                    .into_response(),
-            );
+            return Ok(Redirect::to(&format!(
+                "{}#members-heading",
+                detail_url(&m.organisation_id, notice)
+            ))
+            .into_response());
         }
-        Err(outcome) => outcome,
+        Err(e) => e,
     };
-    let (status, problems, stale) = match outcome {
-        MemberRefusal::NoSuchPerson => (
+    let stale = matches!(e, AppError::Stale { .. });
+    let unknown_person = matches!(&e, AppError::Invalid(list)
+        if list.iter().any(|i| i.field == "email" && i.rule == Rule::UnknownReference));
+    let (status, problems) = if unknown_person {
+        (
             StatusCode::UNPROCESSABLE_ENTITY,
             Problems::one(
                 "member-email",
-                crate::i18n::t(lang, "field-email"),
-                crate::i18n::t(lang, "members-unknown-email"),
+                i18n::t(lang, "field-email"),
+                i18n::t(lang, "members-unknown-email"),
             ),
-            false,
-        ),
-        MemberRefusal::Api(e) => {
-            let stale = matches!(e, ApiError::Stale { .. });
-            let (status, p) = forms::problems(e, lang, "member-form", "members-stale", |f| {
+        )
+    } else {
+        forms::problems(
+            ApiError::from(e),
+            lang,
+            "member-form",
+            "members-stale",
+            |f| {
                 if f == "email" {
                     ("member-email", "field-email")
                 } else {
                     ("member-roles", "col-roles")
                 }
-            })?;
-            (status, p, stale)
-        }
+            },
+        )?
     };
     let member = MemberForm {
         email: f.get("email").to_string(),
         roles,
         // After a conflict, the membership's version now: saving again then overwrites knowingly.
         version: if stale {
-            current_membership_version(&state.store, &o.id, f.get("email")).await?
+            current_membership_version(&state, &ctx, &id, f.get("email")).await?
         } else {
             version
         },
@@ -958,42 +991,19 @@ pub async fn set_member(
     again(&state, &ctx, &id, status, posted).await
 }
 
-enum MemberRefusal {
-    NoSuchPerson,
-    Api(ApiError),
-}
-
-/// Sets the roles; `Ok(true)` when the person was removed.
-async fn member_roles(
-    state: &AppState,
-    ctx: &Ctx,
-    o: &Organisation,
-    f: &Fields,
-    roles: &[String],
-    version: Option<i64>,
-) -> Result<bool, MemberRefusal> {
-    let email = people::email(f.get("email")).map_err(|i| MemberRefusal::Api(i.into()))?;
-    let set = RoleSet::parse_list(roles)
-        .map_err(|_| MemberRefusal::Api(Invalid::new("roles", Rule::UnknownRole).into()))?;
-    let user = match state.store.user_by_email(&email).await {
-        Ok(u) => u,
-        Err(StoreError::NotFound) => return Err(MemberRefusal::NoSuchPerson),
-        Err(e) => return Err(MemberRefusal::Api(e.into())),
-    };
-    let m = api_orgs::set_roles(state, ctx, &o.id, &user.id, set, version)
-        .await
-        .map_err(MemberRefusal::Api)?;
-    Ok(m.version.is_none())
-}
-
+/// The version of a person's roles in an organisation now, found by their e-mail address among its
+/// members.
 async fn current_membership_version(
-    store: &Store,
+    state: &AppState,
+    ctx: &Caller,
     organisation_id: &str,
     email: &str,
 ) -> Result<Option<i64>, PageError> {
+    let o = state.app.organisation(ctx, organisation_id).await?;
     let email = email.trim().to_lowercase();
-    Ok(store
-        .members(organisation_id)
+    Ok(state
+        .app
+        .members(ctx, &o)
         .await?
         .into_iter()
         .find(|m| m.email == email)

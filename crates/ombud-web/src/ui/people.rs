@@ -1,28 +1,37 @@
-//! "Personer": the system administrator's list of everyone who can sign in, and the form to add a
-//! person. The form goes through `api::users::create`, so it accepts exactly what the API accepts.
+//! "Personer": the system administrator's list of everyone who can sign in, the form to add a
+//! person, and disabling or enabling one. Each goes through the application layer, so the page
+//! accepts exactly what the API accepts.
 
 use super::forms::{self, Fields, Problems, SummaryItem, check_csrf};
 use super::layout::Frame;
 use super::{PageError, render};
 use crate::AppState;
-use crate::api::users;
-use crate::auth::{Ctx, UiCtx};
+use crate::auth::UiCtx;
+use crate::i18n;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::people::NewPerson as Person;
+use ombud_app::{Caller, Cursor, PageRequest};
 use ombud_domain::Lang;
-use ombud_store::paging::{Cursor, PageRequest};
 use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
 
+/// Confirmations the page may show after a redirect.
+const NOTICES: &[&str] = &["person-created", "person-disabled", "person-enabled"];
+
 pub struct PersonView {
+    pub id: String,
     pub name: String,
     pub email: String,
     pub admin: String,
+    pub disabled: bool,
     pub status: String,
+    /// The person looking at the page, who cannot disable themself.
+    pub is_me: bool,
 }
 
 #[derive(Default)]
@@ -68,22 +77,20 @@ pub async fn list(
 
 async fn people_page(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Caller,
     q: &PeopleQuery,
     form: NewPerson,
 ) -> Result<PeoplePage, PageError> {
-    if !ctx.principal.is_admin {
-        return Err(PageError::Forbidden);
-    }
     let lang = ctx.lang;
+    // A cursor that does not decode starts from the top rather than failing the page.
     let request = PageRequest {
         after: Cursor::decode(&q.efter),
         limit: PAGE_SIZE,
     };
     let search = q.q.trim();
     let page = state
-        .store
-        .users(Some(search).filter(|s| !s.is_empty()), &request)
+        .app
+        .people(ctx, Some(search).filter(|s| !s.is_empty()), &request)
         .await?;
     let base = if search.is_empty() {
         "/personer?".to_string()
@@ -105,7 +112,10 @@ async fn people_page(
             .into_iter()
             .map(|u| PersonView {
                 admin: yes_no(u.is_admin.0).to_string(),
-                status: status(lang, u.disabled_at.is_some()).to_string(),
+                disabled: u.disabled_at.is_some(),
+                status: status(lang, u.disabled_at.is_some()),
+                is_me: u.id == ctx.user.id,
+                id: u.id,
                 name: u.name,
                 email: u.email,
             })
@@ -116,16 +126,19 @@ async fn people_page(
         first_href: (!q.efter.is_empty()).then(|| base.trim_end_matches(['?', '&']).to_string()),
         summary: forms::summary([&form.problems]),
         form,
-        notice: forms::notice(lang, q.klart.as_deref(), &["person-created"]),
+        notice: forms::notice(lang, q.klart.as_deref(), NOTICES),
     })
 }
 
-fn status(lang: Lang, disabled: bool) -> &'static str {
-    if disabled {
-        lang.pick("Avstängd", "Disabled")
-    } else {
-        lang.pick("Aktiv", "Active")
-    }
+fn status(lang: Lang, disabled: bool) -> String {
+    i18n::t(
+        lang,
+        if disabled {
+            "people-status-disabled"
+        } else {
+            "people-status-active"
+        },
+    )
 }
 
 /// `POST /personer`.
@@ -136,23 +149,31 @@ pub async fn create(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &f)?;
-    // Always given: without single sign-on a person without a password could never sign in.
-    let password = Some(f.get("password").to_string());
     let admin = f.checked("admin");
-    match users::create(&state, &ctx, f.get("email"), f.get("name"), password, admin).await {
+    let new = Person {
+        email: f.get("email").to_string(),
+        name: f.get("name").to_string(),
+        // Always given: without single sign-on a person without a password could never sign in.
+        password: Some(f.get("password").to_string()),
+        admin,
+    };
+    match state.app.create_person(&ctx, new).await {
         Ok(_) => Ok(Redirect::to("/personer?klart=person-created").into_response()),
         Err(e) => {
-            let (status, problems) =
-                forms::problems(e, ctx.lang, "person-email", "org-stale", |f| match f {
+            let (status, problems) = forms::problems(
+                e.into(),
+                ctx.lang,
+                "person-email",
+                "org-stale",
+                |f| match f {
                     "name" => ("person-name", "col-name"),
                     "password" => ("person-password", "people-password"),
                     _ => ("person-email", "field-email"),
-                })?;
+                },
+            )?;
             // A taken address is a conflict about one field: show it there.
             let problems = match problems.form.clone() {
-                Some(m) => {
-                    Problems::one("person-email", crate::i18n::t(ctx.lang, "field-email"), m)
-                }
+                Some(m) => Problems::one("person-email", i18n::t(ctx.lang, "field-email"), m),
                 None => problems,
             };
             let form = NewPerson {
@@ -165,4 +186,33 @@ pub async fn create(
             Ok((status, render(&page)).into_response())
         }
     }
+}
+
+/// `POST /personer/{id}/avstangd`: `disabled=1` disables a person — they cannot sign in, and every
+/// session of theirs ends at once — and `disabled=0` enables them again.
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let disabled = match f.get("disabled") {
+        "1" => true,
+        "0" => false,
+        _ => return Err(PageError::BadRequest),
+    };
+    let u = state.app.set_disabled(&ctx, &id, disabled).await?;
+    let notice = if disabled {
+        "person-disabled"
+    } else {
+        "person-enabled"
+    };
+    // Back to a list that shows the person whose state changed, wherever they were in it.
+    Ok(Redirect::to(&format!(
+        "/personer?q={}&klart={notice}",
+        super::urlencode(&u.email)
+    ))
+    .into_response())
 }

@@ -1,15 +1,15 @@
 //! Sign-in and sign-out pages.
 
+use super::{PageError, render, safe_next};
 use crate::AppState;
-use crate::api::session::{check_credentials, open_session};
 use crate::auth::{self, MaybeUiCtx, UiCtx};
-use crate::error::ApiError;
 use crate::i18n;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::AppError;
 use ombud_domain::Lang;
 use ombud_domain::audit::Channel;
 use serde::Deserialize;
@@ -38,22 +38,15 @@ pub struct NextQuery {
     pub next: String,
 }
 
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.into()
-    } else {
-        "/".into()
-    }
-}
-
 /// `GET /logga-in`.
 pub async fn form(MaybeUiCtx(ctx): MaybeUiCtx, Query(q): Query<NextQuery>) -> Response {
+    let next = safe_next(&q.next);
     if ctx.is_some() {
-        return Redirect::to(&safe_next(&q.next)).into_response();
+        return Redirect::to(&next).into_response();
     }
-    super::render(&SignInPage {
+    render(&SignInPage {
         lang: i18n::current(),
-        next: safe_next(&q.next),
+        next,
         email: String::new(),
         error: None,
     })
@@ -84,22 +77,23 @@ pub async fn submit(
             email: f.email.clone(),
             error: Some(i18n::t(lang, key)),
         };
-        (status, super::render(&page)).into_response()
+        (status, render(&page)).into_response()
     };
+    // Signing someone in from another site would plant a session of the attacker's choosing.
     if !auth::same_origin(&headers) {
         return fail(StatusCode::FORBIDDEN, "sign-in-error-origin");
     }
-    let user = match check_credentials(&state, &f.email, &f.password).await {
+    let user = match state.app.check_credentials(&f.email, &f.password).await {
         Ok(u) => u,
-        Err(ApiError::TooManyAttempts { .. }) => {
+        Err(AppError::TooManyAttempts { .. }) => {
             return fail(StatusCode::TOO_MANY_REQUESTS, "sign-in-error-locked");
         }
-        Err(ApiError::BadCredentials) => {
+        Err(AppError::BadCredentials) => {
             return fail(StatusCode::UNAUTHORIZED, "sign-in-error-credentials");
         }
-        Err(e) => return super::PageError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
-    match open_session(&state, &user, "browser", Channel::Ui).await {
+    match state.app.open_session(&user, "browser", Channel::Ui).await {
         Ok(s) => {
             let mut res = Redirect::to(&next).into_response();
             if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&state, &s.token)) {
@@ -115,7 +109,7 @@ pub async fn submit(
             }
             res
         }
-        Err(e) => super::PageError::from(e).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -132,20 +126,13 @@ pub async fn sign_out(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Response {
+    // Without the token another site could sign people out at will.
     if f.csrf != ctx.csrf_token || !auth::same_origin(&headers) {
-        return super::PageError::Forbidden.into_response();
+        return PageError::Forbidden.into_response();
     }
-    let actor = ctx.actor();
-    let ended = async {
-        let mut w = ombud_store::WriteTx::begin(&state.store, &actor).await?;
-        w.end_session(&ctx.session_id).await?;
-        w.commit().await
+    if let Err(e) = state.app.sign_out(&ctx).await {
+        return PageError::from(e).into_response();
     }
-    .await;
-    if let Err(e) = ended {
-        return super::PageError::from(e).into_response();
-    }
-    state.auth_cache.forget_user(&ctx.user.id);
     let mut res = Redirect::to("/logga-in").into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&state, "")) {
         res.headers_mut().append(header::SET_COOKIE, v);

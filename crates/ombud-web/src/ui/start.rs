@@ -1,13 +1,14 @@
 //! The start page: what needs my attention, and where I hold roles.
 
 use super::layout::Frame;
+use super::{PageError, render};
 use crate::AppState;
-use crate::auth::{Ctx, UiCtx};
+use crate::auth::UiCtx;
 use crate::i18n;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use ombud_domain::role::Role;
+use ombud_domain::organisation::OrgKind;
 
 pub struct GrantView {
     pub organisation_id: String,
@@ -34,17 +35,17 @@ pub struct StartPage {
 pub async fn start(
     State(state): State<AppState>,
     UiCtx(ctx): UiCtx,
-) -> Result<Response, super::PageError> {
+) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let grants = state
-        .store
-        .grants(&ctx.user.id)
+        .app
+        .my_roles(&ctx)
         .await?
         .into_iter()
         .map(|g| GrantView {
-            organisation_id: g.membership.organisation_id.0,
+            organisation_id: g.membership.organisation_id.into_string(),
             organisation_name: g.organisation_name,
-            kind_label: ombud_domain::organisation::OrgKind::parse(&g.organisation_kind)
+            kind_label: OrgKind::parse(&g.organisation_kind)
                 .map(|k| k.label(lang).to_string())
                 .unwrap_or(g.organisation_kind),
             roles: g
@@ -55,36 +56,20 @@ pub async fn start(
                 .collect(),
         })
         .collect();
-    Ok(super::render(&StartPage {
-        frame: Frame::load(&state, &ctx, "/", "start").await?,
-        grants,
-        todo: todo(&state, &ctx).await?,
-    }))
-}
-
-/// The to-do list: controllers without a data protection officer (GDPR art. 37), for the system
-/// administrator everywhere and for a controller's management in their own. Only facts the store
-/// holds; nothing is listed that the person could not act on or see.
-async fn todo(state: &AppState, ctx: &Ctx) -> Result<Vec<TodoView>, super::PageError> {
-    let p = &ctx.principal;
-    let managed: Vec<&str> = p
-        .memberships
-        .iter()
-        .filter(|m| m.roles.contains(Role::Management))
-        .filter_map(|m| m.controller_id.as_ref().map(|c| c.as_str()))
-        .collect();
-    if !p.is_admin && managed.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(state
-        .store
-        .controllers_without_role(Role::Dpo)
+    // The to-do list holds only facts the system knows and the person can act on.
+    let todo = state
+        .app
+        .controllers_without_dpo(&ctx)
         .await?
         .into_iter()
-        .filter(|o| p.is_admin || managed.contains(&o.id.as_str()))
         .map(|o| TodoView {
-            text: format!("{} {}", o.name, i18n::t(ctx.lang, "todo-no-dpo")),
+            text: format!("{} {}", o.name, i18n::t(lang, "todo-no-dpo")),
             organisation_id: o.id,
         })
-        .collect())
+        .collect();
+    Ok(render(&StartPage {
+        frame: Frame::load(&state, &ctx, "/", "start").await?,
+        grants,
+        todo,
+    }))
 }
