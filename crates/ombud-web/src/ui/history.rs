@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ombud_app::{AppError, Caller, Cursor, PageRequest};
 use ombud_domain::audit::{self, Event};
-use ombud_domain::organisation::OrgKind;
+use ombud_domain::organisation::{OrgKind, path_ids};
 use ombud_domain::role::RoleSet;
 use ombud_domain::{Lang, time};
 use serde::Deserialize;
@@ -31,6 +31,7 @@ const ORDER: &[&str] = &[
     "name",
     "kind",
     "parent_id",
+    "path",
     "controller",
     "controller_id",
     "archived_at",
@@ -215,6 +216,19 @@ async fn value(
             other => other.to_string(),
         },
         "parent_id" | "controller_id" => names.organisation(v).await?,
+        // The ids from the top down: where it sits, as the names a person recognises; those above
+        // the reader's roles are one "…".
+        "path" => {
+            let mut parts: Vec<String> = Vec::new();
+            for id in path_ids(v) {
+                match names.visible_organisation(id).await? {
+                    Some(n) => parts.push(n),
+                    None if parts.last().is_some_and(|p| p == "…") => {}
+                    None => parts.push("…".into()),
+                }
+            }
+            parts.join(" › ")
+        }
         "archived_at" | "disabled_at" => time::display_local(v),
         "roles" => {
             let list: Vec<String> = serde_json::from_str(v).unwrap_or_default();
@@ -232,7 +246,8 @@ async fn value(
 struct Names<'a> {
     state: &'a AppState,
     ctx: &'a Caller,
-    organisations: HashMap<String, String>,
+    /// Names by id; `None` for one the reader may not see.
+    organisations: HashMap<String, Option<String>>,
     /// The people the page's role events are about, by id.
     people: HashMap<String, String>,
 }
@@ -250,12 +265,20 @@ impl<'a> Names<'a> {
     /// An organisation's name, if the reader may see it; the history of a move must not reveal
     /// another controller's organisations.
     async fn organisation(&mut self, id: &str) -> Result<String, PageError> {
+        Ok(match self.visible_organisation(id).await? {
+            Some(n) => n,
+            None => i18n::t(self.ctx.lang, "org-hidden"),
+        })
+    }
+
+    /// An organisation's name, or `None` when the reader may not see it.
+    async fn visible_organisation(&mut self, id: &str) -> Result<Option<String>, PageError> {
         if let Some(n) = self.organisations.get(id) {
             return Ok(n.clone());
         }
         let name = match self.state.app.organisation_for_reading(self.ctx, id).await {
-            Ok(o) => o.name,
-            Err(AppError::NotFound) => i18n::t(self.ctx.lang, "org-hidden"),
+            Ok(o) => Some(o.name),
+            Err(AppError::NotFound) => None,
             Err(e) => return Err(e.into()),
         };
         self.organisations.insert(id.to_string(), name.clone());
