@@ -47,32 +47,32 @@ describe('register of processor agreements', () => {
     // Everything but the counterparty: refused beside the counterparty field, with what was typed kept.
     const name = unique('PUB-avtal Lönesystem');
     const counterparty = unique('Lönetjänst AB');
-    const form = keeper.locator('#agreement-form');
+    const form = keeper.locator('#record-form');
     await form.getByLabel('Avtalets namn').fill(name);
     await form.getByRole('radio', { name: 'Motparten är vårt personuppgiftsbiträde' }).check();
     await form.getByLabel('Diarienummer eller annan referens').fill('KS 2026/123');
     await form.getByLabel('Undertecknat').fill('2024-01-15');
     await form.getByLabel('Nästa översyn').fill('2025-01-15');
-    const sub = form.getByRole('group', { name: 'Underbiträde 1' });
+    const sub = form.getByRole('group', { name: 'Underbiträden, rad 1' });
     await sub.getByLabel('Namn').fill('Molndrift AB');
     await sub.getByLabel('Tjänst').fill('Drift');
     await sub.getByLabel('Land').fill('Sverige');
-    const transfer = form.getByRole('group', { name: 'Överföring 1' });
+    const transfer = form.getByRole('group', { name: 'Överföring till tredjeland, rad 1' });
     await transfer.getByLabel('Land', { exact: true }).fill('USA');
     await transfer.getByLabel('Mottagare i landet').fill('Supportbolaget Inc.');
-    await form.getByLabel('Plan för när avtalet upphör').fill('Uppgifterna lämnas tillbaka som CSV inom 30 dagar.');
+    await form.getByLabel('Exitplan', { exact: true }).fill('Uppgifterna lämnas tillbaka som CSV inom 30 dagar.');
     let response = await submit(keeper, form.getByRole('button', { name: 'Registrera avtalet' }));
     assert.equal(response.status(), 422);
-    const input = keeper.locator('#a-counterparty');
+    const input = keeper.locator('#f-counterparty');
     assert.equal(await input.getAttribute('aria-invalid'), 'true');
-    assert.ok((await input.getAttribute('aria-describedby')).split(' ').includes('a-counterparty-error'));
-    assert.equal(await keeper.locator('#a-counterparty-error').innerText(), 'Fältet måste fyllas i.');
-    assert.equal(await keeper.getByRole('alert').getByRole('link', { name: 'Motpart: Fältet måste fyllas i.' }).getAttribute('href'), '#a-counterparty');
+    assert.ok((await input.getAttribute('aria-describedby')).split(' ').includes('f-counterparty-error'));
+    assert.equal(await keeper.locator('#f-counterparty-error').innerText(), 'Fältet måste fyllas i.');
+    assert.equal(await keeper.getByRole('alert').getByRole('link', { name: 'Motpart: Fältet måste fyllas i.' }).getAttribute('href'), '#f-counterparty');
     assert.equal(await form.getByLabel('Avtalets namn').inputValue(), name);
     assert.equal(await form.getByLabel('Undertecknat').inputValue(), '2024-01-15');
     assert.equal(await sub.getByLabel('Namn').inputValue(), 'Molndrift AB');
     assert.equal(await transfer.getByLabel('Land', { exact: true }).inputValue(), 'USA');
-    assert.equal(await form.getByRole('group', { name: 'Underbiträde 3' }).count(), 1, 'two blank rows are offered again');
+    assert.equal(await form.getByRole('group', { name: 'Underbiträden, rad 3' }).count(), 1, 'two blank rows are offered again');
 
     await form.getByLabel('Motpart', { exact: true }).fill(counterparty);
     response = await submit(keeper, form.getByRole('button', { name: 'Registrera avtalet' }));
@@ -85,16 +85,19 @@ describe('register of processor agreements', () => {
     const subs = keeper.locator('section[aria-labelledby="s-subs"]').getByRole('table');
     assert.deepEqual(await subs.getByRole('row', { name: /Molndrift AB/ }).getByRole('cell').allInnerTexts(), ['Drift', 'Sverige']);
     const transfers = keeper.locator('section[aria-labelledby="s-transfers"]');
-    assert.match(await transfers.getByRole('row', { name: /USA/ }).innerText(), /Skyddsåtgärd saknas/);
-    assert.match(await transfers.innerText(), /1 överföring saknar skyddsåtgärd/);
-    assert.match(await keeper.locator('#watch').innerText(), /2025-01-15 \(försenad, datumet har passerat\)/);
+    assert.deepEqual(
+      await transfers.getByRole('row', { name: /USA/ }).getByRole('cell').allInnerTexts(),
+      ['Supportbolaget Inc.', 'Ej angivet', 'Nej', 'Nej'],
+    );
+    assert.match(await keeper.locator('#watch').innerText(), /1 av överföringarna saknar skyddsåtgärd/);
+    assert.match(await keeper.locator('#review').innerText(), /2025-01-15 \(försenad, datumet har passerat\)/);
 
     // In the list, with the overdue review said in words.
     await visit(keeper, `/avtal?q=${encodeURIComponent(counterparty)}&forsenad=1`);
     assert.equal(await keeper.locator('.counts').innerText(), '1 avtal');
     const row = keeper.getByRole('row', { name: new RegExp(name) });
     assert.deepEqual(await row.getByRole('cell').allInnerTexts(), [
-      counterparty, 'Motparten är vårt personuppgiftsbiträde', '2024-01-15', '2025-01-15 (försenad)', 'Ingen ännu',
+      'Stadsledningskontoret', '2025-01-15 (försenad)', 'Inga', '',
     ]);
     await follow(keeper, row.getByRole('link', { name }));
     assertAudited(keeper);
@@ -125,8 +128,8 @@ describe('register of processor agreements', () => {
     await follow(dpo, dpo.getByRole('link', { name: 'Visa historik för avtalet' }));
     const events = dpo.locator('li.event');
     assert.equal(await events.count(), 2, 'created, then a check recorded');
-    assert.match(await events.first().getByRole('heading').innerText(), /Avtalet: efterlevnadskontroll registrerad$/);
-    assert.match(await events.first().getByRole('row', { name: /^Ny efterlevnadskontroll/ }).innerText(), /Loggar över åtkomst saknas/);
+    assert.match(await events.first().getByRole('heading').innerText(), /Avtalet: ändrad$/);
+    assert.match(await events.first().getByRole('row', { name: /^Efterlevnadskontroller/ }).innerText(), /Loggar över åtkomst saknas/);
     assert.match(await events.nth(1).getByRole('heading').innerText(), /Avtalet: skapad$/);
     assert.match(await events.nth(1).getByRole('row', { name: /^Motpart/ }).innerText(), new RegExp(counterparty));
     assert.match(await events.nth(1).locator('dl').innerText(), /Fatima Hassan/);
@@ -160,13 +163,13 @@ describe('register of processor agreements', () => {
     await signIn(keeper, KEEPER);
     await visit(keeper, '/avtal/ny');
     const counterparty = unique('Skrivtjänst AB');
-    await keeper.locator('#agreement-form').getByLabel('Motpart', { exact: true }).fill(counterparty);
+    await keeper.locator('#record-form').getByLabel('Motpart', { exact: true }).fill(counterparty);
     await submit(keeper, keeper.getByRole('button', { name: 'Registrera avtalet' }));
     const path = new URL(keeper.url()).pathname;
 
     // Someone else saves first (here through the API, with the same session).
     await follow(keeper, keeper.getByRole('link', { name: 'Redigera', exact: true }));
-    const csrf = await keeper.locator('#agreement-form input[name="csrf"]').inputValue();
+    const csrf = await keeper.locator('#record-form input[name="csrf"]').inputValue();
     const patched = await keeper.context().request.patch(`/api/v1/agreements/${path.split('/').pop()}`, {
       headers: { 'X-CSRF-Token': csrf },
       data: { description: 'Sparad först av någon annan.' },
@@ -184,7 +187,7 @@ describe('register of processor agreements', () => {
 
     await follow(keeper, keeper.getByRole('link', { name: 'Ta bort avtalet' }));
     assert.match(await keeper.getByRole('heading', { level: 1 }).innerText(), new RegExp(`Ta bort avtal: ${counterparty}`));
-    response = await submit(keeper, keeper.getByRole('button', { name: 'Ta bort avtalet' }));
+    response = await submit(keeper, keeper.getByRole('button', { name: 'Ja, ta bort avtalet' }));
     assert.equal(response.status(), 200);
     assert.equal(new URL(keeper.url()).pathname, '/avtal');
     assert.match(await keeper.getByRole('status').first().innerText(), /Avtalet är borttaget/);

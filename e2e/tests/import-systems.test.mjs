@@ -62,7 +62,7 @@ describe('import of the system register', () => {
     assert.equal(await page.getByRole('button', { name: 'Importera' }).count(), 0, 'nothing to import');
     // The mapping is shown: the usual headers of a system register are read into their fields.
     assert.equal(await page.getByLabel('Systemägare', { exact: true }).locator('option:checked').innerText(), 'Objektägare');
-    assert.equal(await page.getByLabel('Klassad', { exact: true }).locator('option:checked').innerText(), 'Klassningsdatum');
+    assert.equal(await page.getByLabel('Klassad', { exact: true }).locator('option:checked').innerText(), 'Klassad den');
 
     response = await upload(page, prefix, 'Hög');
     assert.equal(response.status(), 200);

@@ -41,17 +41,17 @@ describe('register of processing activities', () => {
     // beside the field at once, typing one removes the message, and the panel lists what the
     // register would still lack.
     const name = unique('Bygglovshandläggning');
-    const form = keeper.locator('#processing-form');
+    const form = keeper.locator('#record-form');
     const nameField = form.getByLabel('Namn', { exact: true });
     await nameField.fill('x');
     await nameField.fill('');
     await form.getByLabel('Ändamål', { exact: true }).focus();
-    await keeper.locator('#p-name-error').waitFor();
-    assert.equal(await keeper.locator('#p-name-error').innerText(), 'Fältet måste fyllas i.');
-    assert.equal(await keeper.locator('#p-name').getAttribute('aria-invalid'), 'true');
+    await keeper.locator('#f-name-error').waitFor();
+    assert.equal(await keeper.locator('#f-name-error').innerText(), 'Fältet måste fyllas i.');
+    assert.equal(await keeper.locator('#f-name').getAttribute('aria-invalid'), 'true');
     await nameField.fill(name);
-    await keeper.locator('#p-name-error').waitFor({ state: 'detached' });
-    const check = keeper.locator('#p-check');
+    await keeper.locator('#f-name-error').waitFor({ state: 'detached' });
+    const check = keeper.locator('#record-check');
     await check.getByText('Lagringstid eller gallringsregel saknas.').waitFor();
     await audit(keeper);
     await nameField.fill('');
@@ -63,11 +63,11 @@ describe('register of processing activities', () => {
     await form.getByRole('checkbox', { name: 'Personnummer behandlas' }).check();
     let response = await submit(keeper, form.getByRole('button', { name: 'Registrera behandlingen' }));
     assert.equal(response.status(), 422);
-    const nameInput = keeper.locator('#p-name');
+    const nameInput = keeper.locator('#f-name');
     assert.equal(await nameInput.getAttribute('aria-invalid'), 'true');
-    assert.ok((await nameInput.getAttribute('aria-describedby')).split(' ').includes('p-name-error'));
-    assert.equal(await keeper.locator('#p-name-error').innerText(), 'Fältet måste fyllas i.');
-    assert.equal(await keeper.getByRole('alert').getByRole('link', { name: 'Namn: Fältet måste fyllas i.' }).getAttribute('href'), '#p-name');
+    assert.ok((await nameInput.getAttribute('aria-describedby')).split(' ').includes('f-name-error'));
+    assert.equal(await keeper.locator('#f-name-error').innerText(), 'Fältet måste fyllas i.');
+    assert.equal(await keeper.getByRole('alert').getByRole('link', { name: 'Namn: Fältet måste fyllas i.' }).getAttribute('href'), '#f-name');
     assert.equal(await form.getByLabel('Ändamål', { exact: true }).inputValue(), 'Att handlägga ansökningar om bygglov.');
     assert.equal(await form.getByLabel('Kategorier av registrerade').inputValue(), 'Sökande\nGrannar');
     assert.ok(await form.getByRole('checkbox', { name: 'Personnummer behandlas' }).isChecked(), 'the ticks are kept');
@@ -86,7 +86,7 @@ describe('register of processing activities', () => {
     // A stale edit: someone else saves first (here through the API, with the same session); this
     // form is refused with 409 and keeps the typing.
     await follow(keeper, keeper.getByRole('link', { name: 'Redigera', exact: true }));
-    const csrf = await keeper.locator('#processing-form input[name="csrf"]').inputValue();
+    const csrf = await keeper.locator('#record-form input[name="csrf"]').inputValue();
     const patched = await keeper.context().request.patch(`/api/v1/processing-activities/${path.split('/').pop()}`, {
       headers: { 'X-CSRF-Token': csrf },
       data: { description: 'Sparad först av någon annan.' },

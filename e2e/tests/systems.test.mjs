@@ -42,13 +42,13 @@ describe('register of IT systems', () => {
 
     // The owner's one organisation is chosen already. An agreement of the same controller to link,
     // made through the API with this session, appears in the form once it is shown again.
-    const form = owner.locator('#system-form');
+    const form = owner.locator('#record-form');
     // Checked as it is filled in: a name left empty is pointed out before anything is saved.
     await form.getByLabel('Namn', { exact: true }).fill('x');
     await form.getByLabel('Namn', { exact: true }).fill('');
     await form.getByLabel('Beskrivning').focus();
-    await owner.locator('#s-name-error').waitFor();
-    assert.equal(await owner.locator('#s-name-error').innerText(), 'Fältet måste fyllas i.');
+    await owner.locator('#f-name-error').waitFor();
+    assert.equal(await owner.locator('#f-name-error').innerText(), 'Fältet måste fyllas i.');
     const orgId = await form.getByLabel('Organisation', { exact: true }).inputValue();
     assert.match(orgId, /^[0-9a-f-]{36}$/, 'the only organisation is preselected');
     const csrf = await form.locator('input[name="csrf"]').inputValue();
@@ -71,26 +71,26 @@ describe('register of IT systems', () => {
     await form.getByLabel('Tillgänglighet').selectOption({ label: '4 – Mycket hög' });
     const today = new Date().toISOString().slice(0, 10);
     await form.getByLabel('Klassad den').fill(today);
-    await owner.locator('#s-action-0-action').fill('Inför tvåfaktorsinloggning');
-    await owner.locator('#s-action-0-responsible').fill('IT-chefen');
-    await owner.locator('#s-action-0-due').fill('2030-06-30');
-    await owner.locator('#s-action-0-status').selectOption('ongoing');
+    await owner.locator('#f-action_plan-0-action').fill('Inför tvåfaktorsinloggning');
+    await owner.locator('#f-action_plan-0-responsible').fill('IT-chefen');
+    await owner.locator('#f-action_plan-0-due').fill('2030-06-30');
+    await owner.locator('#f-action_plan-0-status').selectOption('ongoing');
     await form.getByRole('checkbox', { name: new RegExp(agreementName) }).check();
     let response = await submit(owner, form.getByRole('button', { name: 'Registrera systemet' }));
     assert.equal(response.status(), 422);
-    const nameInput = owner.locator('#s-name');
+    const nameInput = owner.locator('#f-name');
     assert.equal(await nameInput.getAttribute('aria-invalid'), 'true');
-    assert.ok((await nameInput.getAttribute('aria-describedby')).split(' ').includes('s-name-error'));
-    assert.equal(await owner.locator('#s-name-error').innerText(), 'Fältet måste fyllas i.');
-    assert.equal(await owner.getByRole('alert').getByRole('link', { name: 'Namn: Fältet måste fyllas i.' }).getAttribute('href'), '#s-name');
+    assert.ok((await nameInput.getAttribute('aria-describedby')).split(' ').includes('f-name-error'));
+    assert.equal(await owner.locator('#f-name-error').innerText(), 'Fältet måste fyllas i.');
+    assert.equal(await owner.getByRole('alert').getByRole('link', { name: 'Namn: Fältet måste fyllas i.' }).getAttribute('href'), '#f-name');
     assert.equal(await form.getByLabel('Leverantör').inputValue(), 'Leverantören AB');
     assert.equal(await form.getByLabel('Konfidentialitet').inputValue(), '3');
     assert.equal(await form.getByLabel('Klassad den').inputValue(), today);
-    assert.equal(await owner.locator('#s-action-0-action').inputValue(), 'Inför tvåfaktorsinloggning');
-    assert.equal(await owner.locator('#s-action-0-status').inputValue(), 'ongoing');
+    assert.equal(await owner.locator('#f-action_plan-0-action').inputValue(), 'Inför tvåfaktorsinloggning');
+    assert.equal(await owner.locator('#f-action_plan-0-status').inputValue(), 'ongoing');
     assert.ok(await form.getByRole('checkbox', { name: 'Innehåller personuppgifter' }).isChecked(), 'the ticks are kept');
     assert.ok(await form.getByRole('checkbox', { name: new RegExp(agreementName) }).isChecked(), 'the agreement stays ticked');
-    assert.equal(await owner.locator('#s-action-2-action').count(), 1, 'two blank rows follow the filled one');
+    assert.equal(await owner.locator('#f-action_plan-2-action').count(), 1, 'two blank rows follow the filled one');
 
     await form.getByLabel('Namn', { exact: true }).fill(name);
     response = await submit(owner, form.getByRole('button', { name: 'Registrera systemet' }));
@@ -99,8 +99,8 @@ describe('register of IT systems', () => {
     assert.match(path, /^\/system\/[0-9a-f-]{36}$/);
     assert.match(await owner.getByRole('status').first().innerText(), /Systemet är registrerat/);
     assert.equal(await owner.getByRole('heading', { level: 1 }).innerText(), name);
-    const classification = await owner.locator('#classification').innerText();
-    assert.match(classification, /Klassningen är aktuell\./);
+    assert.match(await owner.locator('#classification').innerText(), /Klassningen är aktuell\./);
+    const classification = await owner.locator('section[aria-labelledby="s-classification"]').innerText();
     assert.match(classification, /Konfidentialitet\s+3 – Hög/);
     assert.match(classification, /Tillgänglighet\s+4 – Mycket hög/);
     const plan = owner.getByRole('table', { name: 'Åtgärdsplan' });
@@ -110,14 +110,16 @@ describe('register of IT systems', () => {
     );
     assert.equal(await owner.getByRole('link', { name: agreementName }).getAttribute('href'), `/avtal/${agreementId}`);
     assert.match(await owner.locator('#gaps').innerText(), /inte kopplat till någon behandling/);
-    assert.match(await owner.locator('section[aria-labelledby="sec-responsibility"]').innerText(), /Egen upphandling/);
+    assert.match(await owner.locator('section[aria-labelledby="s-responsibility"]').innerText(), /Egen upphandling/);
 
     // The list finds it by search, and with the organisation chosen shows the annual report's figures.
     await visit(owner, `/system?q=${encodeURIComponent(name)}&organisation=${orgId}`);
     const row = owner.getByRole('row', { name: new RegExp(name) });
-    assert.match(await row.innerText(), /Aktuell/);
+    // The classification is reviewed a year on; the row says so, and that the system holds personal data.
+    assert.match(await row.innerText(), new RegExp(`${Number(today.slice(0, 4)) + 1}-\\d{2}-\\d{2}`));
+    assert.match(await row.innerText(), /Innehåller personuppgifter/);
     assert.match(await owner.locator('#figures').innerText(), /System totalt\s+\d+/);
-    await visit(owner, `/system?q=${encodeURIComponent(name)}&klassning=oklassad`);
+    await visit(owner, `/system?q=${encodeURIComponent(name)}&klassad=nej`);
     assert.equal(await owner.getByRole('row', { name: new RegExp(name) }).count(), 0, 'it is classified');
     assert.equal(await owner.locator('.counts').innerText(), '0 system');
     await visit(owner, `/system?q=${encodeURIComponent(name)}`);
@@ -133,27 +135,27 @@ describe('register of IT systems', () => {
     });
     assert.equal(patched.status(), 200);
     await owner.getByLabel('Objektförvaltare').fill('Systemförvaltaren');
-    await owner.getByRole('radio', { name: 'Tillhandahålls centralt' }).check();
+    await owner.getByRole('radio', { name: 'Centralt tillhandahållet' }).check();
     response = await submit(owner, owner.getByRole('button', { name: 'Spara ändringarna' }));
     assert.equal(response.status(), 409);
     assert.match(await owner.getByRole('alert').innerText(), /Någon annan har ändrat systemet/);
     assert.equal(await owner.getByLabel('Objektförvaltare').inputValue(), 'Systemförvaltaren');
-    assert.ok(await owner.getByRole('radio', { name: 'Tillhandahålls centralt' }).isChecked());
+    assert.ok(await owner.getByRole('radio', { name: 'Centralt tillhandahållet' }).isChecked());
     await owner.getByLabel('Beskrivning').fill('Sparad först av någon annan. Kompletterad.');
     await submit(owner, owner.getByRole('button', { name: 'Spara ändringarna' }));
     assert.equal(new URL(owner.url()).pathname, path);
     assert.match(await owner.getByRole('status').first().innerText(), /Ändringarna är sparade/);
-    const responsibility = await owner.locator('section[aria-labelledby="sec-responsibility"]').innerText();
+    const responsibility = await owner.locator('section[aria-labelledby="s-responsibility"]').innerText();
     assert.match(responsibility, /Systemförvaltaren/);
-    assert.match(responsibility, /Tillhandahålls centralt/);
+    assert.match(responsibility, /Centralt tillhandahållet/);
 
     await follow(owner, owner.getByRole('link', { name: 'Visa historik för systemet' }));
     const events = owner.locator('li.event');
     assert.equal(await events.count(), 3, 'registered, edited through the API, then in the form');
     assert.match(await events.first().getByRole('heading').innerText(), /Systemet: ändrad$/);
     const managerRow = events.first().getByRole('row', { name: /^Objektförvaltare/ });
-    assert.deepEqual(await managerRow.getByRole('cell').allInnerTexts(), ['(tomt)', 'Systemförvaltaren']);
-    assert.match(await events.last().innerText(), /Konfidentialitet 3 – Hög/);
+    assert.deepEqual(await managerRow.getByRole('cell').allInnerTexts(), ['Ej angivet', 'Systemförvaltaren']);
+    assert.match(await events.last().innerText(), /Konfidentialitet: 3 – Hög/);
     assertAudited(owner);
 
     // The DPO of the same controller reads it.

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod forms;
 pub mod history;
+pub mod kinds;
 pub mod layout;
 pub mod organisations;
 pub mod people;
@@ -128,7 +129,7 @@ pub fn router() -> (Router<AppState>, Vec<RouteInfo>) {
             post(people::set_disabled),
         );
     // The register kinds' pages (`ui/kinds/`), once that module is in:
-    // let r = kinds::routes(r);
+    let r = kinds::routes(r);
     (r.router, r.table)
 }
 

@@ -1,0 +1,310 @@
+//! What a kind's pages show that no other kind's do: the systems register's figures for the annual
+//! report and a system's classification state; an agreement's watch panel and its compliance log,
+//! with the form that appends to it (`POST /avtal/{id}/efterlevnadskontroller`).
+
+use super::record::{self, Shown};
+use super::{kt, record_href};
+use crate::AppState;
+use crate::auth::UiCtx;
+use crate::ui::PageError;
+use crate::ui::forms::{Fields, Problems, check_csrf};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::{AppError, Caller};
+use ombud_domain::Lang;
+use ombud_domain::kernel::Kind;
+use ombud_domain::register::agreement::{Agreements, ComplianceCheck, NewComplianceCheck};
+use serde_json::{Map, Value};
+
+/// A panel of a kind's own: a heading, lines (marked when they warn) and facts.
+pub struct Panel {
+    pub id: &'static str,
+    pub heading: String,
+    pub lines: Vec<(String, bool)>,
+    pub facts: Vec<(String, String, bool)>,
+}
+
+/// The texts a kind's own panels ask its message file for (checked by a test).
+pub fn keys(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::ProcessingActivity => &[],
+        Kind::System => &[
+            "figures.heading",
+            "figures.scope",
+            "figures.systems",
+            "figures.classified",
+            "figures.current",
+            "figures.self-procured",
+            "classification.heading",
+            "classification.current",
+            "classification.stale",
+            "classification.none",
+        ],
+        Kind::Agreement => &[
+            "watch",
+            "watch.last-check",
+            "watch.no-check",
+            "watch.transfers",
+            "watch.transfers-none",
+            "watch.transfers-safe",
+            "watch.transfers-missing",
+            "checks",
+            "checks.intro",
+            "checks.none",
+            "checks.caption",
+            "check.checked_on",
+            "check.finding",
+            "check.follow_up",
+            "check.follow_up_due",
+            "check.recorded",
+            "check.no-follow-up",
+            "check.new",
+            "check.new-hint",
+            "check.checked_on-hint",
+            "check.finding-hint",
+            "check.follow_up-hint",
+            "check.follow_up_due-hint",
+            "check.button",
+            "check.stale",
+            "notice.check",
+        ],
+    }
+}
+
+/// The panels a kind's list shows once an organisation is chosen.
+pub async fn list_panels(
+    state: &AppState,
+    ctx: &Caller,
+    kind: Kind,
+    organisation_id: &str,
+) -> Result<Vec<Panel>, PageError> {
+    match kind {
+        Kind::System => Ok(vec![system_figures(state, ctx, organisation_id).await?]),
+        Kind::ProcessingActivity | Kind::Agreement => Ok(Vec::new()),
+    }
+}
+
+/// The systems register's figures for the annual report ("16 of 107 systems classified").
+async fn system_figures(
+    state: &AppState,
+    ctx: &Caller,
+    organisation_id: &str,
+) -> Result<Panel, PageError> {
+    let lang = ctx.lang;
+    let k = |key: &str| kt(lang, Kind::System, key);
+    let (org, today, f) = state.app.system_figures(ctx, organisation_id).await?;
+    Ok(Panel {
+        id: "figures",
+        heading: k("figures.heading"),
+        lines: vec![(
+            k("figures.scope")
+                .replace("{org}", &org.name)
+                .replace("{day}", &today.to_string()),
+            false,
+        )],
+        facts: [
+            ("figures.systems", f.systems),
+            ("figures.classified", f.classified),
+            ("figures.current", f.classification_current),
+            ("figures.self-procured", f.self_procured),
+        ]
+        .into_iter()
+        .map(|(key, n)| (k(key), n.to_string(), false))
+        .collect(),
+    })
+}
+
+/// The panels a record's page shows beside its gaps, from the facts that follow from the record.
+pub fn record_panels(
+    kind: Kind,
+    facts: &Map<String, Value>,
+    details: &Value,
+    lang: Lang,
+) -> Vec<Panel> {
+    let k = |key: &str| kt(lang, kind, key);
+    let yes = |key: &str| facts.get(key).and_then(Value::as_bool).unwrap_or(false);
+    match kind {
+        Kind::ProcessingActivity => Vec::new(),
+        Kind::System => {
+            let (text, warn) = if yes("classification_current") {
+                (k("classification.current"), false)
+            } else if yes("classified") {
+                (k("classification.stale"), true)
+            } else {
+                (k("classification.none"), true)
+            };
+            vec![Panel {
+                id: "classification",
+                heading: k("classification.heading"),
+                lines: vec![(text, warn)],
+                facts: Vec::new(),
+            }]
+        }
+        Kind::Agreement => {
+            let last = match facts.get("last_checked_on").and_then(Value::as_str) {
+                Some(d) => (d.to_string(), false),
+                None => (k("watch.no-check"), true),
+            };
+            let transfers = details
+                .get("third_country_transfers")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let missing = facts
+                .get("transfers_without_safeguard")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let transfer_line = match (transfers, missing) {
+                (0, _) => (k("watch.transfers-none"), false),
+                (_, 0) => (k("watch.transfers-safe"), false),
+                (_, n) => (
+                    k("watch.transfers-missing").replace("{n}", &n.to_string()),
+                    true,
+                ),
+            };
+            vec![Panel {
+                id: "watch",
+                heading: k("watch"),
+                lines: Vec::new(),
+                facts: vec![
+                    (k("watch.last-check"), last.0, last.1),
+                    (k("watch.transfers"), transfer_line.0, transfer_line.1),
+                ],
+            }]
+        }
+    }
+}
+
+/// One entry of the compliance log.
+pub struct CheckRow {
+    pub checked_on: String,
+    pub finding: String,
+    pub follow_up: Option<String>,
+    pub follow_up_due: Option<String>,
+    pub recorded: String,
+}
+
+/// The compliance log and, for those who may add to it, its form.
+pub struct ChecksView {
+    pub rows: Vec<CheckRow>,
+    pub may_add: bool,
+    pub action: String,
+    pub version: i64,
+    pub fields: Fields,
+    pub problems: Problems,
+}
+
+/// The compliance log of an agreement (its details as JSON), the latest first.
+pub fn checks(
+    kind: Kind,
+    id: &str,
+    version: i64,
+    details: &Value,
+    may_add: bool,
+    form: Option<(Fields, Problems)>,
+) -> Option<ChecksView> {
+    if kind != Kind::Agreement {
+        return None;
+    }
+    let mut log: Vec<ComplianceCheck> = details
+        .get("compliance_checks")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    log.sort_by(|a, b| (b.checked_on, &b.recorded_at).cmp(&(a.checked_on, &a.recorded_at)));
+    let (fields, problems) = form.unwrap_or_else(|| {
+        let today = ombud_app::today().to_string();
+        (
+            Fields(vec![("checked_on".into(), today)]),
+            Problems::default(),
+        )
+    });
+    Some(ChecksView {
+        rows: log
+            .into_iter()
+            .map(|c| CheckRow {
+                checked_on: c.checked_on.to_string(),
+                finding: c.finding,
+                follow_up: c.follow_up,
+                follow_up_due: c.follow_up_due.map(|d| d.to_string()),
+                recorded: format!(
+                    "{}, {}",
+                    c.recorded_by,
+                    ombud_domain::time::display_local(&c.recorded_at)
+                ),
+            })
+            .collect(),
+        may_add,
+        action: format!("{}/efterlevnadskontroller", record_href(kind, id)),
+        version,
+        fields,
+        problems,
+    })
+}
+
+/// `POST /avtal/{id}/efterlevnadskontroller`: appends a compliance check to the log.
+pub async fn add_check(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let optional = |name: &str| Some(f.get(name).to_string()).filter(|v| !v.trim().is_empty());
+    let check = NewComplianceCheck {
+        checked_on: f.get("checked_on").to_string(),
+        finding: f.get("finding").to_string(),
+        follow_up: optional("follow_up"),
+        follow_up_due: optional("follow_up_due"),
+    };
+    let mut problems = Problems {
+        anchor: "check-form".into(),
+        ..Problems::default()
+    };
+    let status = match state
+        .app
+        .add_compliance_check(&ctx, &id, Some(f.version()), check)
+        .await
+    {
+        Ok(r) => {
+            let to = format!(
+                "{}?klart=check#kontroller",
+                record_href(Kind::Agreement, r.id.as_str())
+            );
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(AppError::Invalid(list)) => {
+            for i in list {
+                let id = format!("c-{}", i.field);
+                if problems.field(&id).is_none() {
+                    let label = kt(lang, Kind::Agreement, &format!("check.{}", i.field));
+                    problems.push(&id, label, i.rule.message(lang));
+                }
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(AppError::Stale { .. }) => {
+            problems.form = Some(kt(lang, Kind::Agreement, "check.stale"));
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let kept = ["checked_on", "finding", "follow_up", "follow_up_due"]
+        .into_iter()
+        .map(|k| (k.to_string(), f.get(k).to_string()))
+        .collect();
+    record::show::<Agreements>(
+        &state,
+        &ctx,
+        &id,
+        Shown {
+            status,
+            check: Some((Fields(kept), problems)),
+            ..Shown::default()
+        },
+    )
+    .await
+}

@@ -1,0 +1,314 @@
+//! The pages every kind has, made from its descriptor: the list (`/{ui}`), a record (`/{ui}/{id}`),
+//! the form (`/{ui}/ny`, `/{ui}/{id}/redigera`) with its live check (`/{ui}/validera`), the history
+//! (`/{ui}/{id}/historik`), removal (`/{ui}/{id}/ta-bort`), a workflow step (`/{ui}/{id}/status`, for
+//! kinds with a workflow) and the import (`/{ui}/import`); and the gaps of an organisation, every
+//! kind's (`/organisationer/{id}/brister`).
+//!
+//! A kind's page texts live in its own message file (`messages/{code}.sv.txt`), keyed
+//! `{code}.{text}`; what every kind's pages say alike is in `messages/kinds.sv.txt`, keyed
+//! `kinds.{text}`. Field labels, hints, sections, filters, nouns and workflow states come from the
+//! descriptor. What a kind shows that no other does (a system register's figures, an agreement's
+//! compliance log) is in [`extras`].
+
+mod draft;
+mod extras;
+mod form;
+mod gaps;
+mod history;
+mod import;
+mod list;
+mod record;
+
+use super::forms::Choice;
+use super::{PageError, render};
+use crate::AppState;
+use crate::i18n;
+use crate::routes::{Access, PageRoutes};
+use axum::routing::{get, post};
+use ombud_app::Caller;
+use ombud_domain::Lang;
+use ombud_domain::authz::Action;
+use ombud_domain::kernel::{Descriptor, Kind, KindVisitor, for_each_kind};
+
+/// How many organisations a filter or a form offers.
+const ORG_CHOICES: i64 = 500;
+
+/// Every kind's pages, the gaps page and the agreements' compliance checks.
+pub fn routes(r: PageRoutes) -> PageRoutes {
+    struct Add(Option<PageRoutes>);
+    impl KindVisitor for Add {
+        fn visit<D: Descriptor>(&mut self) {
+            if let Some(r) = self.0.take() {
+                self.0 = Some(kind_routes::<D>(r));
+            }
+        }
+    }
+    let mut add = Add(Some(r));
+    for_each_kind(&mut add);
+    add.0
+        .unwrap_or_default()
+        .add(
+            "GET",
+            "/organisationer/{id}/brister",
+            // Every kind is read by the same roles today; the page lists the kinds the person may
+            // read there, and refuses when there are none.
+            Access::Organisation(Action::Read(Kind::ProcessingActivity)),
+            get(gaps::page),
+        )
+        .add_for(
+            Kind::Agreement,
+            "POST",
+            "/avtal/{id}/efterlevnadskontroller",
+            Access::Record(Action::Edit(Kind::Agreement)),
+            post(extras::add_check),
+        )
+}
+
+fn kind_routes<D: Descriptor>(r: PageRoutes) -> PageRoutes {
+    let info = D::info();
+    let k = D::KIND;
+    let read = Action::Read(k);
+    let edit = Action::Edit(k);
+    let base = format!("/{}", info.ui);
+    let one = format!("{base}/{{id}}");
+    let r = r
+        .add_for(k, "GET", &base, Access::Kind(read), get(list::page::<D>))
+        .add_for(
+            k,
+            "GET",
+            &format!("{base}/ny"),
+            Access::Kind(edit),
+            get(form::new::<D>),
+        )
+        .add_for(
+            k,
+            "POST",
+            &format!("{base}/ny"),
+            Access::Kind(edit),
+            post(form::create::<D>),
+        )
+        .add_for(
+            k,
+            "POST",
+            &format!("{base}/validera"),
+            Access::Kind(edit),
+            post(form::check::<D>),
+        )
+        .add_for(
+            k,
+            "GET",
+            &format!("{base}/import"),
+            Access::Organisation(edit),
+            get(import::page::<D>),
+        )
+        .add_for(
+            k,
+            "POST",
+            &format!("{base}/import"),
+            Access::Organisation(edit),
+            post(import::submit::<D>)
+                .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
+        )
+        .add_for(k, "GET", &one, Access::Record(read), get(record::page::<D>))
+        .add_for(
+            k,
+            "GET",
+            &format!("{one}/redigera"),
+            Access::Record(edit),
+            get(form::edit::<D>),
+        )
+        .add_for(
+            k,
+            "POST",
+            &format!("{one}/redigera"),
+            Access::Record(edit),
+            post(form::save::<D>),
+        )
+        .add_for(
+            k,
+            "GET",
+            &format!("{one}/historik"),
+            Access::Record(read),
+            get(history::page::<D>),
+        )
+        .add_for(
+            k,
+            "GET",
+            &format!("{one}/ta-bort"),
+            Access::Record(edit),
+            get(record::confirm_delete::<D>),
+        )
+        .add_for(
+            k,
+            "POST",
+            &format!("{one}/ta-bort"),
+            Access::Record(edit),
+            post(record::delete::<D>),
+        );
+    if info.workflow.is_some() {
+        r.add_for(
+            k,
+            "POST",
+            &format!("{one}/status"),
+            Access::Record(edit),
+            post(record::step::<D>),
+        )
+    } else {
+        r
+    }
+}
+
+/// A generic page text (`kinds.{key}` in `messages/kinds.*.txt`).
+fn t(lang: Lang, key: &str) -> String {
+    i18n::t(lang, &format!("kinds.{key}"))
+}
+
+/// A kind's own page text (`{code}.{key}` in `messages/{code}.*.txt`).
+fn kt(lang: Lang, kind: Kind, key: &str) -> String {
+    i18n::t(lang, &format!("{}.{key}", kind.code()))
+}
+
+/// The text with its first letter in upper case ("behandlingar" → "Behandlingar").
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A kind's path, e.g. `/behandlingar`.
+fn base(kind: Kind) -> String {
+    format!("/{}", kind.info().ui)
+}
+
+/// A record's page.
+fn record_href(kind: Kind, id: &str) -> String {
+    format!("/{}/{id}", kind.info().ui)
+}
+
+/// The organisations where the caller may do `action`, as choices labelled with their kind (so
+/// that two units of the same name can be told apart), `selected` chosen.
+async fn organisation_choices(
+    state: &AppState,
+    ctx: &Caller,
+    action: Action,
+    selected: &str,
+) -> Result<Vec<Choice>, PageError> {
+    Ok(state
+        .app
+        .organisations_where(ctx, action, ORG_CHOICES)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let label = format!("{} ({})", o.name, o.kind.label(ctx.lang));
+            let chosen = o.id == selected;
+            Choice::new(o.id, label, chosen)
+        })
+        .collect())
+}
+
+/// The confirmation a page shows after a redirect (`?klart=created`): only codes the page knows
+/// are shown, so that a link cannot make a page say something that was not done.
+fn notice(lang: Lang, kind: Kind, code: &str, known: &[&str]) -> Option<String> {
+    known
+        .contains(&code)
+        .then(|| kt(lang, kind, &format!("notice.{code}")))
+}
+
+/// Renders a page with a status other than 200.
+fn render_with<T: askama::Template>(
+    status: axum::http::StatusCode,
+    page: &T,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (status, render(page)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text a kind's pages ask its message file for, in both languages.
+    fn keys(kind: Kind) -> Vec<String> {
+        let info = kind.info();
+        let mut keys: Vec<String> = [
+            "title",
+            "intro",
+            "search-hint",
+            "none",
+            "none-matching",
+            "new",
+            "create",
+            "edit-title",
+            "form-intro",
+            "organisation-hint",
+            "stale",
+            "history",
+            "history-intro",
+            "delete",
+            "delete-title",
+            "delete-question",
+            "delete-intro",
+            "delete-confirm",
+            "delete-stale",
+            "in-use",
+            "check-gaps",
+            "check-gaps-none",
+            "notice.created",
+            "notice.saved",
+            "notice.deleted",
+            "import.title",
+            "import.organisation-hint",
+            "import.see-register",
+            "import.rule",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        if let Some(w) = info.workflow {
+            for k in ["workflow", "workflow-none", "stale-status", "form-reopens"] {
+                keys.push(k.into());
+            }
+            for s in w.steps {
+                keys.push(format!("step.{}", s.key));
+                keys.push(format!("step.{}.hint", s.key));
+                keys.push(format!("notice.{}", s.key));
+            }
+        }
+        keys.extend(extras::keys(kind).iter().map(|k| k.to_string()));
+        keys
+    }
+
+    #[test]
+    fn every_kind_has_every_page_text_in_both_languages() {
+        for kind in Kind::ALL {
+            for key in keys(kind) {
+                for lang in [Lang::Sv, Lang::En] {
+                    let text = kt(lang, kind, &key);
+                    assert!(
+                        !text.starts_with(&format!("{}.", kind.code())),
+                        "{lang:?}: {}.{key} is missing",
+                        kind.code()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_notice_is_shown_only_for_a_known_code() {
+        assert_eq!(
+            notice(Lang::Sv, Kind::System, "deleted", &["deleted"]).as_deref(),
+            Some("Systemet är borttaget.")
+        );
+        assert_eq!(notice(Lang::Sv, Kind::System, "hacked", &["deleted"]), None);
+    }
+
+    #[test]
+    fn names_are_capitalised_for_headings() {
+        assert_eq!(capitalised("behandlingar"), "Behandlingar");
+        assert_eq!(capitalised("ärenden"), "Ärenden");
+        assert_eq!(capitalised(""), "");
+    }
+}
