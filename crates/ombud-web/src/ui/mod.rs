@@ -128,7 +128,7 @@ pub fn router() -> (Router<AppState>, Vec<RouteInfo>) {
             Access::Admin,
             post(people::set_disabled),
         );
-    // The register kinds' pages (`ui/kinds/`), once that module is in:
+    // Every register kind's pages (`ui/kinds/`), from the kinds' descriptors.
     let r = kinds::routes(r);
     (r.router, r.table)
 }
