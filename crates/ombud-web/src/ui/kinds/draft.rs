@@ -41,9 +41,35 @@ pub fn row_numbers(fields: &Fields, name: &str) -> Vec<usize> {
 /// The post with blank rows dropped and the rest numbered from 0; only the kind's own inputs are
 /// kept (the form's other fields, the CSRF token and the version, are read separately).
 pub fn compact(defs: &'static [Field], posted: &Fields) -> Fields {
+    compact_rows(defs, posted).0
+}
+
+/// Which row of the post each row of a compacted list of rows was: the list's form name and the
+/// posted row numbers of its rows, in order.
+pub type Renumbered = Vec<(String, Vec<usize>)>;
+
+/// As [`compact`], also saying how the rows were renumbered.
+pub fn compact_rows(defs: &'static [Field], posted: &Fields) -> (Fields, Renumbered) {
     let mut out = Vec::new();
-    copy(defs, "", "", posted, &mut out);
-    Fields(out)
+    let mut rows = Vec::new();
+    copy(defs, "", "", posted, &mut out, &mut rows);
+    (Fields(out), rows)
+}
+
+/// The form name a compacted name had in the post (`third_country_transfers.0.country` is row 2
+/// of the form when rows 0 and 1 were blank): a problem found by the live check is shown at the
+/// input the person is filling in, which has not been renumbered.
+pub fn posted_name(rows: &Renumbered, name: &str) -> String {
+    for (list, numbers) in rows {
+        let Some(rest) = name.strip_prefix(&format!("{list}.")) else {
+            continue;
+        };
+        let (i, tail) = rest.split_once('.').unwrap_or((rest, ""));
+        if let Some(n) = i.parse::<usize>().ok().and_then(|i| numbers.get(i)) {
+            return format!("{list}.{n}.{tail}");
+        }
+    }
+    name.to_string()
 }
 
 fn copy(
@@ -52,29 +78,40 @@ fn copy(
     to: &str,
     posted: &Fields,
     out: &mut Vec<(String, String)>,
+    renumbered: &mut Renumbered,
 ) {
     for f in defs {
         let src = format!("{from}{}", f.key());
         let dst = format!("{to}{}", f.key());
         match f.input {
             Input::Rows(sub) => {
-                let mut n = 0;
+                let mut kept = Vec::new();
                 for i in row_numbers(posted, &src) {
                     let mut row = Vec::new();
+                    let at = format!("{dst}.{}.", kept.len());
                     copy(
                         sub,
                         &format!("{src}.{i}."),
-                        &format!("{dst}.{n}."),
+                        &at,
                         posted,
                         &mut row,
+                        renumbered,
                     );
                     if row.iter().any(|(_, v)| !v.trim().is_empty()) {
                         out.extend(row);
-                        n += 1;
+                        kept.push(i);
                     }
                 }
+                renumbered.push((dst, kept));
             }
-            Input::Group(sub) => copy(sub, &format!("{src}."), &format!("{dst}."), posted, out),
+            Input::Group(sub) => copy(
+                sub,
+                &format!("{src}."),
+                &format!("{dst}."),
+                posted,
+                out,
+                renumbered,
+            ),
             Input::Kept => {}
             _ => out.extend(
                 posted
@@ -264,6 +301,22 @@ mod tests {
             d.get("compliance_checks").is_none(),
             "what the server keeps is not sent"
         );
+    }
+
+    #[test]
+    fn a_live_check_names_the_row_as_the_person_sees_it() {
+        let info = Kind::Agreement.info();
+        let posted = post(&[
+            ("sub_processors.0.name", ""),
+            ("sub_processors.2.service", "Drift"),
+        ]);
+        let (c, rows) = compact_rows(info.fields, &posted);
+        assert_eq!(c.get("sub_processors.0.service"), "Drift");
+        assert_eq!(
+            posted_name(&rows, "sub_processors.0.name"),
+            "sub_processors.2.name"
+        );
+        assert_eq!(posted_name(&rows, "counterparty"), "counterparty");
     }
 
     #[test]

@@ -512,13 +512,25 @@ fn problems(
 }
 
 fn add_invalid(info: &'static KindInfo, lang: Lang, list: &[Invalid], p: &mut Problems) {
+    add_invalid_at(info, lang, list, p, &draft::Renumbered::new());
+}
+
+/// As [`add_invalid`], for a post whose rows were renumbered: each problem is placed at the row
+/// the person sees.
+fn add_invalid_at(
+    info: &'static KindInfo,
+    lang: Lang,
+    list: &[Invalid],
+    p: &mut Problems,
+    rows: &draft::Renumbered,
+) {
     for i in list {
         let label = label_of(info, lang, i);
         let message = i.rule.message(lang);
         let name = if i.field == "organisation_id" {
             Some("organisation_id".to_string())
         } else {
-            form_name(info, i)
+            form_name(info, i).map(|n| draft::posted_name(rows, &n))
         };
         match name {
             // One message per input: the first rule broken is the one to fix first.
@@ -618,7 +630,8 @@ pub async fn check<D: Descriptor>(
     check_csrf(&ctx, &headers, &posted)?;
     let info = D::info();
     let lang = ctx.lang;
-    let json = draft::draft(info.fields, &compact(info.fields, &posted));
+    let (fields, rows) = draft::compact_rows(info.fields, &posted);
+    let json = draft::draft(info.fields, &fields);
     let answer = match state.app.check::<D>(json) {
         Ok(valid) => FormCheck::new(
             Problems::default(),
@@ -631,7 +644,7 @@ pub async fn check<D: Descriptor>(
         ),
         Err(AppError::Invalid(list)) => {
             let mut p = Problems::default();
-            add_invalid(info, lang, &list, &mut p);
+            add_invalid_at(info, lang, &list, &mut p, &rows);
             FormCheck::new(p, Vec::new())
         }
         // What cannot be read is said when the form is saved.
