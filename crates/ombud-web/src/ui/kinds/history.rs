@@ -175,10 +175,12 @@ fn event_view(
     let mut changes: Vec<(usize, ChangeView)> = changes
         .into_iter()
         .filter(|c| !HIDDEN.contains(&c.field.as_str()))
+        // A record is created with most fields at their empty value ("Nej", no items, the first
+        // option); listing them says nothing.
+        .filter(|c| e.operation != "create" || !at_empty_value(info, &c.field, c.to.as_deref()))
         .filter_map(|c| {
             let from = value(info, lang, &c.field, c.from.as_deref(), names);
             let to = value(info, lang, &c.field, c.to.as_deref(), names);
-            // A record is created with most fields empty; listing the empties says nothing.
             (from.is_some() || to.is_some()).then(|| {
                 let field = field_label(info, lang, &c.field);
                 (order(&c.field), ChangeView { field, from, to })
@@ -197,6 +199,19 @@ fn event_view(
         who: e.actor_name.clone(),
         channel: channel_label(lang, &e.channel),
         changes: changes.into_iter().map(|(_, c)| c).collect(),
+    }
+}
+
+/// Whether a stored value is what its field is when nothing is given.
+fn at_empty_value(info: &'static KindInfo, field: &str, v: Option<&str>) -> bool {
+    let Some(f) = info.fields.iter().find(|f| f.key() == field) else {
+        return false;
+    };
+    match (f.empty_value(), v) {
+        (_, None) => true,
+        (Some(Value::String(code)), Some(v)) => code == v,
+        (Some(empty), Some(v)) => serde_json::from_str::<Value>(v).is_ok_and(|x| x == empty),
+        (None, Some(_)) => false,
     }
 }
 
@@ -327,6 +342,18 @@ mod tests {
             Some("Land: USA; Skyddsåtgärd: Standardavtalsklausuler; Konsekvensbedömning av överföringen (TIA) är gjord")
         );
         assert_eq!(value(p, Lang::Sv, "purposes", None, &no_names()), None);
+    }
+
+    #[test]
+    fn a_new_records_empty_values_are_not_listed() {
+        let p = Kind::ProcessingActivity.info();
+        assert!(at_empty_value(p, "ai_use", Some("false")));
+        assert!(at_empty_value(p, "recipients", Some("[]")));
+        assert!(at_empty_value(p, "role", Some("controller")));
+        assert!(!at_empty_value(p, "role", Some("processor")));
+        assert!(!at_empty_value(p, "ai_use", Some("true")));
+        assert!(!at_empty_value(p, "name", Some("Lön")));
+        assert!(!at_empty_value(p, "status", Some("under_bearbetning")));
     }
 
     #[test]

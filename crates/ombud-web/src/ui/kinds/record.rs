@@ -158,32 +158,24 @@ pub async fn show<D: Descriptor>(
     shown: Shown,
 ) -> Result<Response, PageError> {
     let view = state.app.read::<D>(ctx, id).await?;
-    let (out, back) = state.app.linked::<D>(ctx, &view).await?;
-    let page = record_page::<D>(
-        state,
-        ctx,
-        view,
-        out,
-        back,
-        shown.notice,
-        shown.workflow_error,
-        shown.check,
-    )
-    .await?;
-    Ok(render_with(shown.status, &page))
+    let status = shown.status;
+    let page = record_page::<D>(state, ctx, view, shown).await?;
+    Ok(render_with(status, &page))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn record_page<D: Descriptor>(
     state: &AppState,
     ctx: &Caller,
     view: RecordView<D::Details>,
-    out: Vec<Linked>,
-    back: Vec<Linked>,
-    notice: Option<String>,
-    workflow_error: Option<String>,
-    check: Option<(Fields, crate::ui::forms::Problems)>,
+    shown: Shown,
 ) -> Result<RecordPage, PageError> {
+    let (out, back) = state.app.linked::<D>(ctx, &view).await?;
+    let Shown {
+        notice,
+        workflow_error,
+        check,
+        ..
+    } = shown;
     let info = D::info();
     let kind = D::KIND;
     let lang = ctx.lang;
