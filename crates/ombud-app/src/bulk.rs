@@ -82,8 +82,15 @@ impl<'a> Bulk<'a> {
         )?;
         let checked = check.validate(today()).map_err(AppError::Invalid)?;
         let name = self.principal.name.clone();
-        crate::kinds::check_in(&mut self.w, &grant, agreement, checked, &self.principal, &name)
-            .await
+        crate::kinds::check_in(
+            &mut self.w,
+            &grant,
+            agreement,
+            checked,
+            &self.principal,
+            &name,
+        )
+        .await
     }
 
     /// Creates an organisation.

@@ -39,7 +39,11 @@ impl Caller {
 
     /// The caller acting through another channel (an import).
     pub fn via(&self, channel: Channel) -> Actor {
-        Actor::user(self.principal.user_id.clone(), self.user.name.clone(), channel)
+        Actor::user(
+            self.principal.user_id.clone(),
+            self.user.name.clone(),
+            channel,
+        )
     }
 }
 
@@ -155,7 +159,12 @@ impl App {
     }
 
     /// Opens a session for a person who has proved who they are; `kind` is `browser` or `api`.
-    pub async fn open_session(&self, user: &User, kind: &str, channel: Channel) -> Result<NewSession> {
+    pub async fn open_session(
+        &self,
+        user: &User,
+        kind: &str,
+        channel: Channel,
+    ) -> Result<NewSession> {
         let id = UserId::parse(&user.id).ok_or(AppError::NotFound)?;
         let actor = Actor::user(id, user.name.clone(), channel);
         let mut w = WriteTx::begin(&self.store, &actor).await?;
@@ -181,7 +190,12 @@ impl App {
 
     /// Changes the caller's own password after checking the current one; every other session of
     /// theirs ends.
-    pub async fn change_own_password(&self, caller: &Caller, current: &str, new: &str) -> Result<()> {
+    pub async fn change_own_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
         let secret = self.store.local_secret(&caller.user.id).await?;
         let ok = match secret {
             Some(phc) => self.verify_password(phc, current.to_string()).await?,

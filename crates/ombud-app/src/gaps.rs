@@ -17,7 +17,11 @@ pub struct Gap {
 
 impl App {
     /// Every gap within an organisation's subtree, kind by kind, record by record.
-    pub async fn gaps(&self, caller: &Caller, organisation_id: &str) -> Result<(Organisation, Vec<Gap>)> {
+    pub async fn gaps(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+    ) -> Result<(Organisation, Vec<Gap>)> {
         let org = self.organisation(caller, organisation_id).await?;
         let readable: Vec<Kind> = Kind::ALL
             .into_iter()

@@ -88,8 +88,15 @@ impl App {
                 current: current.version,
             });
         }
-        let saved = check_in(&mut w, &grant, &current, checked, &caller.principal, &caller.user.name)
-            .await?;
+        let saved = check_in(
+            &mut w,
+            &grant,
+            &current,
+            checked,
+            &caller.principal,
+            &caller.user.name,
+        )
+        .await?;
         w.commit().await?;
         Ok(saved)
     }

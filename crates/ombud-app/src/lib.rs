@@ -10,8 +10,8 @@
 //! Nothing here knows HTTP: no status codes, no headers, no HTML. Nothing in the web looks at roles or
 //! opens a transaction.
 
-mod cache;
 pub mod bulk;
+mod cache;
 pub mod caller;
 pub mod error;
 pub mod gaps;

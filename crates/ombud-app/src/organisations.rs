@@ -45,7 +45,11 @@ impl App {
     /// As [`App::organisation`], for a request that only reads with the organisation as a filter: it
     /// may come from this instance's cache, trusted while nothing about organisations or roles has
     /// changed anywhere (the auth epoch). Never for a write, which reads it inside its transaction.
-    pub async fn organisation_for_reading(&self, caller: &Caller, id: &str) -> Result<Organisation> {
+    pub async fn organisation_for_reading(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<Organisation> {
         let id = OrganisationId::parse(id).ok_or(AppError::NotFound)?;
         let epoch = self.store.auth_epoch().await?;
         let o = match self.organisations.get(id.as_str(), epoch) {
@@ -207,12 +211,12 @@ impl App {
                     Err(ombud_store::StoreError::NotFound) => return Err(no_such_parent()),
                     Err(e) => return Err(e.into()),
                 };
-                let grant = p
-                    .authorize(Action::CreateChild, &parent.scope())
-                    .map_err(|d| match d {
-                        Denied::NotFound => no_such_parent(),
-                        Denied::Forbidden => AppError::Forbidden,
-                    })?;
+                let grant =
+                    p.authorize(Action::CreateChild, &parent.scope())
+                        .map_err(|d| match d {
+                            Denied::NotFound => no_such_parent(),
+                            Denied::Forbidden => AppError::Forbidden,
+                        })?;
                 if !p.is_admin && parent.controller_id != current.controller_id {
                     return Err(AppError::Forbidden);
                 }

@@ -99,7 +99,12 @@ pub fn filter_value(filter: &'static Filter, value: &str) -> Result<Option<Filte
 
 /// The gaps of a list row: the stored ones, a passed review date where the kind counts it, and those
 /// of missing links.
-pub fn row_gaps(info: &KindInfo, row: &ListRow, incoming: &Incoming, today: jiff::civil::Date) -> Vec<GapRule> {
+pub fn row_gaps(
+    info: &KindInfo,
+    row: &ListRow,
+    incoming: &Incoming,
+    today: jiff::civil::Date,
+) -> Vec<GapRule> {
     let mut g: Vec<GapRule> = GapRule::split(&row.gap_codes).collect();
     let review = row
         .review_on
@@ -143,7 +148,11 @@ impl App {
     }
 
     /// One record the caller may read.
-    pub async fn read<D: Descriptor>(&self, caller: &Caller, id: &str) -> Result<RecordView<D::Details>> {
+    pub async fn read<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<RecordView<D::Details>> {
         let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
         let record = self.store.record::<D>(&id).await?;
         Self::readable(caller, &record, D::KIND)?;
@@ -194,17 +203,28 @@ impl App {
     ) -> Result<(Vec<Linked>, Vec<Linked>)> {
         let mut out = Vec::new();
         for (kind, ids) in D::links(&view.record.details) {
-            out.extend(self.named(caller, kind, ids.iter().map(ToString::to_string).collect()).await?);
+            out.extend(
+                self.named(caller, kind, ids.iter().map(ToString::to_string).collect())
+                    .await?,
+            );
         }
         let mut back = Vec::new();
         for (kind, ids) in &view.incoming.0 {
-            back.extend(self.named(caller, *kind, ids.iter().map(ToString::to_string).collect()).await?);
+            back.extend(
+                self.named(caller, *kind, ids.iter().map(ToString::to_string).collect())
+                    .await?,
+            );
         }
         Ok((out, back))
     }
 
     /// Records of a kind by id, named when the caller may read them.
-    pub async fn named(&self, caller: &Caller, kind: Kind, ids: Vec<String>) -> Result<Vec<Linked>> {
+    pub async fn named(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        ids: Vec<String>,
+    ) -> Result<Vec<Linked>> {
         let names = self.store.names(kind, &ids).await?;
         let reach = Self::read_reach(caller, kind);
         Ok(ids
@@ -459,7 +479,9 @@ impl App {
             after.status = Some(wf.after_edit(state).to_string());
         }
         after.details = details;
-        let saved = w.save::<D>(&grant, &current, after, &caller.principal).await?;
+        let saved = w
+            .save::<D>(&grant, &current, after, &caller.principal)
+            .await?;
         w.commit().await?;
         Ok(saved)
     }
@@ -511,9 +533,7 @@ impl App {
                 StepError::UnknownState => Invalid::new("to", Rule::InvalidValue).into(),
                 other => AppError::Workflow(wf.message(other, caller.lang)),
             })?;
-        let grant = caller
-            .principal
-            .authorize(Action::Edit(D::KIND), &scope)?;
+        let grant = caller.principal.authorize(Action::Edit(D::KIND), &scope)?;
         if let Some(v) = expected_version
             && v != current.version
         {

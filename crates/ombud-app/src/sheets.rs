@@ -95,10 +95,15 @@ fn unknown_organisation() -> AppError {
 
 impl App {
     /// Plans and (unless a dry run) saves an import of a kind's register into an organisation.
-    pub async fn import<D: Descriptor>(&self, caller: &Caller, form: ImportForm) -> Result<ImportReport> {
+    pub async fn import<D: Descriptor>(
+        &self,
+        caller: &Caller,
+        form: ImportForm,
+    ) -> Result<ImportReport> {
         let info = D::info();
         let lang = caller.lang;
-        let org_id = OrganisationId::parse(&form.organisation_id).ok_or_else(unknown_organisation)?;
+        let org_id =
+            OrganisationId::parse(&form.organisation_id).ok_or_else(unknown_organisation)?;
         let org = match self.store.organisation(org_id.as_str()).await {
             Ok(o) if !o.is_archived() => o,
             Ok(_) | Err(ombud_store::StoreError::NotFound) => return Err(unknown_organisation()),
@@ -141,8 +146,8 @@ impl App {
             .iter()
             .map(|h| (h.clone(), mapping.code(h).to_string()))
             .collect();
-        let plan = blocking(move || sheet::plan::<D>(&sheet.header, &sheet.rows, &mapping, lang))
-            .await?;
+        let plan =
+            blocking(move || sheet::plan::<D>(&sheet.header, &sheet.rows, &mapping, lang)).await?;
         report.rows = plan.read;
         if !plan.problems.is_empty() {
             report.problems = plan.problems;

@@ -380,12 +380,19 @@ mod tests {
     fn the_auditor_reads_but_changes_nothing() {
         let auditor = person(&[(BOARD_A, Some("a"), &[Role::Auditor])]);
         let unit = scope(UNIT_A, Some("a"), false);
-        for a in [Action::ReadOrganisation, Action::ReadMembers, Action::ReadHistory] {
+        for a in [
+            Action::ReadOrganisation,
+            Action::ReadMembers,
+            Action::ReadHistory,
+        ] {
             assert!(auditor.can(a, &unit), "{a:?}");
         }
         for k in Kind::ALL {
             assert!(auditor.can(Action::Read(k), &unit));
-            assert_eq!(auditor.authorize(Action::Edit(k), &unit), Err(Denied::Forbidden));
+            assert_eq!(
+                auditor.authorize(Action::Edit(k), &unit),
+                Err(Denied::Forbidden)
+            );
         }
         for a in [
             Action::CreateChild,

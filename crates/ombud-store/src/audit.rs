@@ -86,7 +86,12 @@ impl Store {
 
     /// The events a condition over `$1…` selects, newest first, after the page's cursor (a sequence
     /// number).
-    async fn events(&self, condition: &str, args: &[&str], page: &PageRequest) -> Result<Page<Event>> {
+    async fn events(
+        &self,
+        condition: &str,
+        args: &[&str],
+        page: &PageRequest,
+    ) -> Result<Page<Event>> {
         let before = page
             .after
             .as_ref()

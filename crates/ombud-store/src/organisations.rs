@@ -43,7 +43,10 @@ impl Organisation {
     pub fn scope(&self) -> Scope {
         Scope {
             path: self.path.clone(),
-            controller_id: self.controller_id.as_deref().and_then(OrganisationId::parse),
+            controller_id: self
+                .controller_id
+                .as_deref()
+                .and_then(OrganisationId::parse),
             is_top: self.controller || self.kind == OrgKind::City,
         }
     }
@@ -52,7 +55,10 @@ impl Organisation {
         Placement {
             path: self.path.clone(),
             depth: self.depth,
-            controller_id: self.controller_id.as_deref().and_then(OrganisationId::parse),
+            controller_id: self
+                .controller_id
+                .as_deref()
+                .and_then(OrganisationId::parse),
         }
     }
 
@@ -183,7 +189,9 @@ impl Store {
         filter: &OrganisationFilter,
         page: &PageRequest,
     ) -> Result<Page<Organisation>> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organisations o WHERE 1 = 1"));
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM organisations o WHERE 1 = 1"
+        ));
         if !crate::records::push_reach(&mut sql, reach, "o") {
             return Ok(Page {
                 items: Vec::new(),
@@ -563,7 +571,8 @@ impl WriteTx<'_> {
                 .execute(&mut *self.tx)
                 .await?;
                 let before = serde_json::json!({ "controller_id": old, "version": version });
-                let after = serde_json::json!({ "controller_id": controller, "version": version + 1 });
+                let after =
+                    serde_json::json!({ "controller_id": controller, "version": version + 1 });
                 self.record_event(
                     Operation::Update,
                     k.code(),

@@ -219,15 +219,15 @@ impl Store {
             .into_iter()
             .filter_map(|r| {
                 Some(RoleGrant {
-                membership: Membership {
-                    organisation_id: OrganisationId::parse(&r.organisation_id)?,
-                    path: r.path,
-                    controller_id: r.controller_id.as_deref().and_then(OrganisationId::parse),
-                    roles: RoleSet::from_storage(&r.roles),
-                },
-                organisation_name: r.name,
-                organisation_kind: r.kind,
-            })
+                    membership: Membership {
+                        organisation_id: OrganisationId::parse(&r.organisation_id)?,
+                        path: r.path,
+                        controller_id: r.controller_id.as_deref().and_then(OrganisationId::parse),
+                        roles: RoleSet::from_storage(&r.roles),
+                    },
+                    organisation_name: r.name,
+                    organisation_kind: r.kind,
+                })
             })
             .collect())
     }

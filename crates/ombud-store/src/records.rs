@@ -271,7 +271,9 @@ fn push_within(sql: &mut Sql, w: &Within) {
             .push(" ESCAPE '\\'");
     }
     match &w.controller_id {
-        Some(c) => sql.push(" AND r.controller_id = ").bind(Arg::Text(c.clone())),
+        Some(c) => sql
+            .push(" AND r.controller_id = ")
+            .bind(Arg::Text(c.clone())),
         None => sql.push(" AND r.controller_id IS NULL"),
     };
 }
@@ -332,7 +334,11 @@ fn push_cond(sql: &mut Sql, info: &KindInfo, c: Cond, today: &str) -> Result<()>
                 .bind(Arg::Text(today.to_string()));
         }
         Cond::Any(list) | Cond::All(list) => {
-            let join = if matches!(c, Cond::Any(_)) { " OR " } else { " AND " };
+            let join = if matches!(c, Cond::Any(_)) {
+                " OR "
+            } else {
+                " AND "
+            };
             sql.push("(");
             for (i, inner) in list.iter().enumerate() {
                 if i > 0 {
@@ -599,7 +605,9 @@ impl Store {
             let (Some(id), Some(name), Some(codes), Some(review)) =
                 (f.next(), f.next(), f.next(), f.next())
             else {
-                return Err(StoreError::Database(format!("unreadable gaps row {line:?}")));
+                return Err(StoreError::Database(format!(
+                    "unreadable gaps row {line:?}"
+                )));
             };
             let mut rules: Vec<GapRule> = GapRule::split(codes).collect();
             if info.overdue_is_gap && !review.is_empty() && review < today_s.as_str() {
@@ -635,10 +643,7 @@ impl Store {
         ));
         push_within(&mut sql, &Within::organisation(org));
         let (packed,): (String,) = sql.query_as().fetch_one(self.pool()).await?;
-        packed
-            .split(',')
-            .map(|n| n.parse().map_err(db))
-            .collect()
+        packed.split(',').map(|n| n.parse().map_err(db)).collect()
     }
 
     /// Which records of other kinds link to each of `ids` (of `to`).
@@ -663,7 +668,9 @@ impl Store {
             return Ok(Vec::new());
         }
         match controller_id {
-            Some(c) => sql.push(" AND r.controller_id = ").bind(Arg::Text(c.to_string())),
+            Some(c) => sql
+                .push(" AND r.controller_id = ")
+                .bind(Arg::Text(c.to_string())),
             None => sql.push(" AND r.controller_id IS NULL"),
         };
         sql.push(" ORDER BY r.name, r.id LIMIT ")
@@ -689,7 +696,10 @@ impl Store {
                     id,
                     Named {
                         name,
-                        scope: record_scope(&path, controller.as_deref().and_then(OrganisationId::parse)),
+                        scope: record_scope(
+                            &path,
+                            controller.as_deref().and_then(OrganisationId::parse),
+                        ),
                     },
                 );
             }
@@ -723,7 +733,8 @@ where
     for chunk in ids.chunks(200) {
         let mut sql =
             Sql::new("SELECT to_id, from_type, from_id FROM register_links WHERE to_type = ");
-        sql.bind(Arg::Text(to.code().into())).push(" AND to_id IN (");
+        sql.bind(Arg::Text(to.code().into()))
+            .push(" AND to_id IN (");
         push_ids(&mut sql, chunk);
         sql.push(") ORDER BY to_id, from_type, from_id");
         let rows: Vec<(String, String, String)> = sql.query_as().fetch_all(executor).await?;

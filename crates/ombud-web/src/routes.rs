@@ -54,10 +54,9 @@ pub struct RouteInfo {
 
 fn pattern_of(path: &str, kind: Option<Kind>, surface: Surface) -> String {
     match (kind, surface) {
-        (Some(k), Surface::Api) => {
-            path.replacen(&format!("/api/v1/{}/", k.info().api), "/api/v1/{kind}/", 1)
-                .replacen(&format!("/api/v1/{}", k.info().api), "/api/v1/{kind}", 1)
-        }
+        (Some(k), Surface::Api) => path
+            .replacen(&format!("/api/v1/{}/", k.info().api), "/api/v1/{kind}/", 1)
+            .replacen(&format!("/api/v1/{}", k.info().api), "/api/v1/{kind}", 1),
         (Some(k), Surface::Page) => {
             let ui = format!("/{}", k.info().ui);
             if path == ui {

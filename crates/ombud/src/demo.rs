@@ -336,8 +336,12 @@ pub async fn load(store: &Store) -> Result<()> {
     for (email, name, grants) in PEOPLE {
         let u = b.w.create_user(email, name, Some(&hash), false).await?;
         for (key, roles) in *grants {
-            b.roles(&org(key)?, &u.id, roles.iter().copied().collect::<RoleSet>())
-                .await?;
+            b.roles(
+                &org(key)?,
+                &u.id,
+                roles.iter().copied().collect::<RoleSet>(),
+            )
+            .await?;
         }
     }
     crate::demo_register::load(&mut b, org, ombud_app::today()).await?;

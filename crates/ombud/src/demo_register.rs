@@ -169,8 +169,8 @@ pub async fn load(
         .await?;
     // Holds personal data but carries no processing activity: a gap the DPO should see.
     w.create::<Systems>(
-            &itdrift,
-            draft(json!({
+        &itdrift,
+        draft(json!({
             "name": "Kameraövervakning Stadshuset",
             "description": "Inspelande kameror vid entréer och i garaget.",
             "vendor": "Securitas Sverige AB",
@@ -242,8 +242,7 @@ pub async fn load(
             None,
         )
         .await?;
-    w.step::<Processing>(&registry, REDO_FOR_GRANSKNING)
-        .await?;
+    w.step::<Processing>(&registry, REDO_FOR_GRANSKNING).await?;
     w.create::<Processing>(
             &itdrift,
             draft(json!({
@@ -270,8 +269,8 @@ pub async fn load(
     .await?;
     // No retention rule yet: a gap.
     w.create::<Processing>(
-            &org("slk")?,
-            draft(json!({
+        &org("slk")?,
+        draft(json!({
             "name": "Synpunkter och klagomål",
             "purposes": "Att ta emot och besvara synpunkter på kommunens verksamhet.",
             "legal_bases": ["e"],
@@ -401,8 +400,8 @@ pub async fn load(
         .await?;
     // A transfer to a third country without a safeguard: a gap.
     w.create::<Processing>(
-            &org("grund")?,
-            draft(json!({
+        &org("grund")?,
+        draft(json!({
             "name": "Digitala lärverktyg i grundskolan",
             "purposes": "Att ge eleverna digitala verktyg i undervisningen.",
             "legal_bases": ["e"],

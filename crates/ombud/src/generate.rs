@@ -9,7 +9,9 @@ use ombud_domain::register::processing::{
     Art9Exemption, DpiaDecision, LegalBasis, ProcessingDetails, Safeguard, SpecialCategory,
     Transfer,
 };
-use ombud_domain::register::processing::{GODKAND, Processing, REDO_FOR_GRANSKNING, UNDER_GRANSKNING};
+use ombud_domain::register::processing::{
+    GODKAND, Processing, REDO_FOR_GRANSKNING, UNDER_GRANSKNING,
+};
 use ombud_domain::register::system::{Classification, Procurement, SystemDetails, Systems};
 use ombud_domain::role::{Role, RoleSet};
 use ombud_store::Store;
@@ -290,9 +292,8 @@ pub async fn run(
             ("dso", "Dataskyddsombud", Role::Dpo),
             ("handlaggare", "Dataskyddshandläggare", Role::RecordsKeeper),
         ] {
-            let u = w
-                .w
-                .create_user(
+            let u =
+                w.w.create_user(
                     &format!("{email}.{:02}.{stamp}@storstad.example", c + 1),
                     &format!("{name} {:02}", c + 1),
                     Some(&hash),

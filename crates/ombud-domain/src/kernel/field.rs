@@ -267,7 +267,13 @@ pub fn find(fields: &'static [Field], name: &str) -> Option<&'static Field> {
 
 /// A value as one line of text for people: labels for choices, "Ja"/"Nej", items joined.
 pub fn display(field: &Field, value: &Value, lang: Lang) -> String {
-    let yes_no = |b: bool| if b { lang.pick("Ja", "Yes") } else { lang.pick("Nej", "No") };
+    let yes_no = |b: bool| {
+        if b {
+            lang.pick("Ja", "Yes")
+        } else {
+            lang.pick("Nej", "No")
+        }
+    };
     match (field.input, value) {
         (_, Value::Null) => String::new(),
         (Input::Flag, Value::Bool(b)) => yes_no(*b).into(),
@@ -340,7 +346,11 @@ mod tests {
         Field::flag("rows.tia", t2("TIA gjord", "TIA done")),
     ];
     const FIELDS: &[Field] = &[
-        Field::choice("basis", t2("Grund", "Basis"), &[opt("e", "Allmänt intresse", "Public task")]),
+        Field::choice(
+            "basis",
+            t2("Grund", "Basis"),
+            &[opt("e", "Allmänt intresse", "Public task")],
+        ),
         Field::rows("rows", t2("Rader", "Rows"), SUB),
     ];
 
@@ -353,11 +363,21 @@ mod tests {
 
     #[test]
     fn values_are_shown_in_words() {
-        assert_eq!(display(&FIELDS[0], &json!("e"), Lang::Sv), "Allmänt intresse");
         assert_eq!(
-            display(&FIELDS[1], &json!([{"country": "USA", "tia": true}]), Lang::Sv),
+            display(&FIELDS[0], &json!("e"), Lang::Sv),
+            "Allmänt intresse"
+        );
+        assert_eq!(
+            display(
+                &FIELDS[1],
+                &json!([{"country": "USA", "tia": true}]),
+                Lang::Sv
+            ),
             "Land: USA; TIA gjord"
         );
-        assert_eq!(display(&Field::level("l", t2("", "")), &json!(3), Lang::En), "3 – High");
+        assert_eq!(
+            display(&Field::level("l", t2("", "")), &json!(3), Lang::En),
+            "3 – High"
+        );
     }
 }

@@ -87,11 +87,7 @@ impl GapRule {
 
     /// The stored form of a list of rules: codes joined by commas (`''` for none).
     pub fn join(rules: &[GapRule]) -> String {
-        rules
-            .iter()
-            .map(|g| g.code())
-            .collect::<Vec<_>>()
-            .join(",")
+        rules.iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
     }
 
     /// Reads the stored form; codes this version does not know are skipped.
@@ -120,7 +116,10 @@ mod tests {
     #[test]
     fn the_stored_form_round_trips() {
         let rules = [GapRule::MissingPurpose, GapRule::ReviewOverdue];
-        assert_eq!(GapRule::split(&GapRule::join(&rules)).collect::<Vec<_>>(), rules);
+        assert_eq!(
+            GapRule::split(&GapRule::join(&rules)).collect::<Vec<_>>(),
+            rules
+        );
         assert_eq!(GapRule::split("").count(), 0);
         assert_eq!(GapRule::join(&[]), "");
     }

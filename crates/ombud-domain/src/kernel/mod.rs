@@ -237,11 +237,7 @@ pub fn link_gaps<D: Descriptor>(d: &D::Details, incoming: &Incoming) -> Vec<GapR
 }
 
 /// Every gap of a record: its contents', a passed review date where the kind counts it, its links'.
-pub fn all_gaps<D: Descriptor>(
-    d: &D::Details,
-    incoming: &Incoming,
-    today: Date,
-) -> Vec<GapRule> {
+pub fn all_gaps<D: Descriptor>(d: &D::Details, incoming: &Incoming, today: Date) -> Vec<GapRule> {
     let mut g = D::content_gaps(d);
     if D::info().overdue_is_gap && gaps::is_overdue(D::review_on(d), today) {
         g.push(GapRule::ReviewOverdue);
@@ -388,7 +384,11 @@ mod tests {
         for k in Kind::ALL {
             let i = k.info();
             for f in i.fields {
-                assert!(!f.label.sv.is_empty() && !f.label.en.is_empty(), "{}", f.name);
+                assert!(
+                    !f.label.sv.is_empty() && !f.label.en.is_empty(),
+                    "{}",
+                    f.name
+                );
                 assert!(
                     i.sections.iter().any(|s| s.key == f.section),
                     "{} has no section",

@@ -114,7 +114,10 @@ pub(crate) fn normalise(
     source: Source,
     errors: &mut Vec<Invalid>,
 ) -> Result<Map<String, Value>, String> {
-    if let Some(key) = obj.keys().find(|k| !fields.iter().any(|f| f.key() == k.as_str())) {
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !fields.iter().any(|f| f.key() == k.as_str()))
+    {
         return Err(format!("unknown field `{key}`"));
     }
     let mut out = Map::new();
@@ -356,15 +359,29 @@ mod tests {
         Field::text("notes", t2("Noter", "Notes"), 100),
         Field::lines("categories", t2("Kategorier", "Categories")),
         Field::date("review_on", t2("Översyn", "Review")),
-        Field::choices("bases", t2("Grunder", "Bases"), &[opt("c", "", ""), opt("e", "", "")]),
-        Field::pick("role", t2("Roll", "Role"), &[opt("controller", "", ""), opt("processor", "", "")]),
+        Field::choices(
+            "bases",
+            t2("Grunder", "Bases"),
+            &[opt("c", "", ""), opt("e", "", "")],
+        ),
+        Field::pick(
+            "role",
+            t2("Roll", "Role"),
+            &[opt("controller", "", ""), opt("processor", "", "")],
+        ),
         Field::rows("transfers", t2("Överföringar", "Transfers"), SUB),
-        Field::links("system_ids", t2("System", "Systems"), crate::kernel::Kind::System),
+        Field::links(
+            "system_ids",
+            t2("System", "Systems"),
+            crate::kernel::Kind::System,
+        ),
         Field::kept("log", t2("Logg", "Log")),
     ];
 
     fn read(v: Value) -> Result<Map<String, Value>, Result<Vec<Invalid>, String>> {
-        let Value::Object(m) = v else { panic!("an object") };
+        let Value::Object(m) = v else {
+            panic!("an object")
+        };
         let mut errors = Vec::new();
         match normalise(FIELDS, m, None, Source::Client, &mut errors) {
             Ok(m) if errors.is_empty() => Ok(m),
@@ -419,7 +436,9 @@ mod tests {
 
     #[test]
     fn a_stored_draft_keeps_what_the_server_keeps() {
-        let Value::Object(m) = json!({"name": "a", "log": [{"x": 1}]}) else { unreachable!() };
+        let Value::Object(m) = json!({"name": "a", "log": [{"x": 1}]}) else {
+            unreachable!()
+        };
         let mut errors = Vec::new();
         let out = normalise(FIELDS, m, None, Source::Stored, &mut errors).expect("readable");
         assert_eq!(out["log"], json!([{"x": 1}]));

@@ -188,7 +188,11 @@ mod tests {
             status.condition(&FilterValue::Code("godkand".into())),
             Some(Condition::Equals("status", "godkand"))
         ));
-        assert!(status.condition(&FilterValue::Code("x' OR 1=1".into())).is_none());
+        assert!(
+            status
+                .condition(&FilterValue::Code("x' OR 1=1".into()))
+                .is_none()
+        );
         assert!(status.condition(&FilterValue::Yes(true)).is_none());
         let flag = Filter::flag("f", "f", "col", t2("", ""), t2("", ""), t2("", ""));
         assert!(matches!(

@@ -245,7 +245,11 @@ pub fn plan<D: Descriptor>(
             .map(column_at)
     };
     let mut out = Plan::default();
-    for f in info.fields.iter().filter(|f| f.required && !f.headers.is_empty()) {
+    for f in info
+        .fields
+        .iter()
+        .filter(|f| f.required && !f.headers.is_empty())
+    {
         if column_of(f.name).is_none() {
             out.problem(problem(
                 1,
@@ -293,7 +297,11 @@ pub fn plan<D: Descriptor>(
                     Err(msg) => {
                         draft.given.push(f.name);
                         draft.unreadable.push(f.name);
-                        out.problem(problem(row, &column_at(col), lang.pick_owned(msg.sv, msg.en)));
+                        out.problem(problem(
+                            row,
+                            &column_at(col),
+                            lang.pick_owned(msg.sv, msg.en),
+                        ));
                         ok = false;
                     }
                 },
@@ -398,9 +406,7 @@ pub fn read_cell(f: &Field, cell: &str) -> Result<Option<Value>, Text2> {
         Input::Line { .. } | Input::Text { .. } => Ok(text(cell).map(Value::String)),
         Input::Lines => Ok((!blank).then(|| strings(list(cell)))),
         Input::Flag => yes(cell).map(|b| Some(Value::Bool(b))).ok_or(YES_OR_NO),
-        Input::Date => date(cell)
-            .map(|d| d.map(Value::String))
-            .ok_or(NOT_A_DATE),
+        Input::Date => date(cell).map(|d| d.map(Value::String)).ok_or(NOT_A_DATE),
         Input::Choice(_) | Input::Pick(_) => {
             if blank {
                 return Ok(None);
@@ -434,9 +440,7 @@ pub fn option(f: &Field, cell: &str) -> Option<&'static str> {
     let c = cell.trim().to_lowercase();
     f.options()
         .iter()
-        .find(|o| {
-            o.code == c || o.label.sv.to_lowercase() == c || o.label.en.to_lowercase() == c
-        })
+        .find(|o| o.code == c || o.label.sv.to_lowercase() == c || o.label.en.to_lowercase() == c)
         .map(|o| o.code)
 }
 

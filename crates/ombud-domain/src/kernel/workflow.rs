@@ -111,14 +111,14 @@ impl Workflow {
 
     /// Why a step was refused, for people.
     pub fn message(&self, e: StepError, lang: Lang) -> String {
-        let label = |c: &str| {
-            self.state(c)
-                .map(|s| s.label.get(lang))
-                .unwrap_or_default()
-        };
+        let label = |c: &str| self.state(c).map(|s| s.label.get(lang)).unwrap_or_default();
         match e {
             StepError::NotInWorkflow { from, to } => match lang {
-                Lang::Sv => format!("Det går inte att gå från ”{}” till ”{}”.", label(from), label(to)),
+                Lang::Sv => format!(
+                    "Det går inte att gå från ”{}” till ”{}”.",
+                    label(from),
+                    label(to)
+                ),
                 Lang::En => format!(
                     "The workflow does not go from “{}” to “{}”.",
                     label(from),

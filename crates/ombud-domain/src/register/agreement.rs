@@ -307,7 +307,10 @@ const SECTIONS: &[Section] = &[
 const SUB_FIELDS: &[Field] = &[
     Field::line("sub_processors.name", t2("Namn", "Name"), LINE_MAX)
         .required()
-        .hint("Underbiträdets företagsnamn.", "The sub-processor's company name."),
+        .hint(
+            "Underbiträdets företagsnamn.",
+            "The sub-processor's company name.",
+        ),
     Field::line("sub_processors.service", t2("Tjänst", "Service"), LINE_MAX).hint(
         "Vad underbiträdet gör, t.ex. drift, support eller lagring.",
         "What the sub-processor does, e.g. operations, support or storage.",
@@ -556,7 +559,7 @@ impl Descriptor for Agreements {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::parse::{Refusal, parse, parse_from, Source};
+    use crate::kernel::parse::{Refusal, Source, parse, parse_from};
     use crate::kernel::sheet::{ExportRecord, Mapping, export_headers, export_row, plan};
     use crate::register::processing::Safeguard;
     use serde_json::json;
@@ -582,13 +585,17 @@ mod tests {
 
     #[test]
     fn a_counterparty_is_all_a_new_agreement_needs() {
-        let a = parse::<Agreements>(draft(json!({"counterparty": "  Tieto Evry AB "}))).expect("valid");
+        let a =
+            parse::<Agreements>(draft(json!({"counterparty": "  Tieto Evry AB "}))).expect("valid");
         assert_eq!(a.counterparty, "Tieto Evry AB");
         assert_eq!(a.direction, Direction::TheyProcessForUs);
         assert_eq!(a.title(), "Tieto Evry AB");
         assert_eq!(
             parse::<Agreements>(draft(json!({"counterparty": " "}))),
-            Err(Refusal::Invalid(vec![Invalid::new("counterparty", Rule::Required)]))
+            Err(Refusal::Invalid(vec![Invalid::new(
+                "counterparty",
+                Rule::Required
+            )]))
         );
     }
 
@@ -599,8 +606,10 @@ mod tests {
         ))
         .expect("valid");
         assert_eq!(a.title(), "PUB-avtal Procapita");
-        let blank = parse::<Agreements>(draft(json!({"counterparty": "Tieto Evry AB", "name": "  "})))
-            .expect("valid");
+        let blank = parse::<Agreements>(draft(
+            json!({"counterparty": "Tieto Evry AB", "name": "  "}),
+        ))
+        .expect("valid");
         assert_eq!(blank.name, None);
         assert_eq!(blank.title(), "Tieto Evry AB");
     }
@@ -608,17 +617,24 @@ mod tests {
     #[test]
     fn a_review_before_the_signing_is_refused() {
         assert_eq!(
-            parse::<Agreements>(draft(json!({"counterparty": "X", "signed_on": "2026-05-01",
-                "review_on": "2026-04-30"}))),
-            Err(Refusal::Invalid(vec![Invalid::new("review_on", Rule::DateTooEarly)]))
+            parse::<Agreements>(draft(
+                json!({"counterparty": "X", "signed_on": "2026-05-01",
+                "review_on": "2026-04-30"})
+            )),
+            Err(Refusal::Invalid(vec![Invalid::new(
+                "review_on",
+                Rule::DateTooEarly
+            )]))
         );
     }
 
     #[test]
     fn sub_processors_and_transfers_need_a_name_and_a_country() {
         assert_eq!(
-            parse::<Agreements>(draft(json!({"counterparty": "X", "sub_processors": [{"name": " "}],
-                "third_country_transfers": [{"country": ""}]}))),
+            parse::<Agreements>(draft(
+                json!({"counterparty": "X", "sub_processors": [{"name": " "}],
+                "third_country_transfers": [{"country": ""}]})
+            )),
             Err(Refusal::Invalid(vec![
                 Invalid::at_row("sub_processors.name", Rule::Required, 0),
                 Invalid::at_row("third_country_transfers.country", Rule::Required, 0),
@@ -770,7 +786,9 @@ mod tests {
             "review_on": "2027-01-10", "exit_plan": "Data återlämnas inom 30 dagar."})))
         .expect("valid")
         .into_inner();
-        let bare = parse::<Agreements>(draft(json!({"counterparty": "Visma"}))).expect("valid").into_inner();
+        let bare = parse::<Agreements>(draft(json!({"counterparty": "Visma"})))
+            .expect("valid")
+            .into_inner();
         for lang in [Lang::Sv, Lang::En] {
             let rows: Vec<Vec<String>> = [("a-1", &full), ("a-2", &bare)]
                 .iter()

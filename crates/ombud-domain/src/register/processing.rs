@@ -14,8 +14,8 @@ use crate::kernel::query::{Cond, Filter, FilterKind};
 use crate::kernel::sheet::{self, RowDraft};
 use crate::kernel::workflow::{State, Step, Workflow};
 use crate::kernel::{
-    Access, Column, ColumnType, ColumnValue, Descriptor, DocumentTexts, Kind, KindInfo, Noun, SheetTexts,
-    StepContext,
+    Access, Column, ColumnType, ColumnValue, Descriptor, DocumentTexts, Kind, KindInfo, Noun,
+    SheetTexts, StepContext,
 };
 use crate::role::Role;
 use crate::{Invalid, Lang};
@@ -290,7 +290,11 @@ pub enum Safeguard {
 }
 
 pub const SAFEGUARDS: &[Opt] = &[
-    opt("adequacy", "Beslut om adekvat skyddsnivå", "Adequacy decision"),
+    opt(
+        "adequacy",
+        "Beslut om adekvat skyddsnivå",
+        "Adequacy decision",
+    ),
     opt(
         "data_privacy_framework",
         "EU-US Data Privacy Framework",
@@ -352,12 +356,16 @@ pub struct Transfer {
 macro_rules! transfer_fields {
     ($prefix:literal) => {
         &[
-            $crate::kernel::field::Field::line(concat!($prefix, ".country"), $crate::kernel::field::t2("Land", "Country"), $crate::register::processing::LINE_MAX)
-                .required()
-                .hint(
-                    "Landet utanför EU/EES dit uppgifterna förs eller där de kan läsas.",
-                    "The country outside the EU/EEA the data goes to or can be read from.",
-                ),
+            $crate::kernel::field::Field::line(
+                concat!($prefix, ".country"),
+                $crate::kernel::field::t2("Land", "Country"),
+                $crate::register::processing::LINE_MAX,
+            )
+            .required()
+            .hint(
+                "Landet utanför EU/EES dit uppgifterna förs eller där de kan läsas.",
+                "The country outside the EU/EEA the data goes to or can be read from.",
+            ),
             $crate::kernel::field::Field::line(
                 concat!($prefix, ".recipient"),
                 $crate::kernel::field::t2("Mottagare i landet", "Recipient in the country"),
@@ -772,9 +780,7 @@ fn art9_cell(s: &str) -> Result<Option<Value>, Text2> {
     }
     let by_label = ART9_EXEMPTIONS
         .iter()
-        .find(|o| {
-            o.label.sv.eq_ignore_ascii_case(t) || o.label.en.eq_ignore_ascii_case(t)
-        })
+        .find(|o| o.label.sv.eq_ignore_ascii_case(t) || o.label.en.eq_ignore_ascii_case(t))
         .map(|o| o.code);
     by_label
         .or_else(|| Art9Exemption::parse(t.trim_start_matches("9.2").trim()).map(|e| e.letter()))
@@ -821,7 +827,11 @@ fn dpia_cell(s: &str) -> Result<Option<Value>, Text2> {
 
 const SECTIONS: &[Section] = &[
     section("basics", "Grunduppgifter", "Basics"),
-    section("purpose", "Ändamål och rättslig grund", "Purpose and legal basis"),
+    section(
+        "purpose",
+        "Ändamål och rättslig grund",
+        "Purpose and legal basis",
+    ),
     section(
         "subjects",
         "Registrerade och personuppgifter",
@@ -837,7 +847,11 @@ const SECTIONS: &[Section] = &[
         "Mottagare och överföringar",
         "Recipients and transfers",
     ),
-    section("retention", "Lagring och gallring", "Retention and disposal"),
+    section(
+        "retention",
+        "Lagring och gallring",
+        "Retention and disposal",
+    ),
     section("security", "Säkerhet och system", "Security and systems"),
     section(
         "risk",
@@ -1296,7 +1310,11 @@ const FILTERS: &[Filter] = &[
             column: "status",
             opts: &[
                 opt(UNDER_BEARBETNING, "Under bearbetning", "In progress"),
-                opt(REDO_FOR_GRANSKNING, "Redo för granskning", "Ready for review"),
+                opt(
+                    REDO_FOR_GRANSKNING,
+                    "Redo för granskning",
+                    "Ready for review",
+                ),
                 opt(UNDER_GRANSKNING, "Under granskning", "Under review"),
                 opt(GODKAND, "Godkänd", "Approved"),
             ],
@@ -1513,7 +1531,9 @@ impl Descriptor for Processing {
 }
 
 /// Checks `d` as if a client had sent it (for records made in code: the demo, tests).
-pub fn valid(d: &ProcessingDetails) -> Result<crate::kernel::parse::Valid<ProcessingDetails>, Vec<Invalid>> {
+pub fn valid(
+    d: &ProcessingDetails,
+) -> Result<crate::kernel::parse::Valid<ProcessingDetails>, Vec<Invalid>> {
     crate::kernel::parse::revalidate::<Processing>(d).map_err(|r| match r {
         crate::kernel::parse::Refusal::Invalid(e) => e,
         crate::kernel::parse::Refusal::Unreadable(_) => {
@@ -1527,8 +1547,8 @@ mod tests {
     use super::*;
     use crate::Rule;
     use crate::kernel::parse::{Refusal, parse};
-    use crate::role::RoleSet;
     use crate::kernel::sheet::{Mapping, plan};
+    use crate::role::RoleSet;
     use serde_json::json;
 
     fn draft(v: Value) -> Map<String, Value> {
@@ -1701,9 +1721,13 @@ mod tests {
         for s in Safeguard::ALL {
             assert_eq!(json!(s), json!(s.as_str()));
         }
-        for (i, d) in [DpiaDecision::NotNeeded, DpiaDecision::Needed, DpiaDecision::Done]
-            .into_iter()
-            .enumerate()
+        for (i, d) in [
+            DpiaDecision::NotNeeded,
+            DpiaDecision::Needed,
+            DpiaDecision::Done,
+        ]
+        .into_iter()
+        .enumerate()
         {
             assert_eq!(json!(d), json!(DPIA_DECISIONS[i].code));
         }
@@ -1728,9 +1752,18 @@ mod tests {
         let keeper = roles(&[Role::RecordsKeeper]);
         let dpo = roles(&[Role::Dpo]);
         let w = &WORKFLOW;
-        assert!(w.check(UNDER_BEARBETNING, REDO_FOR_GRANSKNING, keeper, false).is_ok());
-        assert!(w.check(REDO_FOR_GRANSKNING, UNDER_GRANSKNING, keeper, false).is_err());
-        assert!(w.check(REDO_FOR_GRANSKNING, UNDER_GRANSKNING, dpo, false).is_ok());
+        assert!(
+            w.check(UNDER_BEARBETNING, REDO_FOR_GRANSKNING, keeper, false)
+                .is_ok()
+        );
+        assert!(
+            w.check(REDO_FOR_GRANSKNING, UNDER_GRANSKNING, keeper, false)
+                .is_err()
+        );
+        assert!(
+            w.check(REDO_FOR_GRANSKNING, UNDER_GRANSKNING, dpo, false)
+                .is_ok()
+        );
         assert!(w.check(UNDER_GRANSKNING, GODKAND, dpo, false).is_ok());
         assert!(w.check(UNDER_GRANSKNING, GODKAND, keeper, false).is_err());
         for (from, to) in [
@@ -1816,7 +1849,15 @@ mod tests {
     fn a_clean_sheet_becomes_records() {
         let rows = vec![
             s(&["D-1", "Elevregister", "Skolans uppdrag", "e", "", "Ja", "x"]),
-            s(&["D-2", "Hemtjänst", "Insatser", "6.1 e; c", "Hälsa", "Nej", ""]),
+            s(&[
+                "D-2",
+                "Hemtjänst",
+                "Insatser",
+                "6.1 e; c",
+                "Hälsa",
+                "Nej",
+                "",
+            ]),
         ];
         let p = plan::<Processing>(&header(), &rows, &mapping(), Lang::Sv);
         assert_eq!(p.problems, vec![]);
@@ -1852,7 +1893,12 @@ mod tests {
 
     #[test]
     fn a_sheet_without_a_name_column_is_refused_at_once() {
-        let p = plan::<Processing>(&s(&["ID", "Ändamål"]), &[s(&["1", "x"])], &mapping(), Lang::Sv);
+        let p = plan::<Processing>(
+            &s(&["ID", "Ändamål"]),
+            &[s(&["1", "x"])],
+            &mapping(),
+            Lang::Sv,
+        );
         assert_eq!(p.problems.len(), 1);
         assert!(p.rows.is_empty());
     }
@@ -1866,7 +1912,10 @@ mod tests {
             Lang::Sv,
         );
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
-        assert_eq!((p.problems[0].row, p.problems[0].column.as_str()), (3, "Behandling"));
+        assert_eq!(
+            (p.problems[0].row, p.problems[0].column.as_str()),
+            (3, "Behandling")
+        );
         assert!(p.problems[0].message.contains("rad 2"));
     }
 

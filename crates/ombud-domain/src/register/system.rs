@@ -13,8 +13,7 @@ use crate::kernel::gaps::GapRule;
 use crate::kernel::query::{Cond, Filter, FilterKind};
 use crate::kernel::sheet::{self, RowDraft};
 use crate::kernel::{
-    Access, Column, ColumnType, ColumnValue, Descriptor, Kind, KindInfo, LinkGap, Noun,
-    SheetTexts,
+    Access, Column, ColumnType, ColumnValue, Descriptor, Kind, KindInfo, LinkGap, Noun, SheetTexts,
 };
 use crate::role::Role;
 use crate::{Invalid, Lang, Rule};
@@ -187,11 +186,8 @@ impl SystemDetails {
     /// When the classification is to be reviewed: its review date, or a year after it was made.
     pub fn review_on(&self) -> Option<Date> {
         let c = self.classification.as_ref()?;
-        c.next_review.or_else(|| {
-            c.classified_on
-                .checked_add(jiff::Span::new().years(1))
-                .ok()
-        })
+        c.next_review
+            .or_else(|| c.classified_on.checked_add(jiff::Span::new().years(1)).ok())
     }
 
     /// Whether the classification is current on `today`: made, and its review not yet passed.
@@ -396,7 +392,11 @@ const SECTIONS: &[Section] = &[
         "Informationsklassning (KLASSA)",
         "Information classification (KLASSA)",
     ),
-    section("risk", "Riskanalys och åtgärdsplan", "Risk analysis and action plan"),
+    section(
+        "risk",
+        "Riskanalys och åtgärdsplan",
+        "Risk analysis and action plan",
+    ),
     section("agreements", "Avtal", "Agreements"),
 ];
 
@@ -465,14 +465,19 @@ const ACTION_FIELDS: &[Field] = &[
         "Den person eller funktion som ser till att åtgärden blir gjord.",
         "The person or function who sees that the action is done.",
     ),
-    Field::date("action_plan.due", t2("Klart senast", "Due"))
-        .hint("Dagen då åtgärden ska vara genomförd.", "The day the action is to be done."),
+    Field::date("action_plan.due", t2("Klart senast", "Due")).hint(
+        "Dagen då åtgärden ska vara genomförd.",
+        "The day the action is to be done.",
+    ),
     Field::choice(
         "action_plan.status",
         t2("Status", "Status"),
         ACTION_STATUSES,
     )
-    .hint("Hur långt åtgärden har kommit.", "How far the action has come."),
+    .hint(
+        "Hur långt åtgärden har kommit.",
+        "How far the action has come.",
+    ),
 ];
 
 const FIELDS: &[Field] = &[
@@ -760,7 +765,9 @@ impl Descriptor for Systems {
 }
 
 /// Checks `d` as if a client had sent it (for records made in code: the demo, tests).
-pub fn valid(d: &SystemDetails) -> Result<crate::kernel::parse::Valid<SystemDetails>, Vec<Invalid>> {
+pub fn valid(
+    d: &SystemDetails,
+) -> Result<crate::kernel::parse::Valid<SystemDetails>, Vec<Invalid>> {
     crate::kernel::parse::revalidate::<Systems>(d).map_err(|r| match r {
         crate::kernel::parse::Refusal::Invalid(e) => e,
         crate::kernel::parse::Refusal::Unreadable(_) => {
@@ -811,8 +818,10 @@ mod tests {
         assert!(serde_json::from_str::<Level>("5").is_err());
         assert_eq!(serde_json::from_str::<Level>("3").ok(), Some(Level(3)));
         assert!(matches!(
-            parse::<Systems>(draft(json!({"name": "X", "classification": {"confidentiality": 5,
-                "integrity": 1, "availability": 1, "classified_on": "2026-01-01"}}))),
+            parse::<Systems>(draft(
+                json!({"name": "X", "classification": {"confidentiality": 5,
+                "integrity": 1, "availability": 1, "classified_on": "2026-01-01"}})
+            )),
             Err(Refusal::Unreadable(_))
         ));
     }
@@ -856,17 +865,21 @@ mod tests {
             )]))
         );
         assert_eq!(
-            parse::<Systems>(draft(json!({"name": "X", "classification": {"confidentiality": 3,
+            parse::<Systems>(draft(
+                json!({"name": "X", "classification": {"confidentiality": 3,
                 "integrity": 2, "availability": 2, "classified_on": "2026-03-01",
-                "next_review": "2026-02-28"}}))),
+                "next_review": "2026-02-28"}})
+            )),
             Err(Refusal::Invalid(vec![Invalid::new(
                 "classification.next_review",
                 Rule::DateTooEarly
             )]))
         );
         assert_eq!(
-            parse::<Systems>(draft(json!({"name": "X", "classification": {"confidentiality": 3,
-                "integrity": 2, "availability": 2, "classified_on": " "}}))),
+            parse::<Systems>(draft(
+                json!({"name": "X", "classification": {"confidentiality": 3,
+                "integrity": 2, "availability": 2, "classified_on": " "}})
+            )),
             Err(Refusal::Invalid(vec![Invalid::new(
                 "classification.classified_on",
                 Rule::Required
@@ -876,9 +889,11 @@ mod tests {
 
     #[test]
     fn dates_and_texts_are_trimmed_and_blanks_become_absent() {
-        let s = parse::<Systems>(draft(json!({"name": "X", "vendor": "  Tieto ", "owner": "   ",
+        let s = parse::<Systems>(draft(
+            json!({"name": "X", "vendor": "  Tieto ", "owner": "   ",
             "risk_analysis_on": " 2026-01-05 ", "classification": {"confidentiality": 1,
-            "integrity": 1, "availability": 1, "classified_on": " 2026-01-05", "next_review": ""}})))
+            "integrity": 1, "availability": 1, "classified_on": " 2026-01-05", "next_review": ""}}),
+        ))
         .expect("valid");
         assert_eq!(s.vendor.as_deref(), Some("Tieto"));
         assert_eq!(s.owner, None);
@@ -890,7 +905,9 @@ mod tests {
     #[test]
     fn an_action_needs_its_text() {
         assert_eq!(
-            parse::<Systems>(draft(json!({"name": "X", "action_plan": [{"action": " "}]}))),
+            parse::<Systems>(draft(
+                json!({"name": "X", "action_plan": [{"action": " "}]})
+            )),
             Err(Refusal::Invalid(vec![Invalid::at_row(
                 "action_plan.action",
                 Rule::Required,
@@ -909,10 +926,7 @@ mod tests {
             crate::kernel::link_gaps::<Systems>(&s, &Incoming::default()),
             vec![GapRule::SystemWithoutProcessing]
         );
-        let one = Incoming(vec![(
-            Kind::ProcessingActivity,
-            vec![RecordId::generate()],
-        )]);
+        let one = Incoming(vec![(Kind::ProcessingActivity, vec![RecordId::generate()])]);
         assert!(crate::kernel::link_gaps::<Systems>(&s, &one).is_empty());
         assert!(crate::kernel::link_gaps::<Systems>(&sys(), &Incoming::default()).is_empty());
     }
@@ -1086,10 +1100,21 @@ mod tests {
 
     #[test]
     fn procurement_in_the_words_registers_use() {
-        for v in ["Egen", "Egen upphandling", "egenupphandlat", "Eget avtal", "own"] {
+        for v in [
+            "Egen",
+            "Egen upphandling",
+            "egenupphandlat",
+            "Eget avtal",
+            "own",
+        ] {
             assert_eq!(procurement(v), Some(Some(Procurement::SelfProcured)), "{v}");
         }
-        for v in ["Central", "Centralt tillhandahållet", "Kommungemensamt", "central"] {
+        for v in [
+            "Central",
+            "Centralt tillhandahållet",
+            "Kommungemensamt",
+            "central",
+        ] {
             assert_eq!(procurement(v), Some(Some(Procurement::Central)), "{v}");
         }
         assert_eq!(procurement(" "), Some(None));

@@ -31,7 +31,9 @@ use ombud_domain::kernel::{ColumnType, Descriptor, KindInfo, KindVisitor, for_ea
 use ombud_domain::{Invalid, Rule};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{
     ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
@@ -99,12 +101,22 @@ fn kind_routes<D: Descriptor>(r: ApiRoutes) -> ApiRoutes {
         .add_for(
             k,
             Access::Record(edit),
-            one_operation(&one, HttpMethod::Patch, patch_op(info), patch(patch_one::<D>)),
+            one_operation(
+                &one,
+                HttpMethod::Patch,
+                patch_op(info),
+                patch(patch_one::<D>),
+            ),
         )
         .add_for(
             k,
             Access::Record(edit),
-            one_operation(&one, HttpMethod::Delete, delete_op(info), delete(delete_one::<D>)),
+            one_operation(
+                &one,
+                HttpMethod::Delete,
+                delete_op(info),
+                delete(delete_one::<D>),
+            ),
         )
         .add_for(
             k,
@@ -188,10 +200,7 @@ fn common<D: Descriptor>(
         m.insert(k, v);
     }
     for (from, _) in info.linked_from() {
-        m.insert(
-            format!("{}_ids", from.code()),
-            json!(incoming.ids(from)),
-        );
+        m.insert(format!("{}_ids", from.code()), json!(incoming.ids(from)));
     }
     if let Ok(Value::Object(d)) = serde_json::to_value(details) {
         m.extend(d);
@@ -265,12 +274,7 @@ fn list_params(
     info: &'static KindInfo,
     pairs: &[(String, String)],
 ) -> Result<(ListParams, PageParams), ApiError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(p, _)| p == k)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |k: &str| pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone());
     let sort = match get("sort").filter(|s| !s.is_empty()) {
         Some(s) => Sort::parse(&s)
             .ok_or_else(|| ApiError::Invalid(vec![Invalid::new("sort", Rule::InvalidValue)]))?,
@@ -578,9 +582,9 @@ fn field_schema(f: &Field) -> RefOr<Schema> {
     };
     match f.input {
         Input::Line { max } | Input::Text { max } => described(string().max_length(Some(max))),
-        Input::Date => described(
-            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
-        ),
+        Input::Date => {
+            described(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))))
+        }
         Input::Flag => described(ObjectBuilder::new().schema_type(Type::Boolean)),
         Input::Level => described(
             ObjectBuilder::new()
@@ -638,10 +642,7 @@ fn record_schema(info: &KindInfo) -> RefOr<Schema> {
         .property("controller_id", string())
         .property("created_at", string())
         .property("updated_at", string())
-        .property(
-            "version",
-            ObjectBuilder::new().schema_type(Type::Integer),
-        )
+        .property("version", ObjectBuilder::new().schema_type(Type::Integer))
         .property(
             "gaps",
             ArrayBuilder::new().items(string()).description(Some(
@@ -661,7 +662,10 @@ fn record_schema(info: &KindInfo) -> RefOr<Schema> {
             format!("{}_ids", from.code()),
             ArrayBuilder::new()
                 .items(string())
-                .description(Some(format!("The {} that link to this record.", from.info().api))),
+                .description(Some(format!(
+                    "The {} that link to this record.",
+                    from.info().api
+                ))),
         );
     }
     for f in info.fields {
@@ -695,9 +699,7 @@ fn problem(description: &str) -> utoipa::openapi::Response {
 }
 
 fn base_op(info: &KindInfo, summary: String) -> OperationBuilder {
-    OperationBuilder::new()
-        .tag(info.api)
-        .summary(Some(summary))
+    OperationBuilder::new().tag(info.api).summary(Some(summary))
 }
 
 fn id_param() -> utoipa::openapi::path::Parameter {
@@ -755,9 +757,9 @@ fn list_op(info: &KindInfo) -> Operation {
     for f in info.filters {
         let schema: RefOr<Schema> = match f.kind {
             FilterKind::Test { .. } => ObjectBuilder::new().schema_type(Type::Boolean).into(),
-            FilterKind::OneOf { opts, .. } => {
-                string().enum_values(Some(opts.iter().map(|o| o.code))).into()
-            }
+            FilterKind::OneOf { opts, .. } => string()
+                .enum_values(Some(opts.iter().map(|o| o.code)))
+                .into(),
         };
         b = b.parameter(query(f.param, f.label.en, schema));
     }
@@ -773,14 +775,23 @@ fn list_op(info: &KindInfo) -> Operation {
         .property("next", string())
         .into();
     b.response("200", json_response("A page of the list", page))
-        .response("404", problem("The organisation asked for is not one the caller may read"))
+        .response(
+            "404",
+            problem("The organisation asked for is not one the caller may read"),
+        )
         .response("422", problem("A filter's value is not one of its own"))
         .build()
 }
 
 fn create_op(info: &KindInfo) -> Operation {
-    let mut body = ObjectBuilder::new().property("organisation_id", string()).required("organisation_id");
-    for f in info.fields.iter().filter(|f| !matches!(f.input, Input::Kept)) {
+    let mut body = ObjectBuilder::new()
+        .property("organisation_id", string())
+        .required("organisation_id");
+    for f in info
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.input, Input::Kept))
+    {
         body = body.property(f.key(), field_schema(f));
         if f.required {
             body = body.required(f.key());
@@ -797,7 +808,10 @@ fn create_op(info: &KindInfo) -> Operation {
         ))
         .response("201", json_response("The record", record_schema(info)))
         .response("403", problem("The caller's roles do not allow it"))
-        .response("422", problem("Invalid fields, or an organisation the caller cannot use"))
+        .response(
+            "422",
+            problem("Invalid fields, or an organisation the caller cannot use"),
+        )
         .build()
 }
 
@@ -805,7 +819,10 @@ fn read_op(info: &KindInfo) -> Operation {
     base_op(info, "One record, with its version as `ETag`".into())
         .parameter(id_param())
         .response("200", json_response("The record", record_schema(info)))
-        .response("404", problem("No such record, or one the caller may not read"))
+        .response(
+            "404",
+            problem("No such record, or one the caller may not read"),
+        )
         .build()
 }
 
@@ -835,15 +852,18 @@ fn patch_op(info: &KindInfo) -> Operation {
 }
 
 fn delete_op(info: &KindInfo) -> Operation {
-    base_op(info, "Delete a record; its history stays in the audit trail".into())
-        .parameter(id_param())
-        .parameter(if_match_param())
-        .response("204", ResponseBuilder::new().description("Deleted").build())
-        .response("403", problem("The caller's roles do not allow it"))
-        .response("404", problem("No such record"))
-        .response("409", problem("Records of other kinds link to it"))
-        .response("412", problem("The record has changed"))
-        .build()
+    base_op(
+        info,
+        "Delete a record; its history stays in the audit trail".into(),
+    )
+    .parameter(id_param())
+    .parameter(if_match_param())
+    .response("204", ResponseBuilder::new().description("Deleted").build())
+    .response("403", problem("The caller's roles do not allow it"))
+    .response("404", problem("No such record"))
+    .response("409", problem("Records of other kinds link to it"))
+    .response("412", problem("The record has changed"))
+    .build()
 }
 
 fn history_op(info: &KindInfo) -> Operation {
@@ -854,10 +874,17 @@ fn history_op(info: &KindInfo) -> Operation {
             "Events per page, 1–500 (default 50).",
             ObjectBuilder::new().schema_type(Type::Integer).into(),
         ))
-        .parameter(query("cursor", "The `next` value of the previous page.", string().into()))
+        .parameter(query(
+            "cursor",
+            "The `next` value of the previous page.",
+            string().into(),
+        ))
         .response(
             "200",
-            json_response("A page of events", Ref::from_schema_name("HistoryList").into()),
+            json_response(
+                "A page of events",
+                Ref::from_schema_name("HistoryList").into(),
+            ),
         )
         .response("404", problem("No such record"))
         .build()
@@ -888,7 +915,10 @@ fn transition_op(info: &KindInfo) -> Operation {
         .response("200", json_response("The record", record_schema(info)))
         .response("403", problem("The caller's roles may not take that step"))
         .response("404", problem("No such record"))
-        .response("409", problem("The workflow has no such step from where the record is"))
+        .response(
+            "409",
+            problem("The workflow has no such step from where the record is"),
+        )
         .response("412", problem("The record has changed"))
         .build()
 }

@@ -37,7 +37,10 @@ pub fn router() -> (OpenApiRouter<AppState>, Vec<RouteInfo>) {
     use Access::*;
     let r = ApiRoutes::default()
         .add(Public, routes!(session::sign_in))
-        .add(SignedIn, routes!(session::current_session, session::sign_out))
+        .add(
+            SignedIn,
+            routes!(session::current_session, session::sign_out),
+        )
         .add(Admin, routes!(users::create_user, users::list_users))
         .add(SignedIn, routes!(users::me))
         .add(SignedIn, routes!(users::change_password))

@@ -203,7 +203,10 @@ pub async fn list_organisations(
         controller: q.controller,
         include_archived: q.archived,
     };
-    let p = state.app.organisations(&ctx, &filter, &page.page()?).await?;
+    let p = state
+        .app
+        .organisations(&ctx, &filter, &page.page()?)
+        .await?;
     Ok(Json(OrganisationList {
         items: p.items.into_iter().map(OrganisationOut::from).collect(),
         next: p.next,

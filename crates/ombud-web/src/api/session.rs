@@ -42,7 +42,10 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    let user = state.app.check_credentials(&body.email, &body.password).await?;
+    let user = state
+        .app
+        .check_credentials(&body.email, &body.password)
+        .await?;
     let s = state.app.open_session(&user, "api", Channel::Api).await?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&state, &s.token)) {

@@ -6,10 +6,10 @@
 
 use super::PageError;
 use crate::auth;
-use ombud_app::Caller;
 use crate::error::ApiError;
 use crate::i18n;
 use axum::http::{HeaderMap, StatusCode};
+use ombud_app::Caller;
 use ombud_domain::Lang;
 
 /// A posted form as name–value pairs, kept as a list because checkboxes repeat their name.

@@ -245,7 +245,10 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/api/v1/{kind}/{id}/transitions", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => edit(k, S::CREATED),
         ("GET", "/api/v1/openapi.json", _) | ("GET", "/healthz", _) => S::OK,
-        (m, p, _) => panic!("{m} {p} ({:?}) is not in the matrix: add its probe and rule", r.access),
+        (m, p, _) => panic!(
+            "{m} {p} ({:?}) is not in the matrix: add its probe and rule",
+            r.access
+        ),
     }
 }
 
@@ -306,24 +309,54 @@ async fn world(app: &TestApp) -> World {
     let admin = app.admin().await;
     let city = text(&app.org(&admin, "Exempelstad", "city", None).await, "id");
     let mut sides = Vec::new();
-    for (board_name, prefix) in [("Socialnämnden", "Social"), ("Bygg- och miljönämnden", "Hemlig B")] {
-        let board = text(&app.org(&admin, board_name, "board", Some(&city)).await, "id");
+    for (board_name, prefix) in [
+        ("Socialnämnden", "Social"),
+        ("Bygg- och miljönämnden", "Hemlig B"),
+    ] {
+        let board = text(
+            &app.org(&admin, board_name, "board", Some(&city)).await,
+            "id",
+        );
         let department = text(
-            &app.org(&admin, &format!("{prefix} avdelning"), "department", Some(&board))
-                .await,
+            &app.org(
+                &admin,
+                &format!("{prefix} avdelning"),
+                "department",
+                Some(&board),
+            )
+            .await,
             "id",
         );
         let unit = text(
-            &app.org(&admin, &format!("{prefix} enhet"), "unit", Some(&department))
-                .await,
+            &app.org(
+                &admin,
+                &format!("{prefix} enhet"),
+                "unit",
+                Some(&department),
+            )
+            .await,
             "id",
         );
         let mut records = Vec::new();
         for kind in Kind::ALL {
-            let id = record(app, &admin, kind, &unit, &format!("{prefix} {}", kind.code())).await;
+            let id = record(
+                app,
+                &admin,
+                kind,
+                &unit,
+                &format!("{prefix} {}", kind.code()),
+            )
+            .await;
             records.push((kind, id));
         }
-        sides.push((board, Side { department, unit, records }));
+        sides.push((
+            board,
+            Side {
+                department,
+                unit,
+                records,
+            },
+        ));
     }
     let (b_board, b) = sides.pop().expect("B");
     let (a_board, a) = sides.pop().expect("A");
@@ -334,7 +367,9 @@ async fn world(app: &TestApp) -> World {
             continue;
         }
         let email = format!("{}@soc.exempelstad.se", w.key.replace('_', "."));
-        let id = app.create_user(&email, &format!("Person {}", w.key), false).await;
+        let id = app
+            .create_user(&email, &format!("Person {}", w.key), false)
+            .await;
         if let Some(role) = w.role {
             let at = match w.held {
                 Board => &a_board,
@@ -351,7 +386,9 @@ async fn world(app: &TestApp) -> World {
             email,
         });
     }
-    let probe = app.person("provperson@soc.exempelstad.se", "Prova Persson").await;
+    let probe = app
+        .person("provperson@soc.exempelstad.se", "Prova Persson")
+        .await;
     let berit = app
         .person("berit.byggare@bygg.exempelstad.se", "Berit Byggare")
         .await;
@@ -630,7 +667,11 @@ both!(
         );
         // Every kind's routes were among them.
         for k in Kind::ALL {
-            for m in ["GET /api/v1/{kind}", "POST /api/v1/{kind}", "GET /api/v1/{kind}/{id}"] {
+            for m in [
+                "GET /api/v1/{kind}",
+                "POST /api/v1/{kind}",
+                "GET /api/v1/{kind}/{id}",
+            ] {
                 assert!(seen.contains(m), "{m} for {k:?}");
             }
         }
@@ -640,10 +681,7 @@ both!(
 both!(
     the_openapi_document_describes_every_api_route_of_the_table,
     |app| async move {
-        let doc = app
-            .get("/api/v1/openapi.json")
-            .await
-            .expect(StatusCode::OK);
+        let doc = app.get("/api/v1/openapi.json").await.expect(StatusCode::OK);
         let mut described = BTreeSet::new();
         for (path, item) in doc["paths"].as_object().expect("paths") {
             for m in ["get", "post", "put", "patch", "delete"] {
@@ -671,10 +709,17 @@ both!(
             let path = format!("/api/v1/{}", k.info().api);
             let props = &doc["paths"][&path]["post"]["requestBody"]["content"]["application/json"]
                 ["schema"]["properties"];
-            for f in k.info().fields.iter().filter(|f| {
-                !matches!(f.input, ombud_domain::kernel::field::Input::Kept)
-            }) {
-                assert!(props[f.key()].is_object(), "{path}: {} is not described", f.key());
+            for f in k
+                .info()
+                .fields
+                .iter()
+                .filter(|f| !matches!(f.input, ombud_domain::kernel::field::Input::Kept))
+            {
+                assert!(
+                    props[f.key()].is_object(),
+                    "{path}: {} is not described",
+                    f.key()
+                );
             }
         }
     }

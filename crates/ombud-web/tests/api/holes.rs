@@ -32,10 +32,18 @@ async fn town(app: &TestApp) -> Town {
         &app.org(&admin, "Socialnämnden", "board", Some(&city)).await,
         "id",
     );
-    let x = text(&app.org(&admin, "Enhet X", "unit", Some(&board)).await, "id");
-    let y = text(&app.org(&admin, "Enhet Y", "unit", Some(&board)).await, "id");
+    let x = text(
+        &app.org(&admin, "Enhet X", "unit", Some(&board)).await,
+        "id",
+    );
+    let y = text(
+        &app.org(&admin, "Enhet Y", "unit", Some(&board)).await,
+        "id",
+    );
     let dpo = app.person("dora@exempelstad.se", "Dora Ombud").await;
-    let keeper = app.person("kalle@exempelstad.se", "Kalle Handläggare").await;
+    let keeper = app
+        .person("kalle@exempelstad.se", "Kalle Handläggare")
+        .await;
     let manager_x = app.person("mia@exempelstad.se", "Mia Chef").await;
     let owner_x = app.person("olof@exempelstad.se", "Olof Objektägare").await;
     app.grant(&board, &dpo.id, &[Role::Dpo]).await;
@@ -56,7 +64,11 @@ async fn town(app: &TestApp) -> Town {
 }
 
 async fn create(app: &TestApp, url: &str, by: &Person, body: Value) -> Value {
-    app.post(url).by(by).json(body).await.expect(StatusCode::CREATED)
+    app.post(url)
+        .by(by)
+        .json(body)
+        .await
+        .expect(StatusCode::CREATED)
 }
 
 async fn approve(app: &TestApp, by_keeper: &Person, dpo: &Person, id: &str) {
@@ -80,7 +92,10 @@ fn import_form(org: &str, csv: &str, dry_run: bool) -> (String, Vec<u8>) {
          --{b}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n{dry_run}\r\n\
          --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
     );
-    (format!("multipart/form-data; boundary={b}"), body.into_bytes())
+    (
+        format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
 }
 
 both!(
@@ -122,13 +137,19 @@ both!(
             .raw(Some(&ct), body)
             .await
             .expect(StatusCode::OK);
-        assert_eq!((report["created"].as_i64(), report["updated"].as_i64()), (Some(1), Some(0)));
+        assert_eq!(
+            (report["created"].as_i64(), report["updated"].as_i64()),
+            (Some(1), Some(0))
+        );
         let still = app
             .get(format!("{PA}/{salary_id}"))
             .by(&t.dpo)
             .await
             .expect(StatusCode::OK);
-        assert_eq!(still["status"], "godkand", "Y's approved record is untouched");
+        assert_eq!(
+            still["status"], "godkand",
+            "Y's approved record is untouched"
+        );
         assert_eq!(still["purposes"], "Löner");
 
         // The system owner of X names Y's system by its id: it is not X's to update.
@@ -150,7 +171,10 @@ both!(
         // The board's records keeper imports the board's own export: every row updates its record
         // where it is, unit by unit, and nothing is duplicated.
         let csv = app
-            .get(format!("{PA}/export?organisation_id={}&format=csv", t.board))
+            .get(format!(
+                "{PA}/export?organisation_id={}&format=csv",
+                t.board
+            ))
             .by(&t.keeper)
             .await
             .text();
@@ -174,14 +198,19 @@ both!(
     |app| async move {
         let t = town(&app).await;
         let other = text(
-            &app.org(&t.admin, "Kulturnämnden", "board", Some(&t.city)).await,
+            &app.org(&t.admin, "Kulturnämnden", "board", Some(&t.city))
+                .await,
             "id",
         );
         let dept = text(
-            &app.org(&t.admin, "Avdelning D", "department", Some(&t.board)).await,
+            &app.org(&t.admin, "Avdelning D", "department", Some(&t.board))
+                .await,
             "id",
         );
-        let sub = text(&app.org(&t.admin, "Enhet D1", "unit", Some(&dept)).await, "id");
+        let sub = text(
+            &app.org(&t.admin, "Enhet D1", "unit", Some(&dept)).await,
+            "id",
+        );
         let agreement = create(
             &app,
             AGREEMENTS,
@@ -220,12 +249,18 @@ both!(
         let sub_events = app.events_of("organisation", &sub).await;
         assert_eq!(sub_events.len(), 2, "created, then moved");
         assert!(
-            sub_events[0].after.as_deref().is_some_and(|a| a.contains(&other)),
+            sub_events[0]
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains(&other)),
             "the descendant's new path names its new board"
         );
         let system_events = app.events_of("system", &system_id).await;
         assert!(
-            system_events[0].after.as_deref().is_some_and(|a| a.contains(&other)),
+            system_events[0]
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains(&other)),
             "the system's new controller is on record"
         );
         let moved = app
@@ -261,7 +296,13 @@ both!(
         }
         assert_eq!(app.audit_events().await, before, "nothing changed");
         // The DPO is still the DPO and reviews; management cannot approve.
-        let p = create(&app, PA, &t.keeper, json!({ "organisation_id": t.x, "name": "Skolskjuts" })).await;
+        let p = create(
+            &app,
+            PA,
+            &t.keeper,
+            json!({ "organisation_id": t.x, "name": "Skolskjuts" }),
+        )
+        .await;
         let id = text(&p, "id");
         app.post(format!("{PA}/{id}/transitions"))
             .by(&t.keeper)
@@ -298,7 +339,8 @@ both!(
     |app| async move {
         let t = town(&app).await;
         let other = text(
-            &app.org(&t.admin, "Kulturnämnden", "board", Some(&t.city)).await,
+            &app.org(&t.admin, "Kulturnämnden", "board", Some(&t.city))
+                .await,
             "id",
         );
         let boss = app.person("lena@exempelstad.se", "Lena Ledning").await;
@@ -339,7 +381,9 @@ both!(
             let res = app
                 .post(SYSTEMS)
                 .by(&t.owner_x)
-                .json(json!({ "organisation_id": t.x, "name": "Nytt", "agreement_ids": [agreement] }))
+                .json(
+                    json!({ "organisation_id": t.x, "name": "Nytt", "agreement_ids": [agreement] }),
+                )
                 .await;
             answers.push((res.status, field_errors(&res.json())));
         }
@@ -361,7 +405,11 @@ both!(
         .await;
         let id = text(&p, "id");
         approve(&app, &t.keeper, &t.dpo, &id).await;
-        let approved = app.get(format!("{PA}/{id}")).by(&t.keeper).await.expect(StatusCode::OK);
+        let approved = app
+            .get(format!("{PA}/{id}"))
+            .by(&t.keeper)
+            .await
+            .expect(StatusCode::OK);
         assert_eq!(approved["status"], "godkand");
         let pushed = app
             .patch(format!("{PA}/{id}"))
@@ -391,7 +439,13 @@ both!(
     |app| async move {
         let t = town(&app).await;
         let second = app.second_instance().await;
-        let p = create(&app, PA, &t.keeper, json!({ "organisation_id": t.x, "name": "Lön" })).await;
+        let p = create(
+            &app,
+            PA,
+            &t.keeper,
+            json!({ "organisation_id": t.x, "name": "Lön" }),
+        )
+        .await;
         let url = format!("{PA}/{}", text(&p, "id"));
         // Both instances have read the DPO's session (and cached it).
         app.get(&url).by(&t.dpo).await.expect(StatusCode::OK);
@@ -445,56 +499,63 @@ both!(
     }
 );
 
-both!(
-    a_records_history_comes_a_page_at_a_time,
-    |app| async move {
-        let t = town(&app).await;
-        let p = create(&app, PA, &t.keeper, json!({ "organisation_id": t.x, "name": "Lön" })).await;
-        let url = format!("{PA}/{}", text(&p, "id"));
-        for i in 0..4 {
-            app.patch(&url)
-                .by(&t.keeper)
-                .json(json!({ "description": format!("Version {i}") }))
-                .await
-                .expect(StatusCode::OK);
-        }
-        let first = app
-            .get(format!("{url}/history?limit=2"))
-            .by(&t.dpo)
+both!(a_records_history_comes_a_page_at_a_time, |app| async move {
+    let t = town(&app).await;
+    let p = create(
+        &app,
+        PA,
+        &t.keeper,
+        json!({ "organisation_id": t.x, "name": "Lön" }),
+    )
+    .await;
+    let url = format!("{PA}/{}", text(&p, "id"));
+    for i in 0..4 {
+        app.patch(&url)
+            .by(&t.keeper)
+            .json(json!({ "description": format!("Version {i}") }))
             .await
             .expect(StatusCode::OK);
-        assert_eq!(first["items"].as_array().map(Vec::len), Some(2));
-        let cursor = first["next"].as_str().expect("more follow").to_string();
-        let rest = app
-            .get(format!("{url}/history?limit=2&cursor={cursor}"))
-            .by(&t.dpo)
-            .await
-            .expect(StatusCode::OK);
-        let last = app
-            .get(format!(
-                "{url}/history?limit=2&cursor={}",
-                rest["next"].as_str().expect("one more page")
-            ))
-            .by(&t.dpo)
-            .await
-            .expect(StatusCode::OK);
-        assert_eq!(last["items"].as_array().map(Vec::len), Some(1), "five events in all");
-        assert_eq!(last["next"], Value::Null);
-        let seqs: Vec<i64> = [&first, &rest, &last]
-            .iter()
-            .flat_map(|p| p["items"].as_array().cloned().unwrap_or_default())
-            .filter_map(|e| e["seq"].as_i64())
-            .collect();
-        let mut sorted = seqs.clone();
-        sorted.sort_unstable_by(|a, b| b.cmp(a));
-        sorted.dedup();
-        assert_eq!(seqs, sorted, "newest first, none twice");
-        // The organisation's history pages the same way.
-        let org = app
-            .get(format!("{}/history?limit=1", org_url(&t.x)))
-            .by(&t.dpo)
-            .await
-            .expect(StatusCode::OK);
-        assert!(org["next"].is_string());
     }
-);
+    let first = app
+        .get(format!("{url}/history?limit=2"))
+        .by(&t.dpo)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(2));
+    let cursor = first["next"].as_str().expect("more follow").to_string();
+    let rest = app
+        .get(format!("{url}/history?limit=2&cursor={cursor}"))
+        .by(&t.dpo)
+        .await
+        .expect(StatusCode::OK);
+    let last = app
+        .get(format!(
+            "{url}/history?limit=2&cursor={}",
+            rest["next"].as_str().expect("one more page")
+        ))
+        .by(&t.dpo)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        last["items"].as_array().map(Vec::len),
+        Some(1),
+        "five events in all"
+    );
+    assert_eq!(last["next"], Value::Null);
+    let seqs: Vec<i64> = [&first, &rest, &last]
+        .iter()
+        .flat_map(|p| p["items"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| e["seq"].as_i64())
+        .collect();
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(seqs, sorted, "newest first, none twice");
+    // The organisation's history pages the same way.
+    let org = app
+        .get(format!("{}/history?limit=1", org_url(&t.x)))
+        .by(&t.dpo)
+        .await
+        .expect(StatusCode::OK);
+    assert!(org["next"].is_string());
+});

@@ -562,7 +562,10 @@ both!(the_register_exports_as_csv_and_xlsx, |app| async move {
     let body = csv.text();
     assert!(body.starts_with('\u{feff}'));
     // The Swedish headers are the import's own, so that the file imports back.
-    assert!(body.contains("ID;Organisation;Status;Behandling;"), "{body}");
+    assert!(
+        body.contains("ID;Organisation;Status;Behandling;"),
+        "{body}"
+    );
     assert!(
         body.contains(";Familjeenheten;Under bearbetning;\"Elevregister; årskurs 1\";"),
         "{body}"
