@@ -222,10 +222,13 @@ impl Principal {
             return Reach::Everywhere;
         }
         let roles = roles_for(action);
+        // Records always belong to a controller, so a role held above every controller (at the
+        // city) reaches none of them: it is no reach at all, not a reach that happens to be empty.
+        let records = matches!(action, Action::Read(_) | Action::Edit(_));
         Reach::Within(
             self.memberships
                 .iter()
-                .filter(|m| m.roles.any(roles))
+                .filter(|m| m.roles.any(roles) && !(records && m.controller_id.is_none()))
                 .map(|m| Place {
                     path: m.path.clone(),
                     controller_id: m.controller_id.clone(),
@@ -366,6 +369,12 @@ mod tests {
         assert!(network.sees(&scope(CITY, None, true)));
         assert!(!network.sees(&scope(BOARD_A, Some("a"), true)));
         assert!(!network.sees(&scope(UNIT_A, Some("a"), false)));
+        // No register anywhere: the pages offer no list or form that could only ever be empty.
+        for k in crate::kernel::Kind::ALL {
+            assert!(network.reach(Action::Read(k)).is_nowhere(), "{k:?}");
+            assert!(network.reach(Action::Edit(k)).is_nowhere(), "{k:?}");
+        }
+        assert!(!network.reach(Action::ReadOrganisation).is_nowhere());
     }
 
     #[test]

@@ -256,6 +256,7 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
 // The world
 
 struct Side {
+    board: String,
     department: String,
     unit: String,
     /// One record of each kind, owned by the unit.
@@ -350,8 +351,9 @@ async fn world(app: &TestApp) -> World {
             records.push((kind, id));
         }
         sides.push((
-            board,
+            board.clone(),
             Side {
+                board,
                 department,
                 unit,
                 records,
@@ -743,3 +745,487 @@ fn the_matrix_covers_every_role_and_every_kind() {
         assert!(draft(k, "x").is_object());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The pages: the same people and places, as a browser asks (session cookie, CSRF token in forms,
+// a same-origin request). A form that is accepted answers 303; one that is read but refused for
+// what it says answers 422.
+
+/// What the rules answer a signed-in person asking a page route about a place.
+fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
+    use StatusCode as S;
+    let sees = w.sees(place);
+    let read = |ok: S| if sees && w.reads() { ok } else { S::NOT_FOUND };
+    let edit = |k: Kind, ok: S| {
+        if !sees || !w.reads() {
+            S::NOT_FOUND
+        } else {
+            allow(w.edits(k), ok)
+        }
+    };
+    // A kind's pages reached without a record: the list and the forms are for whoever reads (or
+    // edits) the kind anywhere; an organisation out of sight is one that does not exist.
+    let anywhere = |may: bool, ok: S| {
+        if !may {
+            S::FORBIDDEN
+        } else if sees {
+            ok
+        } else {
+            S::NOT_FOUND
+        }
+    };
+    let reaches_a_controller = matches!(w.held, Admin | Board | Unit);
+    match (r.method, r.pattern.as_str(), r.kind) {
+        ("GET", "/static/ombud.css", _) | ("GET", "/static/form-check.js", _) => S::OK,
+        ("GET", "/healthz", _) => S::OK,
+        // Signed in already: on to the start page.
+        ("GET", "/logga-in", _) => S::SEE_OTHER,
+        ("POST", "/logga-in", _) | ("POST", "/logga-ut", _) | ("POST", "/sprak", _) => S::SEE_OTHER,
+        ("GET", "/", _) | ("GET", "/konto", _) | ("GET", "/organisationer", _) => S::OK,
+        // The switcher goes on to the list it was asked from.
+        ("GET", "/organisationer/valj", _) => S::SEE_OTHER,
+        // A wrong current password, whoever asks.
+        ("POST", "/konto/losenord", _) => S::UNPROCESSABLE_ENTITY,
+        ("POST", "/organisationer", _) => allow(w.admin(), S::SEE_OTHER),
+        ("GET", "/organisationer/{id}", _) => {
+            if sees {
+                S::OK
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        // Under A's department: out of a unit-holder's sight.
+        ("POST", "/organisationer/{id}/underorganisationer", _) => {
+            if w.sees_above_unit(place) {
+                allow(w.administers(), S::SEE_OTHER)
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        ("POST", "/organisationer/{id}/namn", _)
+        | ("POST", "/organisationer/{id}/medlemmar", _) => {
+            if sees {
+                allow(w.administers(), S::SEE_OTHER)
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        // A fresh unit beside A's unit, moved to the board or archived.
+        ("POST", "/organisationer/{id}/flytta", _) | ("POST", "/organisationer/{id}/arkiv", _) => {
+            if w.sees_above_unit(place) {
+                allow(w.administers(), S::SEE_OTHER)
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        ("GET", "/organisationer/{id}/historik", _)
+        | ("GET", "/organisationer/{id}/brister", _) => {
+            if sees {
+                allow(w.reads(), S::OK)
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        ("GET", "/personer", _) => allow(w.admin(), S::OK),
+        ("POST", "/personer", _) | ("POST", "/personer/{id}/avstangd", _) => {
+            allow(w.admin(), S::SEE_OTHER)
+        }
+        ("GET", "/{kind}", Some(_)) => anywhere(w.reads() && reaches_a_controller, S::OK),
+        // A new record's form and the import's first page: for whoever edits the kind somewhere.
+        // A place out of sight is not chosen in advance, as an unknown one is not.
+        ("GET", "/{kind}/ny", Some(k)) | ("GET", "/{kind}/import", Some(k)) => {
+            allow(w.edits(k) && reaches_a_controller, S::OK)
+        }
+        // Saved into a place out of sight: the place is unknown, whoever asks (as in the API).
+        ("POST", "/{kind}/ny", Some(k)) => {
+            if sees {
+                allow(w.edits(k), S::SEE_OTHER)
+            } else {
+                S::UNPROCESSABLE_ENTITY
+            }
+        }
+        ("POST", "/{kind}/import", Some(k)) => {
+            if sees {
+                allow(w.edits(k), S::OK)
+            } else {
+                S::UNPROCESSABLE_ENTITY
+            }
+        }
+        ("POST", "/{kind}/validera", Some(k)) => allow(w.edits(k) && reaches_a_controller, S::OK),
+        ("GET", "/{kind}/{id}", Some(_)) | ("GET", "/{kind}/{id}/historik", Some(_)) => read(S::OK),
+        ("GET", "/{kind}/{id}/redigera", Some(k)) | ("GET", "/{kind}/{id}/ta-bort", Some(k)) => {
+            edit(k, S::OK)
+        }
+        ("POST", "/{kind}/{id}/redigera", Some(k))
+        | ("POST", "/{kind}/{id}/ta-bort", Some(k))
+        | ("POST", "/{kind}/{id}/status", Some(k))
+        | ("POST", "/{kind}/{id}/efterlevnadskontroller", Some(k)) => edit(k, S::SEE_OTHER),
+        (m, p, _) => panic!(
+            "page {m} {p} ({:?}) is not in the matrix: add its probe and rule",
+            r.access
+        ),
+    }
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// A browser's session: its cookie and the CSRF token its forms carry.
+struct Browser {
+    token: String,
+    csrf: String,
+}
+
+async fn browser(app: &TestApp, token: &str) -> Browser {
+    let s = app
+        .get("/api/v1/session")
+        .token(token)
+        .await
+        .expect(StatusCode::OK);
+    Browser {
+        token: token.to_string(),
+        csrf: text(&s, "csrf_token"),
+    }
+}
+
+impl Browser {
+    fn get<'a>(&self, app: &'a TestApp, path: &str) -> Call<'a> {
+        app.get(path)
+            .header("cookie", &format!("ombud_session={}", self.token))
+            .header("sec-fetch-site", "same-origin")
+    }
+
+    /// A form posted from a page of this site, with the session's CSRF token.
+    fn post<'a>(&self, app: &'a TestApp, path: &str, fields: &[(&str, &str)]) -> Call<'a> {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        app.post(path)
+            .header("cookie", &format!("ombud_session={}", self.token))
+            .header("sec-fetch-site", "same-origin")
+            .raw(Some("application/x-www-form-urlencoded"), form(&all))
+    }
+
+    fn multipart<'a>(&self, app: &'a TestApp, path: &str, org: &str, file: &str) -> Call<'a> {
+        let (ct, body) = multipart(&[("csrf", &self.csrf), ("organisation_id", org)], file);
+        app.post(path)
+            .header("cookie", &format!("ombud_session={}", self.token))
+            .header("sec-fetch-site", "same-origin")
+            .raw(Some(&ct), body)
+    }
+}
+
+/// A record's version as the administrator reads it.
+async fn record_version(app: &TestApp, admin: &Person, kind: Kind, id: &str) -> String {
+    let v = app
+        .get(format!("/api/v1/{}/{id}", kind.info().api))
+        .by(admin)
+        .await
+        .expect(StatusCode::OK);
+    v["version"].to_string()
+}
+
+async fn probe_page(
+    app: &TestApp,
+    world: &World,
+    r: &RouteInfo,
+    by: &Person,
+    b: &Browser,
+    place: Place,
+) -> Resp {
+    let side = world.side(place);
+    let admin = &world.admin;
+    let kind_record = |k: Kind| {
+        side.records
+            .iter()
+            .find(|(kk, _)| *kk == k)
+            .map(|(_, id)| id.clone())
+            .expect("a record of every kind")
+    };
+    let fill = |id: &str| r.path.replace("{id}", id);
+    match (r.method, r.pattern.as_str(), r.kind) {
+        ("POST", "/logga-in", _) => {
+            app.post(&r.path)
+                .header("sec-fetch-site", "same-origin")
+                .raw(
+                    Some("application/x-www-form-urlencoded"),
+                    form(&[("email", &by.email), ("password", PASSWORD), ("next", "/")]),
+                )
+                .await
+        }
+        ("POST", "/logga-ut", _) => {
+            // A session of its own to end, so that the person's own lives on.
+            let own = browser(app, &app.sign_in(&by.email, PASSWORD).await).await;
+            own.post(app, &r.path, &[]).await
+        }
+        ("POST", "/sprak", _) => {
+            b.post(app, &r.path, &[("lang", "sv"), ("back", "/konto")])
+                .await
+        }
+        ("POST", "/konto/losenord", _) => {
+            b.post(
+                app,
+                &r.path,
+                &[
+                    ("current_password", "fel lösenord"),
+                    ("new_password", "ett annat bra lösenord"),
+                    ("repeat_password", "ett annat bra lösenord"),
+                ],
+            )
+            .await
+        }
+        ("POST", "/organisationer", _) => {
+            b.post(app, &r.path, &[("name", "Ny nämnd"), ("kind", "board")])
+                .await
+        }
+        ("POST", "/organisationer/{id}/underorganisationer", _) => {
+            b.post(
+                app,
+                &fill(&side.department),
+                &[("name", "Ny enhet"), ("kind", "unit")],
+            )
+            .await
+        }
+        ("POST", "/organisationer/{id}/namn", _) => {
+            let o = app.stored(&side.unit).await;
+            b.post(
+                app,
+                &fill(&side.unit),
+                &[("name", &o.name), ("version", &o.version.to_string())],
+            )
+            .await
+        }
+        ("POST", "/organisationer/{id}/flytta", _) => {
+            let fresh = text(
+                &app.org(admin, "Flyttbar enhet", "unit", Some(&side.department))
+                    .await,
+                "id",
+            );
+            b.post(
+                app,
+                &fill(&fresh),
+                &[("parent_id", &side.board), ("version", "1")],
+            )
+            .await
+        }
+        ("POST", "/organisationer/{id}/arkiv", _) => {
+            let fresh = text(
+                &app.org(admin, "Tillfällig enhet", "unit", Some(&side.department))
+                    .await,
+                "id",
+            );
+            b.post(
+                app,
+                &fill(&fresh),
+                &[("archived", "true"), ("version", "1")],
+            )
+            .await
+        }
+        ("POST", "/organisationer/{id}/medlemmar", _) => {
+            let res = b
+                .post(
+                    app,
+                    &fill(&side.unit),
+                    &[("email", &world.probe.email), ("roles", "management")],
+                )
+                .await;
+            if res.status == StatusCode::SEE_OTHER {
+                app.put(format!(
+                    "/api/v1/organisations/{}/members/{}",
+                    side.unit, world.probe.id
+                ))
+                .by(admin)
+                .json(json!({ "roles": [] }))
+                .await
+                .expect(StatusCode::OK);
+            }
+            res
+        }
+        ("POST", "/personer", _) => {
+            let email = format!("ny.{}@soc.exempelstad.se", ombud_domain::ids::new_id());
+            b.post(
+                app,
+                &r.path,
+                &[
+                    ("email", &email),
+                    ("name", "Ny Person"),
+                    ("password", "ett långt bra lösenord"),
+                ],
+            )
+            .await
+        }
+        ("POST", "/personer/{id}/avstangd", _) => {
+            let target = match place {
+                Place::A => &world.probe,
+                Place::B => &world.berit,
+            };
+            b.post(app, &fill(&target.id), &[("disabled", "0")]).await
+        }
+        (_, p, _) if p.starts_with("/organisationer/{id}") => b.get(app, &fill(&side.unit)).await,
+        ("GET", "/{kind}", Some(_))
+        | ("GET", "/{kind}/ny", Some(_))
+        | ("GET", "/{kind}/import", Some(_)) => {
+            b.get(app, &format!("{}?organisation={}", r.path, side.unit))
+                .await
+        }
+        ("POST", "/{kind}/ny", Some(k)) | ("POST", "/{kind}/validera", Some(k)) => {
+            let title = match k {
+                Kind::Agreement => "counterparty",
+                _ => "name",
+            };
+            b.post(
+                app,
+                &r.path,
+                &[("organisation_id", &side.unit), (title, "Ny post")],
+            )
+            .await
+        }
+        ("POST", "/{kind}/import", Some(k)) => {
+            b.multipart(app, &r.path, &side.unit, csv_of(k)).await
+        }
+        ("POST", "/{kind}/{id}/redigera", Some(k)) => {
+            let id = kind_record(k);
+            let version = record_version(app, admin, k, &id).await;
+            let current = app
+                .get(format!("/api/v1/{}/{id}", k.info().api))
+                .by(admin)
+                .await
+                .expect(StatusCode::OK);
+            let (title, value) = match k {
+                Kind::Agreement => ("counterparty", text(&current, "counterparty")),
+                _ => ("name", text(&current, "name")),
+            };
+            b.post(app, &fill(&id), &[(title, &value), ("version", &version)])
+                .await
+        }
+        ("POST", "/{kind}/{id}/ta-bort", Some(k)) => {
+            let fresh = record(app, admin, k, &side.unit, "Att ta bort").await;
+            b.post(app, &fill(&fresh), &[("version", "1")]).await
+        }
+        ("POST", "/{kind}/{id}/status", Some(k)) => {
+            let fresh = record(app, admin, k, &side.unit, "Att skicka").await;
+            let wf = k.info().workflow.expect("a workflow");
+            let step = wf
+                .steps
+                .iter()
+                .find(|s| s.from == wf.initial)
+                .expect("a first step");
+            b.post(
+                app,
+                &fill(&fresh),
+                &[("to", step.to), ("step", step.key), ("version", "1")],
+            )
+            .await
+        }
+        ("POST", "/{kind}/{id}/efterlevnadskontroller", Some(k)) => {
+            let id = kind_record(k);
+            let version = record_version(app, admin, k, &id).await;
+            b.post(
+                app,
+                &fill(&id),
+                &[
+                    ("checked_on", "2026-01-05"),
+                    ("finding", "Stämmer med avtalet."),
+                    ("version", &version),
+                ],
+            )
+            .await
+        }
+        (_, _, Some(k)) if r.path.contains("{id}") => b.get(app, &fill(&kind_record(k))).await,
+        _ => b.get(app, &r.path).await,
+    }
+}
+
+both!(
+    every_page_route_answers_every_role_as_the_rules_say_and_tells_nothing_of_another_controller,
+    |app| async move {
+        let world = world(&app).await;
+        let mut browsers = Vec::new();
+        for person in &world.people {
+            browsers.push(browser(&app, &person.token).await);
+        }
+        let mut wrong = Vec::new();
+        for r in routes(Surface::Page) {
+            for ((w, person), b) in TABLE.iter().zip(&world.people).zip(&browsers) {
+                for place in [Place::A, Place::B] {
+                    let want = expected_page(&r, w, place);
+                    let res = probe_page(&app, &world, &r, person, b, place).await;
+                    if res.status != want {
+                        wrong.push(format!(
+                            "{:<22} {:<4} {} about {place:?}: expected {want}, got {} {}",
+                            w.key,
+                            r.method,
+                            r.path,
+                            res.status,
+                            res.header("location").unwrap_or_default()
+                        ));
+                    }
+                    if !w.admin()
+                        && let Some(secret) = leaks(&world, &res)
+                    {
+                        wrong.push(format!(
+                            "{:<22} {:<4} {} about {place:?} tells {secret:?}",
+                            w.key, r.method, r.path,
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} pages differ from the rules on {}:\n{}",
+            wrong.len(),
+            app.backend,
+            wrong.join("\n")
+        );
+    }
+);
+
+both!(
+    every_page_but_the_public_ones_sends_a_stranger_to_sign_in_and_changes_nothing,
+    |app| async move {
+        let world = world(&app).await;
+        let before = app.audit_events().await;
+        for r in routes(Surface::Page) {
+            let path = r
+                .path
+                .replace("{id}", &world.a.records[0].1)
+                .replace("{user_id}", &world.probe.id);
+            let res = match r.method {
+                "GET" => app.get(&path).await,
+                _ => {
+                    app.post(&path)
+                        .header("sec-fetch-site", "same-origin")
+                        .raw(Some("application/x-www-form-urlencoded"), "name=x")
+                        .await
+                }
+            };
+            if r.access == ombud_web::routes::Access::Public {
+                assert!(
+                    !res.status.is_server_error(),
+                    "{} {path}: {}",
+                    r.method,
+                    res.status
+                );
+                continue;
+            }
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{} {path}", r.method);
+            let to = res.header("location").unwrap_or_default();
+            assert!(to.starts_with("/logga-in"), "{} {path} → {to}", r.method);
+            assert!(
+                leaks(&world, &res).is_none() && !res.text().contains("Social"),
+                "{} {path} tells a stranger something",
+                r.method
+            );
+        }
+        assert_eq!(
+            app.audit_events().await,
+            before,
+            "a stranger's posts changed something"
+        );
+    }
+);

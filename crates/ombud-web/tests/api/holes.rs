@@ -559,3 +559,102 @@ both!(a_records_history_comes_a_page_at_a_time, |app| async move {
         .expect(StatusCode::OK);
     assert!(org["next"].is_string());
 });
+
+/// Where a redirect leads, resolved as a browser would resolve it against this site.
+fn lands_on_this_site(location: &str) -> bool {
+    let base = url::Url::parse("http://ombud.example/").expect("a base");
+    base.join(location)
+        .is_ok_and(|u| u.host_str() == Some("ombud.example") && u.port().is_none())
+}
+
+// Hole 4: `next=` and `back=` led a browser to another host, and `/sprak` took a form without its
+// CSRF token.
+both!(
+    a_redirect_after_sign_in_or_a_language_switch_never_leaves_the_site,
+    |app| async move {
+        let admin = app.admin().await;
+        let hostile = [
+            "/%09/evil.example",
+            "/%0d%0a/x",
+            "//evil.example",
+            "/%5Cevil.example",
+            "/.//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+        ];
+        for next in hostile {
+            // Signed in already: the sign-in page sends the person on.
+            let res = app
+                .get(format!("/logga-in?next={next}"))
+                .header("cookie", &format!("ombud_session={}", admin.token))
+                .await;
+            assert!(!res.status.is_server_error(), "{next}: {}", res.status);
+            if let Some(to) = res.header("location") {
+                assert!(lands_on_this_site(to), "GET next={next} → {to:?}");
+            }
+            // Signing in sends the person on too.
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("email", &admin.email)
+                .append_pair("password", PASSWORD)
+                .append_pair(
+                    "next",
+                    &url::form_urlencoded::parse(next.as_bytes())
+                        .map(|(k, _)| k)
+                        .collect::<String>(),
+                )
+                .finish();
+            let res = app
+                .post("/logga-in")
+                .header("sec-fetch-site", "same-origin")
+                .raw(Some("application/x-www-form-urlencoded"), body)
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "POST next={next}");
+            let to = res.header("location").unwrap_or_default();
+            assert!(lands_on_this_site(to), "POST next={next} → {to:?}");
+        }
+        let csrf = text(
+            &app.get("/api/v1/session")
+                .by(&admin)
+                .await
+                .expect(StatusCode::OK),
+            "csrf_token",
+        );
+        let cookie = format!("ombud_session={}", admin.token);
+        // Without the session's CSRF token the switch is refused and nothing is set.
+        let res = app
+            .post("/sprak")
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .raw(
+                Some("application/x-www-form-urlencoded"),
+                "lang=en&back=%2F%5Cevil.example",
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(res.header("set-cookie").is_none());
+        // With it, a hostile `back` still lands on the site.
+        let res = app
+            .post("/sprak")
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .raw(
+                Some("application/x-www-form-urlencoded"),
+                format!("csrf={csrf}&lang=en&back=%2F%5Cevil.example"),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let to = res.header("location").unwrap_or_default();
+        assert!(lands_on_this_site(to), "back → {to:?}");
+        // From another site, even with the token.
+        let res = app
+            .post("/sprak")
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "cross-site")
+            .raw(
+                Some("application/x-www-form-urlencoded"),
+                format!("csrf={csrf}&lang=en&back=%2F"),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+    }
+);

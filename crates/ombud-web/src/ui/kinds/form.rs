@@ -628,6 +628,9 @@ pub async fn check<D: Descriptor>(
     Form(posted): Form<Fields>,
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &posted)?;
+    if !state.app.edits_anywhere(&ctx, D::KIND) {
+        return Err(PageError::Forbidden);
+    }
     let info = D::info();
     let lang = ctx.lang;
     let (fields, rows) = draft::compact_rows(info.fields, &posted);
