@@ -41,23 +41,33 @@ bench_one() {
   dpo=$(curl -s -X POST "$base/api/v1/users" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"email":"dpo@bench.test","name":"DPO","password":"bench-Secret-2"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
   curl -s -X PUT "$base/api/v1/organisations/$ctrl/members/$dpo" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"roles":["dpo"]}' >/dev/null
   token=$(curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' -d '{"email":"dpo@bench.test","password":"bench-Secret-2"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')
+  local list="/api/v1/processing-activities?organisation_id=$ctrl&status=under_bearbetning&limit=50"
+  local next id
+  next=$(curl -s -H "Authorization: Bearer $token" "$base$list" | python3 -c 'import json,sys,urllib.parse;print(urllib.parse.quote(json.load(sys.stdin)["next"]))')
+  id=$(curl -s -H "Authorization: Bearer $token" "$base$list" | python3 -c 'import json,sys;print(json.load(sys.stdin)["items"][0]["id"])')
+  # label|clients|path — the first three are the yardstick's own requests and client counts.
   for case in \
-      "list|/api/v1/processing-activities?organisation_id=$ctrl&status=under_bearbetning&limit=50" \
-      "search|/api/v1/processing-activities?organisation_id=$ctrl&q=skola&limit=50" \
-      "search-all|/api/v1/processing-activities?q=elev&limit=50" \
-      "gaps|/api/v1/organisations/$ctrl/gaps" \
-      "organisations|/api/v1/organisations?limit=50" \
-      "ui-list|/behandlingar?organisation=$ctrl&status=under_bearbetning" \
-      "ui-systems|/system?organisation=$ctrl"; do
-    local label=${case%%|*} path=${case#*|}
+      "list|32|$list" \
+      "next-page|32|$list&cursor=$next" \
+      "single|64|/api/v1/processing-activities/$id" \
+      "search|32|/api/v1/processing-activities?organisation_id=$ctrl&q=skola&limit=50" \
+      "search-all|32|/api/v1/processing-activities?q=elev&limit=50" \
+      "gaps|32|/api/v1/organisations/$ctrl/gaps" \
+      "organisations|32|/api/v1/organisations?limit=50" \
+      "ui-list|32|/behandlingar?organisation=$ctrl&status=under_bearbetning" \
+      "ui-systems|32|/system?organisation=$ctrl"; do
+    local label=${case%%|*} rest=${case#*|}
+    local clients=${rest%%|*} path=${rest#*|}
     # The pages take the session as a cookie, the API as a bearer token: the same token either way.
-    wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $token" -H "Cookie: ombud_session=$token" \
+    # A short warm-up first, as the yardstick does.
+    wrk -t2 -c"$clients" -d3s -H "Authorization: Bearer $token" -H "Cookie: ombud_session=$token" "$base$path" >/dev/null
+    wrk -t2 -c"$clients" -d"$DURATION" --latency -H "Authorization: Bearer $token" -H "Cookie: ombud_session=$token" \
       "$base$path" >"$out/wrk.txt"
     local rps p50 p99
     rps=$(awk '/Requests\/sec/{print $2}' "$out/wrk.txt")
     p50=$(awk '$1=="50%"{print $2}' "$out/wrk.txt")
     p99=$(awk '$1=="99%"{print $2}' "$out/wrk.txt")
-    printf '%-14s %10s req/s   p50 %8s   p99 %8s\n' "$label" "$rps" "$p50" "$p99"
+    printf '%-14s c=%-3s %10s req/s   p50 %8s   p99 %8s\n' "$label" "$clients" "$rps" "$p50" "$p99"
     grep -E 'Non-2xx|Socket errors' "$out/wrk.txt" || true
   done
   # One computation of a controller's gaps, alone: the bar is for one request, not 32.

@@ -30,10 +30,11 @@ impl App {
         if readable.is_empty() {
             return Err(crate::AppError::Forbidden);
         }
-        let today = today();
+        let infos: Vec<_> = readable.iter().map(|k| k.info()).collect();
         let mut out = Vec::new();
-        for kind in readable {
-            for (id, name, rules) in self.store.gaps_within(kind.info(), &org, today).await? {
+        let found = self.store.gaps_within(&infos, &org, today()).await?;
+        for (kind, records) in readable.into_iter().zip(found) {
+            for (id, name, rules) in records {
                 for rule in rules {
                     out.push(Gap {
                         rule,

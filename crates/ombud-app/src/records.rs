@@ -42,6 +42,9 @@ pub struct ListParams {
     pub words: Option<String>,
     pub filters: Vec<(&'static Filter, FilterValue)>,
     pub sort: Sort,
+    /// Whether rows carry their details (for kinds whose lists have them): the API's lists do, the
+    /// pages show only the columns and leave the reading and parsing of every record out.
+    pub with_details: bool,
 }
 
 /// One row of a list as a caller sees it.
@@ -273,6 +276,7 @@ impl App {
             conditions,
             today: Some(today()),
             sort: params.sort,
+            details: params.with_details,
         })
     }
 

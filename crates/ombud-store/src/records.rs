@@ -98,6 +98,8 @@ pub struct ListQuery {
     /// Today in Sweden, for conditions on dates.
     pub today: Option<jiff::civil::Date>,
     pub sort: Sort,
+    /// Rows carry their details (only for kinds whose lists have them).
+    pub details: bool,
 }
 
 /// One row of a list: the common columns as text, the kind's own columns in their declared order,
@@ -391,7 +393,7 @@ fn sort_value(sort: Sort, row: &ListRow) -> String {
 }
 
 /// A list row as one text value, its columns in the order [`unpack`] reads them.
-fn packed_line(info: &KindInfo) -> String {
+fn packed_line(info: &KindInfo, details: bool) -> String {
     let us = "'\u{1f}'";
     let mut parts: Vec<String> = vec![
         "r.id".into(),
@@ -408,13 +410,13 @@ fn packed_line(info: &KindInfo) -> String {
     for c in info.columns {
         parts.push(format!("COALESCE(CAST(r.{} AS TEXT), '')", c.name));
     }
-    if info.list_details {
+    if details {
         parts.push("r.details".into());
     }
     parts.join(&format!(" || {us} || "))
 }
 
-fn unpack(info: &KindInfo, line: &str) -> Result<ListRow> {
+fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
     let bad = || StoreError::Database(format!("unreadable {} row: {line:?}", info.code));
     let mut f = line.split(COL_SEP);
     let mut next = || f.next().ok_or_else(bad);
@@ -433,7 +435,7 @@ fn unpack(info: &KindInfo, line: &str) -> Result<ListRow> {
     for _ in info.columns {
         columns.push(next()?.to_string());
     }
-    let details = if info.list_details {
+    let details = if with_details {
         Some(next()?.to_string())
     } else {
         None
@@ -452,6 +454,81 @@ fn unpack(info: &KindInfo, line: &str) -> Result<ListRow> {
         columns,
         details,
     })
+}
+
+/// One kind's records with gaps in an organisation's subtree, as one packed text value.
+fn gaps_sql(info: &KindInfo, org: &Organisation, today: &str) -> Result<Sql> {
+    // Whether a record lacks a link it should have (a system with personal data that no
+    // processing uses): one condition per link gap, answered as a flag in the packed line.
+    let mut missing_links = Vec::new();
+    for lg in info.link_gaps {
+        let mut c = Sql::default();
+        c.push(&format!(
+            "(r.{} = 1 AND NOT EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = ",
+            column_name(info, lg.when)?
+        ))
+        .bind(Arg::Text(info.code.into()))
+        .push(" AND l.to_id = r.id AND l.from_type = ")
+        .bind(Arg::Text(lg.from.code().into()))
+        .push("))");
+        missing_links.push(c);
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.name, t.id) FROM (SELECT r.id || '{COL_SEP}' || r.name || \
+         '{COL_SEP}' || r.gap_codes || '{COL_SEP}' || COALESCE(r.review_on, '')"
+    ));
+    for c in &missing_links {
+        sql.push(&format!(" || '{COL_SEP}' || CASE WHEN "))
+            .append(c)
+            .push(" THEN '1' ELSE '0' END");
+    }
+    sql.push(&format!(
+        " AS line, r.name AS name, r.id AS id \
+         FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
+        info.table
+    ));
+    push_within(&mut sql, &Within::organisation(org));
+    sql.push(" AND (r.gap_codes <> ''");
+    if info.overdue_is_gap {
+        sql.push(" OR r.review_on < ")
+            .bind(Arg::Text(today.to_string()));
+    }
+    for c in &missing_links {
+        sql.push(" OR ").append(c);
+    }
+    sql.push(")) t");
+    Ok(sql)
+}
+
+fn unpack_gaps(
+    info: &KindInfo,
+    text: &str,
+    today: &str,
+) -> Result<Vec<(String, String, Vec<GapRule>)>> {
+    let mut out = Vec::new();
+    for line in text.split(ROW_SEP) {
+        let mut f = line.split(COL_SEP);
+        let (Some(id), Some(name), Some(codes), Some(review)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(StoreError::Database(format!(
+                "unreadable gaps row {line:?}"
+            )));
+        };
+        let mut rules: Vec<GapRule> = GapRule::split(codes).collect();
+        if info.overdue_is_gap && !review.is_empty() && review < today {
+            rules.push(GapRule::ReviewOverdue);
+        }
+        for lg in info.link_gaps {
+            if f.next() == Some("1") {
+                rules.push(lg.rule);
+            }
+        }
+        if !rules.is_empty() {
+            out.push((id.to_string(), name.to_string(), rules));
+        }
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -484,7 +561,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) FROM (SELECT {} AS line, \
              {key} AS k, r.id AS id FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-            packed_line(info),
+            packed_line(info, q.details && info.list_details),
             info.table
         ));
         if !push_reach(&mut sql, reach, "r") {
@@ -500,7 +577,7 @@ impl Store {
         let rows = match packed {
             Some(text) => text
                 .split(ROW_SEP)
-                .map(|l| unpack(info, l))
+                .map(|l| unpack(info, l, q.details && info.list_details))
                 .collect::<Result<Vec<_>>>()?,
             None => Vec::new(),
         };
@@ -544,79 +621,35 @@ impl Store {
         rows.into_iter().map(stored::<D>).collect()
     }
 
-    /// The gaps of a kind's records in an organisation's subtree that the columns tell: the stored
-    /// content gaps, a passed review date when the kind counts it, and the gaps of missing links.
-    /// Records without gaps are left out. As `(id, name, rules)`, by name.
+    /// The records of each kind in an organisation's subtree that have gaps, with them, by name:
+    /// one statement for all the kinds (each kind's answer packed as one text value).
     pub async fn gaps_within(
         &self,
-        info: &KindInfo,
+        infos: &[&'static KindInfo],
         org: &Organisation,
         today: jiff::civil::Date,
-    ) -> Result<Vec<(String, String, Vec<GapRule>)>> {
-        let today_s = today.to_string();
-        let mut sql = Sql::new(&format!(
-            "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.name, t.id) FROM (SELECT r.id || '{COL_SEP}' || r.name || \
-             '{COL_SEP}' || r.gap_codes || '{COL_SEP}' || COALESCE(r.review_on, '') AS line, r.name AS name, r.id AS id \
-             FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-            info.table
-        ));
-        push_within(&mut sql, &Within::organisation(org));
-        sql.push(" AND (r.gap_codes <> ''");
-        if info.overdue_is_gap {
-            sql.push(" OR r.review_on < ")
-                .bind(Arg::Text(today_s.clone()));
-        }
-        for lg in info.link_gaps {
-            sql.push(&format!(
-                " OR (r.{} = 1 AND NOT EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = ",
-                column_name(info, lg.when)?
-            ))
-            .bind(Arg::Text(info.code.into()))
-            .push(" AND l.to_id = r.id AND l.from_type = ")
-            .bind(Arg::Text(lg.from.code().into()))
-            .push("))");
-        }
-        sql.push(")) t");
-        let (packed,): (Option<String>,) = sql.query_as().fetch_one(self.pool()).await?;
-        let Some(text) = packed else {
+    ) -> Result<Vec<Vec<(String, String, Vec<GapRule>)>>> {
+        if infos.is_empty() {
             return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        let mut link_gapped: HashMap<String, Vec<GapRule>> = HashMap::new();
-        for lg in info.link_gaps {
-            let mut q = Sql::new(&format!(
-                "SELECT r.id FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE r.{} = 1",
-                info.table,
-                column_name(info, lg.when)?
-            ));
-            push_within(&mut q, &Within::organisation(org));
-            q.push(" AND NOT EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = ")
-                .bind(Arg::Text(info.code.into()))
-                .push(" AND l.to_id = r.id AND l.from_type = ")
-                .bind(Arg::Text(lg.from.code().into()))
-                .push(")");
-            let ids: Vec<(String,)> = q.query_as().fetch_all(self.pool()).await?;
-            for (id,) in ids {
-                link_gapped.entry(id).or_default().push(lg.rule);
-            }
         }
-        for line in text.split(ROW_SEP) {
-            let mut f = line.split(COL_SEP);
-            let (Some(id), Some(name), Some(codes), Some(review)) =
-                (f.next(), f.next(), f.next(), f.next())
-            else {
-                return Err(StoreError::Database(format!(
-                    "unreadable gaps row {line:?}"
-                )));
-            };
-            let mut rules: Vec<GapRule> = GapRule::split(codes).collect();
-            if info.overdue_is_gap && !review.is_empty() && review < today_s.as_str() {
-                rules.push(GapRule::ReviewOverdue);
+        let today_s = today.to_string();
+        let mut sql = Sql::new("SELECT ");
+        for (i, info) in infos.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
             }
-            rules.extend(link_gapped.remove(id).unwrap_or_default());
-            if !rules.is_empty() {
-                out.push((id.to_string(), name.to_string(), rules));
-            }
+            sql.push("(")
+                .append(&gaps_sql(info, org, &today_s)?)
+                .push(")");
+        }
+        let row = sql.query_any().fetch_one(self.pool()).await?;
+        let mut out = Vec::with_capacity(infos.len());
+        for (i, info) in infos.iter().enumerate() {
+            let packed: Option<String> = sqlx::Row::try_get(&row, i)?;
+            out.push(match packed {
+                Some(text) => unpack_gaps(info, &text, &today_s)?,
+                None => Vec::new(),
+            });
         }
         Ok(out)
     }

@@ -42,6 +42,24 @@ impl Sql {
     /// Ends a query with one keyset page by name: rows strictly after the cursor's (name, id), in
     /// (name, id) order, one more than the page so that the caller knows whether another follows.
     /// `table` is the alias whose `name` and `id` columns sort ("" for none).
+    /// Appends another fragment, its placeholders renumbered after this one's.
+    pub fn append(&mut self, other: &Sql) -> &mut Self {
+        let base = self.args.len();
+        let mut rest = other.text.as_str();
+        while let Some(i) = rest.find('$') {
+            self.text.push_str(&rest[..i]);
+            let digits = rest[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
+            match rest[i + 1..i + 1 + digits].parse::<usize>() {
+                Ok(n) => self.text.push_str(&format!("${}", base + n)),
+                Err(_) => self.text.push('$'),
+            }
+            rest = &rest[i + 1 + digits..];
+        }
+        self.text.push_str(rest);
+        self.args.extend(other.args.iter().cloned());
+        self
+    }
+
     pub fn page_by_name(&mut self, table: &str, page: &crate::paging::PageRequest) -> &mut Self {
         let col = |c: &str| {
             if table.is_empty() {
@@ -83,6 +101,18 @@ impl Sql {
         .bind(Arg::Int(page.limit + 1))
     }
 
+    /// The statement with its values bound, for a row read by position.
+    pub fn query_any<'a>(self) -> sqlx::query::Query<'a, Any, AnyArguments> {
+        let mut q = sqlx::query::<Any>(AssertSqlSafe(self.text));
+        for a in self.args {
+            q = match a {
+                Arg::Text(s) => q.bind(s),
+                Arg::Int(i) => q.bind(i),
+            };
+        }
+        q
+    }
+
     pub fn query_as<'a, T>(self) -> sqlx::query::QueryAs<'a, Any, T, AnyArguments>
     where
         T: for<'r> FromRow<'r, sqlx::any::AnyRow>,
@@ -108,4 +138,29 @@ pub(crate) fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_appended_fragment_keeps_its_values_in_order() {
+        let mut c = Sql::default();
+        c.push("x = ")
+            .bind(Arg::Text("a".into()))
+            .push(" AND y = ")
+            .bind(Arg::Int(2));
+        let mut s = Sql::new("SELECT 1 WHERE z = ");
+        s.bind(Arg::Int(1))
+            .push(" AND ")
+            .append(&c)
+            .push(" OR ")
+            .append(&c);
+        assert_eq!(
+            s.text,
+            "SELECT 1 WHERE z = $1 AND x = $2 AND y = $3 OR x = $4 AND y = $5"
+        );
+        assert_eq!(s.args.len(), 5);
+    }
 }

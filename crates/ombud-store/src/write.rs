@@ -47,6 +47,10 @@ pub struct WriteTx<'a> {
     now: String,
     /// Audit events recorded but not yet written (written before commit).
     pending: Vec<Event>,
+    epoch: std::sync::Arc<crate::epoch::EpochWatch>,
+    backend: crate::Backend,
+    /// Whether this transaction changed who may do what.
+    bumped: bool,
 }
 
 /// Audit events per INSERT statement (14 values each, well under both databases' parameter limits).
@@ -66,6 +70,9 @@ impl<'a> WriteTx<'a> {
             hash,
             now: ombud_domain::time::now(),
             pending: Vec::new(),
+            epoch: store.epoch.clone(),
+            backend: store.backend,
+            bumped: false,
         })
     }
 
@@ -179,6 +186,14 @@ impl<'a> WriteTx<'a> {
         sqlx::query("UPDATE auth_epoch SET value = value + 1 WHERE id = 1")
             .execute(&mut *self.tx)
             .await?;
+        if self.backend == crate::Backend::Postgres && !self.bumped {
+            // Delivered to every listening instance when (and only if) this transaction commits.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(crate::epoch::CHANNEL)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.bumped = true;
         Ok(())
     }
 
@@ -191,6 +206,9 @@ impl<'a> WriteTx<'a> {
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;
+        if self.bumped {
+            self.epoch.forget();
+        }
         Ok(())
     }
 }

@@ -124,7 +124,17 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn open(url: &str) -> Result<Store> {
-    Store::connect(&ConnectOptions::new(url))
+    let mut opts = ConnectOptions::new(url);
+    if let Ok(n) = std::env::var("OMBUD_DATABASE_CONNECTIONS") {
+        let n: u32 = n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .with_context(|| format!("OMBUD_DATABASE_CONNECTIONS must be 1–1000, not {n:?}"))?;
+        opts.max_connections = Some(n);
+    }
+    Store::connect(&opts)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))
 }

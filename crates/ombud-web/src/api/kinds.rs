@@ -210,17 +210,30 @@ fn common<D: Descriptor>(
 /// The JSON object of a list row: the whole record for kinds whose lists carry it, else what lists
 /// show and filter on (the whole record is at `GET /api/v1/{kind}/{id}`).
 pub fn item_json<D: Descriptor>(item: &ListItem<D::Details>, lang: Lang) -> Value {
-    let info = D::info();
-    let row = &item.row;
-    let mut m = Map::new();
-    m.insert("id".into(), json!(row.id));
-    m.insert("organisation_id".into(), json!(row.organisation_id));
-    m.insert("organisation_name".into(), json!(row.organisation_name));
-    m.insert("controller_id".into(), json!(row.controller_id));
-    m.insert("updated_at".into(), json!(row.updated_at));
-    m.insert("version".into(), json!(row.version));
-    match &item.details {
-        Some(d) => {
+    serde_json::to_value(ItemOut::<D> { item, lang }).unwrap_or(Value::Null)
+}
+
+/// A list row written straight to the response: a list of 50 is a thousand small values, and
+/// building them as a JSON tree first cost more than reading them from the database.
+struct ItemOut<'a, D: Descriptor> {
+    item: &'a ListItem<D::Details>,
+    lang: Lang,
+}
+
+impl<D: Descriptor> serde::Serialize for ItemOut<'_, D> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let info = D::info();
+        let item = self.item;
+        let row = &item.row;
+        if let Some(d) = &item.details {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(row.id));
+            m.insert("organisation_id".into(), json!(row.organisation_id));
+            m.insert("organisation_name".into(), json!(row.organisation_name));
+            m.insert("controller_id".into(), json!(row.controller_id));
+            m.insert("updated_at".into(), json!(row.updated_at));
+            m.insert("version".into(), json!(row.version));
             let empty = Map::new();
             common::<D>(
                 &mut m,
@@ -229,33 +242,68 @@ pub fn item_json<D: Descriptor>(item: &ListItem<D::Details>, lang: Lang) -> Valu
                 &item.gaps,
                 &item.incoming,
                 d,
-                lang,
+                self.lang,
             );
+            return m.serialize(s);
         }
-        None => {
-            m.insert("name".into(), json!(row.name));
-            if let Some(wf) = info.workflow {
-                let s = wf.state_or_initial(row.status.as_deref().unwrap_or(wf.initial));
-                m.insert("status".into(), json!(s.code));
-                m.insert("status_label".into(), json!(s.label.get(lang)));
-            }
-            m.insert("next_review".into(), json!(row.review_on));
-            m.insert(
-                "gaps".into(),
-                json!(item.gaps.iter().map(|g| g.code()).collect::<Vec<_>>()),
-            );
-            for (c, v) in info.columns.iter().zip(&row.columns) {
-                let value = match c.ty {
-                    ColumnType::Flag => json!(v == "1"),
-                    ColumnType::Int => json!(v.parse::<i64>().unwrap_or_default()),
-                    ColumnType::Text if v.is_empty() => Value::Null,
-                    ColumnType::Text => json!(v),
-                };
-                m.insert(c.name.into(), value);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &row.id)?;
+        m.serialize_entry("organisation_id", &row.organisation_id)?;
+        m.serialize_entry("organisation_name", &row.organisation_name)?;
+        m.serialize_entry("controller_id", &row.controller_id)?;
+        m.serialize_entry("updated_at", &row.updated_at)?;
+        m.serialize_entry("version", &row.version)?;
+        m.serialize_entry("name", &row.name)?;
+        if let Some(wf) = info.workflow {
+            let st = wf.state_or_initial(row.status.as_deref().unwrap_or(wf.initial));
+            m.serialize_entry("status", st.code)?;
+            m.serialize_entry("status_label", st.label.get(self.lang))?;
+        }
+        m.serialize_entry("next_review", &row.review_on)?;
+        let gaps: Vec<&str> = item.gaps.iter().map(|g| g.code()).collect();
+        m.serialize_entry("gaps", &gaps)?;
+        if info.columns.len() != row.columns.len() {
+            return Err(S::Error::custom("a list row without its columns"));
+        }
+        for (c, v) in info.columns.iter().zip(&row.columns) {
+            match c.ty {
+                ColumnType::Flag => m.serialize_entry(c.name, &(v == "1"))?,
+                ColumnType::Int => {
+                    m.serialize_entry(c.name, &v.parse::<i64>().unwrap_or_default())?
+                }
+                ColumnType::Text if v.is_empty() => m.serialize_entry(c.name, &None::<&str>)?,
+                ColumnType::Text => m.serialize_entry(c.name, v)?,
             }
         }
+        m.end()
     }
-    Value::Object(m)
+}
+
+/// A page of a list, as the API answers it.
+struct ListOut<'a, D: Descriptor> {
+    items: &'a [ListItem<D::Details>],
+    next: Option<&'a str>,
+    lang: Lang,
+}
+
+impl<D: Descriptor> serde::Serialize for ListOut<'_, D> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Items<'a, D: Descriptor>(&'a [ListItem<D::Details>], Lang);
+        impl<D: Descriptor> serde::Serialize for Items<'_, D> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for item in self.0 {
+                    seq.serialize_element(&ItemOut::<D> { item, lang: self.1 })?;
+                }
+                seq.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("items", &Items::<D>(self.items, self.lang))?;
+        m.serialize_entry("next", &self.next)?;
+        m.end()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +349,7 @@ fn list_params(
             words: get("q"),
             filters,
             sort,
+            with_details: true,
         },
         PageParams {
             limit,
@@ -313,13 +362,16 @@ async fn list<D: Descriptor>(
     State(state): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let (params, page) = list_params(D::info(), &pairs)?;
     let p = state.app.list::<D>(&ctx, &params, &page.page()?).await?;
-    Ok(Json(json!({
-        "items": p.items.iter().map(|i| item_json::<D>(i, ctx.lang)).collect::<Vec<_>>(),
-        "next": p.next,
-    })))
+    let body = serde_json::to_vec(&ListOut::<D> {
+        items: &p.items,
+        next: p.next.as_deref(),
+        lang: ctx.lang,
+    })
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn create<D: Descriptor>(

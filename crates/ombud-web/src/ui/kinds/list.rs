@@ -105,6 +105,7 @@ pub async fn page<D: Descriptor>(
         words: Some(words.clone()).filter(|w| !w.is_empty()),
         filters: chosen.iter().map(|(f, v, _)| (*f, v.clone())).collect(),
         sort,
+        with_details: false,
     };
     // A cursor that does not decode starts from the top rather than failing the page.
     let request = PageRequest {
