@@ -900,3 +900,27 @@ pub fn org_url(id: &str) -> String {
 pub fn unknown_id() -> String {
     ombud_domain::ids::OrganisationId::generate().into_string()
 }
+
+/// A multipart body with the import form's fields and a file of any kind.
+pub fn import_form(org: &str, file_name: &str, file: &[u8], dry_run: bool) -> (String, Vec<u8>) {
+    let b = "ombudgrans";
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("organisation_id", org),
+        ("dry_run", if dry_run { "true" } else { "false" }),
+    ] {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}

@@ -85,19 +85,6 @@ async fn approve(app: &TestApp, by_keeper: &Person, dpo: &Person, id: &str) {
     }
 }
 
-fn import_form(org: &str, csv: &str, dry_run: bool) -> (String, Vec<u8>) {
-    let b = "holesboundary";
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"organisation_id\"\r\n\r\n{org}\r\n\
-         --{b}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n{dry_run}\r\n\
-         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={b}"),
-        body.into_bytes(),
-    )
-}
-
 both!(
     an_import_neither_finds_nor_changes_records_outside_where_it_imports,
     |app| async move {
@@ -122,7 +109,12 @@ both!(
         let system_id = text(&system, "id");
 
         // The manager of X imports a row by the same name: the preview tells of no record elsewhere.
-        let (ct, body) = import_form(&t.x, "Behandling;Ändamål\nLön;Något annat", true);
+        let (ct, body) = import_form(
+            &t.x,
+            "r.csv",
+            "Behandling;Ändamål\nLön;Något annat".as_bytes(),
+            true,
+        );
         let preview = app
             .post(format!("{PA}/import"))
             .by(&t.manager_x)
@@ -130,7 +122,12 @@ both!(
             .await
             .expect(StatusCode::OK);
         assert_eq!(preview["preview"][0]["action"], "create", "{preview}");
-        let (ct, body) = import_form(&t.x, "Behandling;Ändamål\nLön;Något annat", false);
+        let (ct, body) = import_form(
+            &t.x,
+            "r.csv",
+            "Behandling;Ändamål\nLön;Något annat".as_bytes(),
+            false,
+        );
         let report = app
             .post(format!("{PA}/import"))
             .by(&t.manager_x)
@@ -153,7 +150,12 @@ both!(
         assert_eq!(still["purposes"], "Löner");
 
         // The system owner of X names Y's system by its id: it is not X's to update.
-        let (ct, body) = import_form(&t.x, &format!("ID;System\n{system_id};Nytt namn"), false);
+        let (ct, body) = import_form(
+            &t.x,
+            "r.csv",
+            format!("ID;System\n{system_id};Nytt namn").as_bytes(),
+            false,
+        );
         let report = app
             .post(format!("{SYSTEMS}/import"))
             .by(&t.owner_x)
@@ -178,7 +180,12 @@ both!(
             .by(&t.keeper)
             .await
             .text();
-        let (ct, body) = import_form(&t.board, csv.trim_start_matches('\u{feff}'), false);
+        let (ct, body) = import_form(
+            &t.board,
+            "r.csv",
+            csv.trim_start_matches('\u{feff}').as_bytes(),
+            false,
+        );
         let report = app
             .post(format!("{PA}/import"))
             .by(&t.keeper)

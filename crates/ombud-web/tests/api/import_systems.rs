@@ -52,30 +52,6 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-/// A multipart body with the import form's fields and a file of any kind.
-fn form(org: &str, file_name: &str, file: &[u8], dry_run: bool) -> (String, Vec<u8>) {
-    let b = "ombudgrans";
-    let mut body = Vec::new();
-    for (name, value) in [
-        ("organisation_id", org),
-        ("dry_run", if dry_run { "true" } else { "false" }),
-    ] {
-        body.extend_from_slice(
-            format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={b}"), body)
-}
-
 /// Sends a file to an import.
 async fn send(
     app: &TestApp,
@@ -86,7 +62,7 @@ async fn send(
     file: &[u8],
     dry_run: bool,
 ) -> Resp {
-    let (ct, body) = form(org, file_name, file, dry_run);
+    let (ct, body) = import_form(org, file_name, file, dry_run);
     app.post(url).by(by).raw(Some(&ct), body).await
 }
 
@@ -347,7 +323,7 @@ both!(
         assert!(systems_in(&app, &w.dpo, org).await.is_empty());
 
         // In English, the same places with English messages.
-        let (ct, body) = form(org, "system.csv", &file, true);
+        let (ct, body) = import_form(org, "system.csv", &file, true);
         let en = app
             .post(IMPORT)
             .by(&w.owner)
@@ -603,7 +579,7 @@ both!(
             .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
         assert_eq!(app.audit_events().await, before);
         // Without a file there is nothing to import.
-        let (ct, body) = form(&w.tree.administration, "s.csv", b"", false);
+        let (ct, body) = import_form(&w.tree.administration, "s.csv", b"", false);
         app.post(IMPORT)
             .by(&w.owner)
             .raw(Some(&ct), body)

@@ -14,6 +14,7 @@ mod members;
 mod organisations;
 mod registers_processing;
 mod registers_systems;
+mod round_trip;
 mod service;
 mod session;
 mod users;
