@@ -76,6 +76,8 @@ pub struct Inner {
     sign_in_limit: sign_in_limit::SignInLimit,
     callers: cache::EpochCache<Caller>,
     organisations: cache::EpochCache<Organisation>,
+    /// A person's roles by organisation, named (the switcher on every page).
+    grants: cache::EpochCache<Vec<ombud_store::people::RoleGrant>>,
 }
 
 impl std::ops::Deref for App {
@@ -96,6 +98,7 @@ impl App {
             config,
             callers: cache::EpochCache::default(),
             organisations: cache::EpochCache::default(),
+            grants: cache::EpochCache::default(),
         }))
     }
 

@@ -764,19 +764,28 @@ where
     let mut out: HashMap<String, Incoming> = HashMap::new();
     // Bounded batches keep the statement within every backend's parameter limit.
     for chunk in ids.chunks(200) {
-        let mut sql =
-            Sql::new("SELECT to_id, from_type, from_id FROM register_links WHERE to_type = ");
+        // Packed as one text value, as list pages are: a page of 50 systems has a few hundred links,
+        // and each row through sqlx's `Any` costs more than finding it.
+        let mut sql = Sql::new(&format!(
+            "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.line) FROM (SELECT to_id || '{COL_SEP}' || \
+             from_type || '{COL_SEP}' || from_id AS line FROM register_links WHERE to_type = "
+        ));
         sql.bind(Arg::Text(to.code().into()))
             .push(" AND to_id IN (");
         push_ids(&mut sql, chunk);
-        sql.push(") ORDER BY to_id, from_type, from_id");
-        let rows: Vec<(String, String, String)> = sql.query_as().fetch_all(executor).await?;
-        for (to_id, from_type, from_id) in rows {
-            let (Some(kind), Some(from)) = (Kind::parse(&from_type), RecordId::parse(&from_id))
-            else {
+        sql.push(")) t");
+        let (packed,): (Option<String>,) = sql.query_as().fetch_one(executor).await?;
+        let Some(packed) = packed else { continue };
+        for line in packed.split(ROW_SEP) {
+            let mut f = line.split(COL_SEP);
+            let (Some(to_id), Some(kind), Some(from)) = (
+                f.next(),
+                f.next().and_then(Kind::parse),
+                f.next().and_then(RecordId::parse),
+            ) else {
                 continue;
             };
-            let entry = out.entry(to_id).or_default();
+            let entry = out.entry(to_id.to_string()).or_default();
             match entry.0.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, list)) => list.push(from),
                 None => entry.0.push((kind, vec![from])),
