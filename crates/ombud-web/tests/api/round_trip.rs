@@ -95,6 +95,16 @@ both!(
                 .await
                 .expect(StatusCode::OK);
             assert_eq!(changed[title], "Evenemang och program", "{kind:?}");
+            // The record is written field by field: no key may come twice (a parser would keep
+            // either one).
+            let raw = app.get(format!("{api}/{}", ids[1])).by(&dpo).await.text();
+            assert_eq!(duplicate_keys(&raw), Vec::<String>::new(), "{kind:?}");
+            let list = app
+                .get(format!("{api}?organisation_id={unit}"))
+                .by(&dpo)
+                .await
+                .text();
+            assert_eq!(list_duplicate_keys(&list), Vec::<String>::new(), "{kind:?}");
             assert_eq!(
                 changed["description"], "Program för vuxna och barn",
                 "{kind:?}"
@@ -121,4 +131,55 @@ fn ids_of(list: &serde_json::Value) -> Vec<String> {
     let mut v = ids(list);
     v.sort();
     v
+}
+
+/// The top-level keys that come more than once in a JSON object's text.
+fn duplicate_keys(text: &str) -> Vec<String> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Vec<String>, A::Error> {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut twice = Vec::new();
+            while let Some(k) = m.next_key::<String>()? {
+                m.next_value::<IgnoredAny>()?;
+                if !seen.insert(k.clone()) {
+                    twice.push(k);
+                }
+            }
+            Ok(twice)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_map(Keys).expect("an object")
+}
+
+/// The same for every item of a list's `items`.
+fn list_duplicate_keys(text: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    let mut out = Vec::new();
+    // Find each item's text by its position: items are objects written one after another.
+    let start = text.find("\"items\":[").map(|i| i + 9).unwrap_or(0);
+    let mut rest = &text[start..];
+    for _ in 0..v["items"].as_array().map_or(0, Vec::len) {
+        let mut de = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+        let _ = de.next();
+        let end = de.byte_offset();
+        out.extend(duplicate_keys(&rest[..end]));
+        rest = rest[end..].trim_start_matches(',');
+    }
+    out
+}
+
+#[test]
+fn the_duplicate_check_sees_duplicates() {
+    assert_eq!(duplicate_keys(r#"{"a":1,"b":{"a":2},"a":3}"#), vec!["a"]);
+    assert_eq!(
+        list_duplicate_keys(r#"{"items":[{"x":1},{"y":1,"y":2}],"next":null}"#),
+        vec!["y"]
+    );
 }
