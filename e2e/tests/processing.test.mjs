@@ -1,7 +1,10 @@
 // The register of processing activities: a records keeper registers a processing activity through the
-// form (correcting a validation error first), completes it and submits it for review; the DPO starts
-// the review and approves it; an employee can neither find nor open it. A stale edit keeps what was
-// typed. Every page is checked for accessibility. (Gaps by organisation are tried in import.test.mjs.)
+// form (correcting a validation error first) and submits it for review with a gap still open; the DPO
+// finds it on the start page, cannot approve it while the gap is open and sends it back with a
+// comment; the keeper finds the comment on the start page, completes the record and submits it again;
+// the DPO approves it. A demo record with a gap is approved anyway, with a reason. An employee can
+// neither find nor open the register, and is told whom to contact. A stale edit keeps what was typed.
+// Every page is checked for accessibility. (Gaps by organisation are tried in import.test.mjs.)
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,7 +108,8 @@ describe('register of processing activities', () => {
     await submit(keeper, keeper.getByRole('button', { name: 'Spara ändringarna' }));
     assert.equal(new URL(keeper.url()).pathname, path);
     assert.match(await keeper.getByRole('status').first().innerText(), /Ändringarna är sparade/);
-    assert.match(await gaps.innerText(), /Inga brister hittades/);
+    // Art. 30.1 c asks for the categories of personal data too: still a gap.
+    assert.match(await gaps.innerText(), /Kategorier av personuppgifter saknas/);
     assert.match(await keeper.locator('section[aria-labelledby="s-basics"]').innerText(), /Bygglovschefen/);
     const links = keeper.locator('section[aria-labelledby="s-links"]');
     assert.equal(await links.getByRole('link', { name: 'Public 360°' }).getAttribute('href').then((h) => h.startsWith('/system/')), true);
@@ -117,30 +121,84 @@ describe('register of processing activities', () => {
     assert.equal(await keeper.getByRole('button', { name: 'Påbörja granskning' }).count(), 0, 'only the DPO reviews');
     assertAudited(keeper);
 
-    // The DPO finds it in the register, starts the review and approves it.
+    // The DPO's start page lists it as waiting for review, with the demo's own waiting record.
     const dpo = await newPage(browser);
     await signIn(dpo, DPO);
-    await visit(dpo, `/behandlingar?q=${encodeURIComponent(name)}&status=redo_for_granskning`);
-    assert.match(await dpo.locator('.counts').innerText(), /^1 behandling, varav 1 redo för granskning$/);
-    const row = dpo.getByRole('row', { name: new RegExp(name) });
-    assert.match(await row.innerText(), /Redo för granskning/);
-    await follow(dpo, row.getByRole('link', { name }));
-    await submit(dpo, dpo.getByRole('button', { name: 'Påbörja granskning' }));
-    assert.match(await dpo.locator('#workflow').innerText(), /Under granskning/);
-    await submit(dpo, dpo.getByRole('button', { name: 'Godkänn' }));
-    assert.match(await dpo.getByRole('status').first().innerText(), /Behandlingen är godkänd/);
+    const waiting = dpo.locator('section[aria-labelledby="wl-awaiting"]');
+    assert.match(await waiting.innerText(), /Diarieföring och ärendehantering/);
+    await follow(dpo, waiting.getByRole('link', { name }));
+    assert.equal(new URL(dpo.url()).pathname, path);
+    const review = dpo.locator('#review-form');
+    assert.match(await review.innerText(), /Kategorier av personuppgifter saknas/);
+
+    // Approval is refused while the gap is open; sending back needs a comment.
+    await review.getByRole('radio', { name: 'Godkänd' }).check();
+    response = await submit(dpo, review.getByRole('button', { name: 'Spara granskningen' }));
+    assert.equal(response.status(), 409);
+    assert.match(await dpo.locator('#workflow-error').innerText(), /kan inte godkännas medan den har brister/);
+    await dpo.locator('#review-form').getByRole('radio', { name: 'Skickas tillbaka för komplettering' }).check();
+    response = await submit(dpo, dpo.locator('#review-form').getByRole('button', { name: 'Spara granskningen' }));
+    assert.equal(response.status(), 409);
+    assert.match(await dpo.locator('#workflow-error').innerText(), /Skriv en kommentar/);
+    const comment = 'Ange vilka kategorier av personuppgifter som behandlas.';
+    await dpo.locator('#review-form').getByRole('radio', { name: 'Skickas tillbaka för komplettering' }).check();
+    await dpo.locator('#review-form').getByLabel('Kommentar').fill(comment);
+    await submit(dpo, dpo.locator('#review-form').getByRole('button', { name: 'Spara granskningen' }));
+    assert.match(await dpo.getByRole('status').first().innerText(), /skickad tillbaka med din kommentar/);
+    assert.match(await dpo.locator('#workflow').innerText(), /Under bearbetning/);
+
+    // The keeper finds the comment on the start page, completes the record and submits it again.
+    await visit(keeper, '/');
+    const returned = keeper.locator('section[aria-labelledby="wl-returned"]');
+    assert.match(await returned.innerText(), new RegExp(comment));
+    assert.match(await returned.innerText(), /Lagringstid och gallringsregel saknas/, 'the demo record sent back');
+    await follow(keeper, returned.getByRole('link', { name }));
+    assert.match(await keeper.locator('#workflow').innerText(), new RegExp(comment));
+    await follow(keeper, keeper.getByRole('link', { name: 'Redigera', exact: true }));
+    await keeper.getByLabel('Kategorier av personuppgifter').fill('Namn och kontaktuppgifter\nFastighetsbeteckning');
+    await submit(keeper, keeper.getByRole('button', { name: 'Spara ändringarna' }));
+    assert.match(await gaps.innerText(), /Inga brister hittades/);
+    await submit(keeper, keeper.getByRole('button', { name: 'Skicka till granskning' }));
+    assertAudited(keeper);
+
+    // The DPO approves it: one step, worded as the DPO's review.
+    await visit(dpo, path);
+    await dpo.locator('#review-form').getByRole('radio', { name: 'Godkänd' }).check();
+    await submit(dpo, dpo.locator('#review-form').getByRole('button', { name: 'Spara granskningen' }));
+    assert.match(await dpo.getByRole('status').first().innerText(), /behandlingen är godkänd/);
     const workflow = await dpo.locator('#workflow').innerText();
     assert.match(workflow, /Godkänd/);
-    assert.match(workflow, /av Anna Lindqvist/);
+    assert.match(workflow, /Granskad av dataskyddsombudet Anna Lindqvist/);
     const nextYear = String(new Date().getFullYear() + 1);
     assert.match(workflow, new RegExp(`Nästa översyn\\s+${nextYear}-\\d{2}-\\d{2}`), 'reviewed again in a year');
 
     await follow(dpo, dpo.getByRole('link', { name: 'Visa historik för behandlingen' }));
     const events = dpo.locator('li.event');
-    assert.ok((await events.count()) >= 6, 'created, two edits, three steps');
+    assert.ok((await events.count()) >= 7, 'created, three edits, four steps');
     assert.match(await events.first().getByRole('heading').innerText(), /Behandlingen: ny status$/);
     const statusRow = events.first().getByRole('row', { name: /^Status/ });
-    assert.deepEqual(await statusRow.getByRole('cell').allInnerTexts(), ['Under granskning', 'Godkänd']);
+    assert.deepEqual(await statusRow.getByRole('cell').allInnerTexts(), ['Redo för granskning', 'Godkänd']);
+    const returnRow = dpo.locator('li.event').getByRole('row', { name: /^Skickad tillbaka/ }).first();
+    assert.match(await returnRow.innerText(), new RegExp(comment));
+
+    // A record with a gap approved anyway: the reason is required and kept.
+    await visit(dpo, '/behandlingar?q=Synpunkter');
+    await follow(dpo, dpo.getByRole('link', { name: 'Synpunkter och klagomål', exact: true }));
+    const demoPath = new URL(dpo.url()).pathname;
+    await submit(dpo, dpo.getByRole('button', { name: 'Skicka till granskning' }));
+    await dpo.locator('#review-form').getByRole('radio', { name: 'Godkänd' }).check();
+    await dpo.locator('#review-form').getByRole('checkbox', { name: 'Godkänn ändå' }).check();
+    response = await submit(dpo, dpo.locator('#review-form').getByRole('button', { name: 'Spara granskningen' }));
+    assert.equal(response.status(), 409, 'no reason, no approval');
+    const reason = 'Gallringsbeslut väntar på arkivmyndigheten; godkänd i avvaktan.';
+    await dpo.locator('#review-form').getByRole('radio', { name: 'Godkänd' }).check();
+    await dpo.locator('#review-form').getByRole('checkbox', { name: 'Godkänn ändå' }).check();
+    await dpo.locator('#review-form').getByLabel('Kommentar').fill(reason);
+    await submit(dpo, dpo.locator('#review-form').getByRole('button', { name: 'Spara granskningen' }));
+    assert.equal(new URL(dpo.url()).pathname, demoPath);
+    const approved = await dpo.locator('#workflow').innerText();
+    assert.match(approved, /Godkänd trots brister/);
+    assert.match(approved, new RegExp(reason));
     assertAudited(dpo);
 
     // An employee has no register: no menu entry, no list, and the record does not exist for them.
@@ -152,6 +210,10 @@ describe('register of processing activities', () => {
     response = await visit(employee, path);
     assert.equal(response.status(), 404);
     assert.doesNotMatch(await employee.content(), new RegExp(name));
+    // What an employee is told on the start page: whom to contact about a breach or a request.
+    await visit(employee, '/');
+    const report = employee.locator('section[aria-labelledby="report-heading"]');
+    assert.match(await report.innerText(), /anna\.lindqvist@sjostad\.se/);
     assertAudited(employee);
   });
 });

@@ -7,7 +7,9 @@ use ombud_domain::audit::Channel;
 use ombud_domain::authz::{Action, Principal};
 use ombud_domain::kernel::Descriptor;
 use ombud_domain::kernel::parse;
+use ombud_domain::kernel::workflow::StepInput;
 use ombud_domain::register::agreement::{AgreementDetails, NewComplianceCheck};
+use ombud_domain::role::RoleSet;
 use ombud_store::organisations::Organisation;
 use ombud_store::records::Stored;
 use ombud_store::{Actor, Store, WriteTx};
@@ -20,7 +22,7 @@ pub struct Bulk<'a> {
 }
 
 impl<'a> Bulk<'a> {
-    /// Begins; `actor` names who the audit trail says did it (e.g. "demodata" at the command line).
+    /// Begins; `actor` names who the audit trail says did it (e.g. "Ombuds exempeldata" at the command line).
     pub async fn begin(store: &Store, actor: &'a Actor) -> Result<Bulk<'a>> {
         Ok(Bulk {
             w: WriteTx::begin(store, actor).await?,
@@ -57,17 +59,37 @@ impl<'a> Bulk<'a> {
             .await?)
     }
 
-    /// Takes a workflow step (any step the workflow has: the system administrator may).
+    /// Takes a workflow step (any step the workflow has: the system administrator may), with what a
+    /// person would send with it.
     pub async fn step<D: Descriptor>(
         &mut self,
         record: &Stored<D::Details>,
         to: &'static str,
+        input: &StepInput,
     ) -> Result<Stored<D::Details>> {
+        let wf = D::info().workflow.ok_or(AppError::NotFound)?;
+        let from = record.status.as_deref().unwrap_or(wf.initial);
+        let step = wf
+            .check(from, to, RoleSet::default(), true)
+            .map_err(|e| AppError::Workflow(e.to_string()))?;
         let grant = self
             .principal
             .authorize(Action::Edit(D::KIND), &record.scope())?;
         let name = self.principal.name.clone();
-        records::step_in::<D>(&mut self.w, &grant, record, to, &self.principal, &name).await
+        records::step_in::<D>(
+            &mut self.w,
+            &grant,
+            record,
+            step,
+            input,
+            &self.principal,
+            &name,
+        )
+        .await
+        .map_err(|e| match e {
+            records::StepRefused::Step(e) => AppError::Workflow(e.to_string()),
+            records::StepRefused::App(e) => e,
+        })
     }
 
     /// Appends a compliance check to an agreement's log.

@@ -34,6 +34,12 @@ pub enum AppError {
     /// A workflow step that does not exist from the record's state (the message says which).
     #[error("workflow: {0}")]
     Workflow(String),
+    /// An approval while gaps that block it are open (the message lists them).
+    #[error("gaps open: {gaps:?}")]
+    GapsOpen {
+        gaps: Vec<ombud_domain::kernel::gaps::GapRule>,
+        message: String,
+    },
     #[error("wrong e-mail address or password")]
     BadCredentials,
     #[error("too many attempts, retry after {retry_after} s")]

@@ -21,6 +21,7 @@ pub mod people;
 pub mod records;
 pub mod sheets;
 mod sign_in_limit;
+pub mod worklist;
 
 pub use caller::Caller;
 pub use error::{AppError, Result};

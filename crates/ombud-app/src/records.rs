@@ -14,7 +14,7 @@ use ombud_domain::kernel::field::Input;
 use ombud_domain::kernel::gaps::{GapRule, is_overdue};
 use ombud_domain::kernel::parse::{self, Source, Valid};
 use ombud_domain::kernel::query::{Condition, Filter, FilterKind, FilterValue, Sort};
-use ombud_domain::kernel::workflow::{Step, StepError};
+use ombud_domain::kernel::workflow::{Step, StepError, StepInput};
 use ombud_domain::kernel::{self, Descriptor, Incoming, Kind, KindInfo, StepContext, patch};
 use ombud_domain::{Invalid, Rule};
 use ombud_store::WriteTx;
@@ -113,8 +113,10 @@ pub fn row_gaps(
         .review_on
         .as_deref()
         .and_then(|d| d.parse::<jiff::civil::Date>().ok());
-    if info.overdue_is_gap && is_overdue(review, today) {
-        g.push(GapRule::ReviewOverdue);
+    if let Some(rule) = info.overdue_gap
+        && is_overdue(review, today)
+    {
+        g.push(rule);
     }
     for lg in info.link_gaps {
         if row.column(info, lg.when) == Some("1") && incoming.count(lg.from) == 0 {
@@ -513,6 +515,7 @@ impl App {
         id: &str,
         expected_version: Option<i64>,
         to: &str,
+        input: &StepInput,
     ) -> Result<Stored<D::Details>> {
         let info = D::info();
         let wf = info.workflow.ok_or(AppError::NotFound)?;
@@ -532,11 +535,7 @@ impl App {
                 caller.principal.roles_at(&scope),
                 caller.principal.is_admin,
             )
-            .map_err(|e| match e {
-                StepError::NotAllowedForRole => AppError::Forbidden,
-                StepError::UnknownState => Invalid::new("to", Rule::InvalidValue).into(),
-                other => AppError::Workflow(wf.message(other, caller.lang)),
-            })?;
+            .map_err(|e| step_error(wf, e, caller.lang))?;
         let grant = caller.principal.authorize(Action::Edit(D::KIND), &scope)?;
         if let Some(v) = expected_version
             && v != current.version
@@ -549,11 +548,16 @@ impl App {
             &mut w,
             &grant,
             &current,
-            step.to,
+            step,
+            input,
             &caller.principal,
             &caller.user.name,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            StepRefused::Step(e) => step_error(wf, e, caller.lang),
+            StepRefused::App(e) => e,
+        })?;
         w.commit().await?;
         Ok(saved)
     }
@@ -576,28 +580,62 @@ impl App {
     }
 }
 
-/// Moves a record to `to` inside a transaction, with what the step does besides (an approval sets the
-/// next review): the one place a workflow step is written, for a caller's request and for a bulk load.
+/// A refused workflow step, for the caller to word.
+fn step_error(
+    wf: &ombud_domain::kernel::workflow::Workflow,
+    e: StepError,
+    lang: crate::Lang,
+) -> AppError {
+    match e {
+        StepError::NotAllowedForRole => AppError::Forbidden,
+        StepError::UnknownState => Invalid::new("to", Rule::InvalidValue).into(),
+        StepError::CommentRequired => Invalid::new("comment", Rule::Required).into(),
+        StepError::CommentTooLong => Invalid::new(
+            "comment",
+            Rule::TooLong {
+                max: ombud_domain::kernel::workflow::MAX_COMMENT,
+            },
+        )
+        .into(),
+        StepError::GapsOpen(gaps) => AppError::GapsOpen {
+            message: wf.message(&StepError::GapsOpen(gaps.clone()), lang),
+            gaps,
+        },
+        other => AppError::Workflow(wf.message(&other, lang)),
+    }
+}
+
+/// Why [`step_in`] did not take a step.
+pub(crate) enum StepRefused {
+    Step(StepError),
+    App(AppError),
+}
+
+/// Takes a step inside a transaction, with what it leaves in the workflow's facts (who sent it back
+/// and why, an approval despite gaps) and what the kind does besides (an approval sets the next
+/// review): the one place a workflow step is written, for a caller's request and for a bulk load.
 pub(crate) async fn step_in<D: Descriptor>(
     w: &mut WriteTx<'_>,
     grant: &ombud_domain::authz::Grant,
     current: &Stored<D::Details>,
-    to: &'static str,
+    step: &'static Step,
+    input: &StepInput,
     writer: &ombud_domain::authz::Principal,
     actor_name: &str,
-) -> Result<Stored<D::Details>> {
+) -> std::result::Result<Stored<D::Details>, StepRefused> {
+    let open = D::content_gaps(&current.details);
+    step.prepare(input, &open).map_err(StepRefused::Step)?;
     let mut after = current.clone();
-    after.status = Some(to.to_string());
+    after.status = Some(step.to.to_string());
     let now = w.now().to_string();
-    D::on_step(
-        &mut after.details,
-        &mut after.state,
-        to,
-        &StepContext {
-            today: today(),
-            now: &now,
-            actor_name,
-        },
-    );
-    Ok(w.save::<D>(grant, current, after, writer).await?)
+    let ctx = StepContext {
+        today: today(),
+        now: &now,
+        actor_name,
+    };
+    step.record(&mut after.state, &ctx, input, &open);
+    D::on_step(&mut after.details, &mut after.state, step.to, &ctx);
+    w.save::<D>(grant, current, after, writer)
+        .await
+        .map_err(|e| StepRefused::App(e.into()))
 }

@@ -237,6 +237,21 @@ impl Principal {
         )
     }
 
+    /// Where this person holds one of `roles` over a controller's records: the places of a worklist
+    /// (the system administrator's powers are not roles, and reach nothing here).
+    pub fn reach_of_roles(&self, roles: &[Role]) -> Reach {
+        Reach::Within(
+            self.memberships
+                .iter()
+                .filter(|m| m.roles.any(roles) && m.controller_id.is_some())
+                .map(|m| Place {
+                    path: m.path.clone(),
+                    controller_id: m.controller_id.clone(),
+                })
+                .collect(),
+        )
+    }
+
     /// Whether this person may do `action` at `target`.
     pub fn can(&self, action: Action, target: &Scope) -> bool {
         self.authorize(action, target).is_ok()

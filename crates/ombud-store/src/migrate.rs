@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "kernel_state",
         sql: include_str!("../migrations/0004_kernel_state.sql"),
     },
+    Migration {
+        version: 5,
+        name: "gap_rules",
+        sql: include_str!("../migrations/0005_gap_rules.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.
@@ -82,8 +87,10 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
         sqlx::raw_sql(AssertSqlSafe(m.sql))
             .execute(&mut *tx)
             .await?;
-        if m.version == 3 {
-            kernel_data(&mut tx).await?;
+        match m.version {
+            3 => kernel_data(&mut tx).await?,
+            5 => refresh_all(&mut tx).await?,
+            _ => {}
         }
         sqlx::query("INSERT INTO ombud_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
@@ -110,7 +117,6 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
 /// a field people edit, and an edit of it is a change like any other), who approved it and when into
 /// its `state`; then every kind's derived columns are made again by its descriptor.
 async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
-    use ombud_domain::register::{agreement::Agreements, processing::Processing, system::Systems};
     use serde_json::{Map, Value};
     #[derive(sqlx::FromRow)]
     struct Old {
@@ -152,6 +158,12 @@ async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
             .execute(&mut *tx)
             .await?;
     }
+    refresh_all(tx).await
+}
+
+/// Derives every kind's columns again (after the rules of what is derived changed).
+async fn refresh_all(tx: &mut sqlx::AnyConnection) -> Result<()> {
+    use ombud_domain::register::{agreement::Agreements, processing::Processing, system::Systems};
     crate::records::refresh::<Processing>(tx).await?;
     crate::records::refresh::<Systems>(tx).await?;
     crate::records::refresh::<Agreements>(tx).await?;

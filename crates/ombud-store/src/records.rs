@@ -335,6 +335,12 @@ fn push_cond(sql: &mut Sql, info: &KindInfo, c: Cond, today: &str) -> Result<()>
             sql.push(&format!("{} < ", col(c)?))
                 .bind(Arg::Text(today.to_string()));
         }
+        Cond::HasKey(c, key) => {
+            // A key is written `"key":` only at an object's level; inside a string value its
+            // quotes would be escaped. Keys are declared codes, never input.
+            sql.push(&format!("{} LIKE ", col(c)?))
+                .bind(Arg::Text(format!("%\"{key}\":%")));
+        }
         Cond::Any(list) | Cond::All(list) => {
             let join = if matches!(c, Cond::Any(_)) {
                 " OR "
@@ -489,7 +495,7 @@ fn gaps_sql(info: &KindInfo, org: &Organisation, today: &str) -> Result<Sql> {
     ));
     push_within(&mut sql, &Within::organisation(org));
     sql.push(" AND (r.gap_codes <> ''");
-    if info.overdue_is_gap {
+    if info.overdue_gap.is_some() {
         sql.push(" OR r.review_on < ")
             .bind(Arg::Text(today.to_string()));
     }
@@ -516,8 +522,11 @@ fn unpack_gaps(
             )));
         };
         let mut rules: Vec<GapRule> = GapRule::split(codes).collect();
-        if info.overdue_is_gap && !review.is_empty() && review < today {
-            rules.push(GapRule::ReviewOverdue);
+        if let Some(rule) = info.overdue_gap
+            && !review.is_empty()
+            && review < today
+        {
+            rules.push(rule);
         }
         for lg in info.link_gaps {
             if f.next() == Some("1") {
@@ -551,7 +560,18 @@ impl Store {
         q: &ListQuery,
         page: &PageRequest,
     ) -> Result<Page<ListRow>> {
-        let info = D::info();
+        self.list_of(D::info(), reach, q, page).await
+    }
+
+    /// A page of a kind's list, for a caller that knows the kind only by its declaration (a worklist
+    /// over every kind).
+    pub async fn list_of(
+        &self,
+        info: &KindInfo,
+        reach: &Reach,
+        q: &ListQuery,
+        page: &PageRequest,
+    ) -> Result<Page<ListRow>> {
         // The page comes back as one text value rather than as rows: each row through sqlx's `Any`
         // costs a hop between threads and a conversion per column, which made a 50-row page several
         // times dearer than the query itself. `string_agg … ORDER BY` reads the same in SQLite
@@ -595,7 +615,16 @@ impl Store {
         reach: &Reach,
         q: &ListQuery,
     ) -> Result<Vec<(Option<String>, i64)>> {
-        let info = D::info();
+        self.count_of(D::info(), reach, q).await
+    }
+
+    /// [`Store::count`] for a kind known by its declaration.
+    pub async fn count_of(
+        &self,
+        info: &KindInfo,
+        reach: &Reach,
+        q: &ListQuery,
+    ) -> Result<Vec<(Option<String>, i64)>> {
         let mut sql = Sql::new(&format!(
             "SELECT r.status, COUNT(*) FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
             info.table
@@ -606,6 +635,23 @@ impl Store {
         push_query(&mut sql, info, q)?;
         sql.push(" GROUP BY r.status");
         Ok(sql.query_as().fetch_all(self.pool()).await?)
+    }
+
+    /// A record's workflow facts (`state`), for a list that names it.
+    pub async fn record_state(
+        &self,
+        kind: Kind,
+        id: &str,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let (state,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT state FROM {} WHERE id = $1",
+            kind.info().table
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        serde_json::from_str(&state).map_err(db)
     }
 
     /// Every record of a kind in an organisation's subtree, by name (exports, the gaps of a kind

@@ -42,6 +42,12 @@ pub enum ApiError {
     /// A workflow step that does not exist from the record's status (the message says which).
     #[error("workflow: {0}")]
     Workflow(String),
+    /// An approval while gaps that block it are open.
+    #[error("gaps open")]
+    GapsOpen {
+        gaps: Vec<ombud_domain::kernel::gaps::GapRule>,
+        message: String,
+    },
     #[error("wrong e-mail address or password")]
     BadCredentials,
     #[error("too many attempts, retry after {retry_after} s")]
@@ -64,6 +70,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict(c) => ApiError::Conflict(c),
             AppError::InUse(k) => ApiError::InUse(k),
             AppError::Workflow(m) => ApiError::Workflow(m),
+            AppError::GapsOpen { gaps, message } => ApiError::GapsOpen { gaps, message },
             AppError::BadCredentials => ApiError::BadCredentials,
             AppError::TooManyAttempts { retry_after } => ApiError::TooManyAttempts { retry_after },
             AppError::Internal(i) => ApiError::Internal(i),
@@ -104,6 +111,9 @@ pub struct Problem {
     /// With `stale_version`: the version the record has now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// With `gaps_open`: the gaps that block approval, by code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<&'static str>,
 }
 
 /// One invalid field, as a problem's `errors` lists it: with the row of a list of rows.
@@ -153,9 +163,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::Conflict(_) | ApiError::InUse(_) | ApiError::Workflow(_) => {
-                StatusCode::CONFLICT
-            }
+            ApiError::Conflict(_)
+            | ApiError::InUse(_)
+            | ApiError::Workflow(_)
+            | ApiError::GapsOpen { .. } => StatusCode::CONFLICT,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -176,6 +187,7 @@ impl ApiError {
             ApiError::Stale { .. } => "stale_version",
             ApiError::Conflict(c) => c,
             ApiError::Workflow(_) => "workflow",
+            ApiError::GapsOpen { .. } => "gaps_open",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Internal(_) => "internal",
         })
@@ -245,6 +257,7 @@ impl ApiError {
                 .into(),
             ),
             ApiError::Workflow(message) => (l("Steget finns inte i arbetsflödet", "Not a step of the workflow"), message.clone()),
+            ApiError::GapsOpen { message, .. } => (l("Posten har brister", "The record has gaps"), message.clone()),
             ApiError::TooManyAttempts { retry_after } => (
                 l("För många försök", "Too many attempts"),
                 format!(
@@ -278,6 +291,10 @@ impl ApiError {
             current_version: match self {
                 ApiError::Stale { current } => Some(*current),
                 _ => None,
+            },
+            gaps: match self {
+                ApiError::GapsOpen { gaps, .. } => gaps.iter().map(|g| g.code()).collect(),
+                _ => Vec::new(),
             },
         }
     }

@@ -307,7 +307,7 @@ pub async fn load(store: &Store) -> Result<()> {
     let hash =
         tokio::task::spawn_blocking(|| people::hash_password(PASSWORD, PasswordCost::Standard))
             .await??;
-    let actor = Bulk::cli_actor("demodata");
+    let actor = Bulk::cli_actor("Ombuds exempeldata");
     let mut b = Bulk::begin(store, &actor).await?;
     let mut orgs: Vec<(&'static str, ombud_store::organisations::Organisation)> = Vec::new();
     let mut stack: Vec<(Node, Option<String>)> = vec![(city(), None)];

@@ -8,9 +8,10 @@
 
 use anyhow::{Context, Result};
 use ombud_app::bulk::Bulk;
+use ombud_domain::kernel::workflow::StepInput;
 use ombud_domain::register::agreement::{Agreements, NewComplianceCheck};
 use ombud_domain::register::processing::{
-    GODKAND, Processing, REDO_FOR_GRANSKNING, UNDER_GRANSKNING,
+    GODKAND, Processing, REDO_FOR_GRANSKNING, UNDER_BEARBETNING, UNDER_GRANSKNING,
 };
 use ombud_domain::register::system::Systems;
 use ombud_store::organisations::Organisation;
@@ -215,7 +216,9 @@ pub async fn load(
         .await?;
     let mut salary = salary;
     for to in [REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND] {
-        salary = w.step::<Processing>(&salary, to).await?;
+        salary = w
+            .step::<Processing>(&salary, to, &StepInput::default())
+            .await?;
     }
     let registry = w
         .create::<Processing>(
@@ -242,7 +245,8 @@ pub async fn load(
             None,
         )
         .await?;
-    w.step::<Processing>(&registry, REDO_FOR_GRANSKNING).await?;
+    w.step::<Processing>(&registry, REDO_FOR_GRANSKNING, &StepInput::default())
+        .await?;
     w.create::<Processing>(
             &itdrift,
             draft(json!({
@@ -267,17 +271,33 @@ pub async fn load(
         None,
     )
     .await?;
-    // No retention rule yet: a gap.
-    w.create::<Processing>(
-        &org("slk")?,
-        draft(json!({
-            "name": "Synpunkter och klagomål",
-            "purposes": "Att ta emot och besvara synpunkter på kommunens verksamhet.",
-            "legal_bases": ["e"],
-            "data_subject_categories": ["Medborgare"],
-            "personal_data_categories": ["Namn och kontaktuppgifter", "Synpunktens innehåll"]
-        })),
-        None,
+    // No retention rule yet: a gap; the DPO sent it back to say so.
+    let complaints = w
+        .create::<Processing>(
+            &org("slk")?,
+            draft(json!({
+                "name": "Synpunkter och klagomål",
+                "purposes": "Att ta emot och besvara synpunkter på kommunens verksamhet.",
+                "legal_bases": ["e"],
+                "data_subject_categories": ["Medborgare"],
+                "personal_data_categories": ["Namn och kontaktuppgifter", "Synpunktens innehåll"]
+            })),
+            None,
+        )
+        .await?;
+    let complaints = w
+        .step::<Processing>(&complaints, REDO_FOR_GRANSKNING, &StepInput::default())
+        .await?;
+    w.step::<Processing>(
+        &complaints,
+        UNDER_BEARBETNING,
+        &StepInput {
+            comment: Some(
+                "Lagringstid och gallringsregel saknas. Ange dem utifrån dokumenthanteringsplanen och skicka sedan behandlingen till granskning igen."
+                    .into(),
+            ),
+            despite_gaps: false,
+        },
     )
     .await?;
 
@@ -361,7 +381,9 @@ pub async fn load(
         .await?;
     let mut homecare = homecare;
     for to in [REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND] {
-        homecare = w.step::<Processing>(&homecare, to).await?;
+        homecare = w
+            .step::<Processing>(&homecare, to, &StepInput::default())
+            .await?;
     }
     // Several high-risk markers and no impact-assessment decision: a gap.
     w.create::<Processing>(

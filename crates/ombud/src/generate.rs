@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 use ombud_app::bulk::Bulk;
+use ombud_domain::kernel::workflow::StepInput;
 use ombud_domain::people::{self, PasswordCost};
 use ombud_domain::register::processing::{
     Art9Exemption, DpiaDecision, LegalBasis, ProcessingDetails, Safeguard, SpecialCategory,
@@ -377,7 +378,12 @@ pub async fn run(
             let mut created = w
                 .create::<Processing>(owner, serde_json::to_value(&details)?, None)
                 .await?;
-            // A spread of statuses, as in the seeds: most in progress, some approved.
+            // A spread of statuses, as in the seeds: most in progress, some approved (a synthetic
+            // record may have gaps, so its approval says why it is approved anyway).
+            let approval = StepInput {
+                comment: Some("Syntetiska data för prov i stor skala.".into()),
+                despite_gaps: true,
+            };
             let path: &[&'static str] = match p % 10 {
                 0..=5 => &[],
                 6 | 7 => &[REDO_FOR_GRANSKNING],
@@ -385,7 +391,7 @@ pub async fn run(
                 _ => &[REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND],
             };
             for step in path {
-                created = w.step::<Processing>(&created, step).await?;
+                created = w.step::<Processing>(&created, step, &approval).await?;
             }
             made += 1;
         }

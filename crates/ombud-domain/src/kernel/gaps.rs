@@ -21,10 +21,15 @@ pub enum GapRule {
     ReviewOverdue,
     SystemWithoutProcessing,
     HighRiskWithoutDpia,
+    MissingDataSubjects,
+    MissingDataCategories,
+    SystemNotClassified,
+    ClassificationOutdated,
+    AgreementReviewOverdue,
 }
 
 impl GapRule {
-    pub const ALL: [GapRule; 8] = [
+    pub const ALL: [GapRule; 13] = [
         GapRule::MissingPurpose,
         GapRule::MissingLegalBasis,
         GapRule::MissingRetention,
@@ -33,6 +38,11 @@ impl GapRule {
         GapRule::ReviewOverdue,
         GapRule::SystemWithoutProcessing,
         GapRule::HighRiskWithoutDpia,
+        GapRule::MissingDataSubjects,
+        GapRule::MissingDataCategories,
+        GapRule::SystemNotClassified,
+        GapRule::ClassificationOutdated,
+        GapRule::AgreementReviewOverdue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +55,11 @@ impl GapRule {
             GapRule::ReviewOverdue => "review_overdue",
             GapRule::SystemWithoutProcessing => "system_without_processing",
             GapRule::HighRiskWithoutDpia => "high_risk_without_dpia",
+            GapRule::MissingDataSubjects => "missing_data_subjects",
+            GapRule::MissingDataCategories => "missing_data_categories",
+            GapRule::SystemNotClassified => "system_not_classified",
+            GapRule::ClassificationOutdated => "classification_outdated",
+            GapRule::AgreementReviewOverdue => "agreement_review_overdue",
         }
     }
 
@@ -82,6 +97,48 @@ impl GapRule {
                 "Två eller fler kriterier för hög risk men inget beslut om konsekvensbedömning.",
                 "Two or more high-risk criteria but no recorded impact-assessment decision.",
             ),
+            GapRule::MissingDataSubjects => lang.pick(
+                "Kategorier av registrerade saknas (art. 30.1 c).",
+                "The categories of data subjects are missing (art. 30.1 c).",
+            ),
+            GapRule::MissingDataCategories => lang.pick(
+                "Kategorier av personuppgifter saknas (art. 30.1 c).",
+                "The categories of personal data are missing (art. 30.1 c).",
+            ),
+            GapRule::SystemNotClassified => lang.pick(
+                "Systemet är inte informationsklassat.",
+                "The system has no information classification.",
+            ),
+            GapRule::ClassificationOutdated => lang.pick(
+                "Informationsklassningen har passerat sitt datum för omprövning.",
+                "The information classification is past its review date.",
+            ),
+            GapRule::AgreementReviewOverdue => lang.pick(
+                "Avtalet har passerat sitt datum för översyn.",
+                "The agreement is past its review date.",
+            ),
+        }
+    }
+
+    /// Whether an open gap of this rule keeps a record from being approved (unless the approver
+    /// approves it anyway, with a reason): what the register itself must say (art. 30.1 b–e, the
+    /// legal basis, art. 9.2 for special categories, a decision on an impact assessment where the
+    /// risk calls for one). A passed review date does not: an approval sets the next one.
+    pub fn blocks_approval(self) -> bool {
+        match self {
+            GapRule::MissingPurpose
+            | GapRule::MissingLegalBasis
+            | GapRule::MissingRetention
+            | GapRule::SpecialCategoriesWithoutExemption
+            | GapRule::TransferWithoutSafeguard
+            | GapRule::HighRiskWithoutDpia
+            | GapRule::MissingDataSubjects
+            | GapRule::MissingDataCategories
+            | GapRule::SystemNotClassified => true,
+            GapRule::ReviewOverdue
+            | GapRule::SystemWithoutProcessing
+            | GapRule::ClassificationOutdated
+            | GapRule::AgreementReviewOverdue => false,
         }
     }
 

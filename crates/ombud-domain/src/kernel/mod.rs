@@ -159,8 +159,9 @@ pub struct KindInfo {
     pub workflow: Option<&'static Workflow>,
     /// What the date that [`Descriptor::review_on`] gives is called ("Nästa översyn").
     pub review: Text2,
-    /// Whether a passed review date is a gap.
-    pub overdue_is_gap: bool,
+    /// The gap a passed review date is, where it is one (a processing activity's yearly review, a
+    /// system's classification, an agreement's review).
+    pub overdue_gap: Option<GapRule>,
     /// Whether lists carry each record's whole details (a short record) or only its columns.
     pub list_details: bool,
     /// The gaps a record has when records of another kind do not link to it.
@@ -239,8 +240,10 @@ pub fn link_gaps<D: Descriptor>(d: &D::Details, incoming: &Incoming) -> Vec<GapR
 /// Every gap of a record: its contents', a passed review date where the kind counts it, its links'.
 pub fn all_gaps<D: Descriptor>(d: &D::Details, incoming: &Incoming, today: Date) -> Vec<GapRule> {
     let mut g = D::content_gaps(d);
-    if D::info().overdue_is_gap && gaps::is_overdue(D::review_on(d), today) {
-        g.push(GapRule::ReviewOverdue);
+    if let Some(rule) = D::info().overdue_gap
+        && gaps::is_overdue(D::review_on(d), today)
+    {
+        g.push(rule);
     }
     g.extend(link_gaps::<D>(d, incoming));
     g

@@ -55,6 +55,8 @@ pub enum Cond {
     FromToday(&'static str),
     /// The date column is before today.
     BeforeToday(&'static str),
+    /// The JSON object column has this key at its top level (the workflow's `state`).
+    HasKey(&'static str, &'static str),
     /// Any of the conditions.
     Any(&'static [Cond]),
     /// All of the conditions.

@@ -473,7 +473,7 @@ pub static INFO: KindInfo = KindInfo {
     },
     workflow: None,
     review: t2("Nästa översyn", "Next review"),
-    overdue_is_gap: false,
+    overdue_gap: Some(GapRule::AgreementReviewOverdue),
     link_gaps: &[],
     list_details: true,
     sheet: SheetTexts {
@@ -566,6 +566,23 @@ mod tests {
 
     fn today() -> Date {
         jiff::civil::date(2026, 11, 25)
+    }
+
+    #[test]
+    fn an_agreement_past_its_review_date_has_a_gap() {
+        use crate::kernel::{Incoming, all_gaps};
+        let d = |v: Value| parse::<Agreements>(draft(v)).map(|v| v.into_inner());
+        let Ok(late) = d(json!({"counterparty": "Tieto", "review_on": "2026-11-24"})) else {
+            panic!("valid")
+        };
+        assert_eq!(
+            all_gaps::<Agreements>(&late, &Incoming::default(), today()),
+            vec![GapRule::AgreementReviewOverdue]
+        );
+        let Ok(due) = d(json!({"counterparty": "Tieto", "review_on": "2026-11-25"})) else {
+            panic!("valid")
+        };
+        assert!(all_gaps::<Agreements>(&due, &Incoming::default(), today()).is_empty());
     }
 
     fn draft(v: Value) -> Map<String, Value> {

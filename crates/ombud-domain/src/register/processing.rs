@@ -12,7 +12,7 @@ use crate::kernel::field::{Field, Opt, Section, Text2, opt, section, t2};
 use crate::kernel::gaps::GapRule;
 use crate::kernel::query::{Cond, Filter, FilterKind};
 use crate::kernel::sheet::{self, RowDraft};
-use crate::kernel::workflow::{State, Step, Workflow};
+use crate::kernel::workflow::{Effect, State, Step, Workflow};
 use crate::kernel::{
     Access, Column, ColumnType, ColumnValue, Descriptor, DocumentTexts, Kind, KindInfo, Noun,
     SheetTexts, StepContext,
@@ -555,6 +555,15 @@ impl ProcessingDetails {
         if self.legal_bases.is_empty() {
             g.push(GapRule::MissingLegalBasis);
         }
+        // Art. 30.2 asks a processor for the categories of processing, not of people and data.
+        if self.role == ProcessingRole::Controller {
+            if self.data_subject_categories.is_empty() {
+                g.push(GapRule::MissingDataSubjects);
+            }
+            if self.personal_data_categories.is_empty() {
+                g.push(GapRule::MissingDataCategories);
+            }
+        }
         if self.retention.is_none() && self.disposal_rule.is_none() {
             g.push(GapRule::MissingRetention);
         }
@@ -645,42 +654,64 @@ pub static WORKFLOW: Workflow = Workflow {
         },
     ],
     initial: UNDER_BEARBETNING,
+    // A reviewer's steps come before an editor's between the same states: the DPO who sends a record
+    // back says why, where its editor would just withdraw it.
     steps: &[
         Step {
             from: UNDER_BEARBETNING,
             to: REDO_FOR_GRANSKNING,
             roles: EDITORS,
             key: "submit",
+            effect: Effect::Submit,
+        },
+        Step {
+            from: REDO_FOR_GRANSKNING,
+            to: GODKAND,
+            roles: REVIEWERS,
+            key: "approve",
+            effect: Effect::Approve,
+        },
+        Step {
+            from: REDO_FOR_GRANSKNING,
+            to: UNDER_BEARBETNING,
+            roles: REVIEWERS,
+            key: "return",
+            effect: Effect::Return,
         },
         Step {
             from: REDO_FOR_GRANSKNING,
             to: UNDER_BEARBETNING,
             roles: EDITORS,
             key: "withdraw",
+            effect: Effect::Move,
         },
         Step {
             from: REDO_FOR_GRANSKNING,
             to: UNDER_GRANSKNING,
             roles: REVIEWERS,
             key: "start_review",
+            effect: Effect::Move,
         },
         Step {
             from: UNDER_GRANSKNING,
             to: GODKAND,
             roles: REVIEWERS,
             key: "approve",
+            effect: Effect::Approve,
         },
         Step {
             from: UNDER_GRANSKNING,
             to: UNDER_BEARBETNING,
             roles: REVIEWERS,
             key: "return",
+            effect: Effect::Return,
         },
         Step {
             from: GODKAND,
             to: UNDER_BEARBETNING,
             roles: EDITORS,
             key: "reopen",
+            effect: Effect::Move,
         },
     ],
     on_edit: &[(GODKAND, UNDER_BEARBETNING)],
@@ -1439,7 +1470,7 @@ pub static INFO: KindInfo = KindInfo {
     },
     workflow: Some(&WORKFLOW),
     review: t2("Nästa översyn", "Next review"),
-    overdue_is_gap: true,
+    overdue_gap: Some(GapRule::ReviewOverdue),
     link_gaps: &[],
     list_details: false,
     sheet: SheetTexts {
@@ -1510,13 +1541,11 @@ impl Descriptor for Processing {
 
     fn on_step(
         d: &mut ProcessingDetails,
-        state: &mut Map<String, Value>,
+        _state: &mut Map<String, Value>,
         to: &str,
         ctx: &StepContext<'_>,
     ) {
         if to == GODKAND {
-            state.insert("approved_at".into(), Value::String(ctx.now.into()));
-            state.insert("approved_by".into(), Value::String(ctx.actor_name.into()));
             d.next_review = Some(next_review_after(ctx.today));
         }
     }
@@ -1571,6 +1600,8 @@ mod tests {
             purposes: Some("Skolans uppdrag".into()),
             legal_bases: vec![LegalBasis::PublicTask],
             retention: Some("Gallras efter 3 år".into()),
+            data_subject_categories: vec!["Elever".into()],
+            personal_data_categories: vec!["Namn".into()],
             ..Default::default()
         }
     }
@@ -1648,13 +1679,15 @@ mod tests {
     }
 
     #[test]
-    fn a_complete_record_has_no_gaps_and_a_bare_one_three() {
+    fn a_complete_record_has_no_gaps_and_a_bare_one_five() {
         assert!(complete().gaps().is_empty());
         assert_eq!(
             named("x").gaps(),
             vec![
                 GapRule::MissingPurpose,
                 GapRule::MissingLegalBasis,
+                GapRule::MissingDataSubjects,
+                GapRule::MissingDataCategories,
                 GapRule::MissingRetention
             ]
         );
@@ -1766,9 +1799,13 @@ mod tests {
         );
         assert!(w.check(UNDER_GRANSKNING, GODKAND, dpo, false).is_ok());
         assert!(w.check(UNDER_GRANSKNING, GODKAND, keeper, false).is_err());
+        assert!(w.check(REDO_FOR_GRANSKNING, GODKAND, dpo, false).is_ok());
+        assert!(
+            w.check(REDO_FOR_GRANSKNING, GODKAND, keeper, false)
+                .is_err()
+        );
         for (from, to) in [
             (UNDER_BEARBETNING, GODKAND),
-            (REDO_FOR_GRANSKNING, GODKAND),
             (UNDER_BEARBETNING, UNDER_GRANSKNING),
         ] {
             assert!(matches!(
@@ -1781,6 +1818,129 @@ mod tests {
         }
         assert_eq!(w.after_edit(GODKAND), UNDER_BEARBETNING);
         assert_eq!(w.after_edit(REDO_FOR_GRANSKNING), REDO_FOR_GRANSKNING);
+    }
+
+    #[test]
+    fn a_dpo_sends_back_with_a_comment_where_an_editor_withdraws() {
+        use crate::kernel::workflow::{StepError, StepInput};
+        let dpo: RoleSet = [Role::Dpo].into_iter().collect();
+        let keeper: RoleSet = [Role::RecordsKeeper].into_iter().collect();
+        let w = &WORKFLOW;
+        let back = w
+            .check(REDO_FOR_GRANSKNING, UNDER_BEARBETNING, dpo, false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.key, "return");
+        let withdraw = w
+            .check(REDO_FOR_GRANSKNING, UNDER_BEARBETNING, keeper, false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(withdraw.key, "withdraw");
+        // The DPO is offered the review, never the submitter's "withdraw".
+        let offered: Vec<&str> = w
+            .available(REDO_FOR_GRANSKNING, dpo, false)
+            .iter()
+            .map(|s| s.key)
+            .collect();
+        assert!(offered.contains(&"return") && !offered.contains(&"withdraw"));
+        assert_eq!(
+            w.awaiting_review(),
+            vec![REDO_FOR_GRANSKNING, UNDER_GRANSKNING]
+        );
+        assert_eq!(w.reviewers(), REVIEWERS);
+
+        let blank = StepInput {
+            comment: Some("  ".into()),
+            despite_gaps: false,
+        };
+        assert_eq!(back.prepare(&blank, &[]), Err(StepError::CommentRequired));
+        assert_eq!(withdraw.prepare(&blank, &[]), Ok(()));
+        let long = StepInput {
+            comment: Some("x".repeat(crate::kernel::workflow::MAX_COMMENT + 1)),
+            despite_gaps: false,
+        };
+        assert_eq!(back.prepare(&long, &[]), Err(StepError::CommentTooLong));
+        let why = StepInput {
+            comment: Some("Lagringstiden saknas.".into()),
+            despite_gaps: false,
+        };
+        assert_eq!(back.prepare(&why, &[]), Ok(()));
+        let mut state = Map::new();
+        let ctx = StepContext {
+            today: jiff::civil::date(2026, 3, 15),
+            now: "2026-03-15T10:00:00.000000Z",
+            actor_name: "Anna",
+        };
+        back.record(&mut state, &ctx, &why, &[]);
+        assert_eq!(state["returned"]["comment"], "Lagringstiden saknas.");
+        assert_eq!(state["returned"]["by"], "Anna");
+    }
+
+    #[test]
+    fn approval_is_refused_while_register_gaps_are_open_unless_approved_anyway_with_a_reason() {
+        use crate::kernel::workflow::{StepError, StepInput};
+        let dpo: RoleSet = [Role::Dpo].into_iter().collect();
+        let approve = WORKFLOW
+            .check(UNDER_GRANSKNING, GODKAND, dpo, false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let open = named("x").gaps();
+        assert!(open.contains(&GapRule::MissingPurpose));
+        assert!(open.contains(&GapRule::MissingDataSubjects));
+        assert!(open.contains(&GapRule::MissingDataCategories));
+        let plain = StepInput::default();
+        assert!(matches!(
+            approve.prepare(&plain, &open),
+            Err(StepError::GapsOpen(g)) if g.contains(&GapRule::MissingRetention)
+        ));
+        // An overdue review does not block: the approval sets the next one.
+        assert_eq!(approve.prepare(&plain, &[GapRule::ReviewOverdue]), Ok(()));
+        let anyway = StepInput {
+            comment: None,
+            despite_gaps: true,
+        };
+        assert_eq!(
+            approve.prepare(&anyway, &open),
+            Err(StepError::CommentRequired)
+        );
+        let reasoned = StepInput {
+            comment: Some("Beslutat av nämnden i väntan på ny gallringsplan.".into()),
+            despite_gaps: true,
+        };
+        assert_eq!(approve.prepare(&reasoned, &open), Ok(()));
+        let mut state = Map::new();
+        state.insert("returned".into(), Value::String("old".into()));
+        let ctx = StepContext {
+            today: jiff::civil::date(2026, 3, 15),
+            now: "2026-03-15T10:00:00.000000Z",
+            actor_name: "Anna",
+        };
+        approve.record(&mut state, &ctx, &reasoned, &open);
+        assert_eq!(state["approved_by"], "Anna");
+        assert!(!state.contains_key("returned"));
+        let despite = &state["approved_despite_gaps"];
+        assert_eq!(
+            despite["reason"],
+            "Beslutat av nämnden i väntan på ny gallringsplan."
+        );
+        assert!(
+            despite["gaps"]
+                .as_array()
+                .is_some_and(|g| g.iter().any(|c| c == "missing_purpose"))
+        );
+        // A later approval without open gaps leaves no override behind.
+        approve.record(&mut state, &ctx, &plain, &[]);
+        assert!(!state.contains_key("approved_despite_gaps"));
+    }
+
+    #[test]
+    fn a_processor_record_is_not_asked_for_categories_of_people_and_data() {
+        let mut p = named("x");
+        p.role = ProcessingRole::Processor;
+        assert!(!p.gaps().contains(&GapRule::MissingDataSubjects));
+        p.role = ProcessingRole::Controller;
+        p.data_subject_categories = vec!["Elever".into()];
+        p.personal_data_categories = vec!["Namn".into()];
+        let g = p.gaps();
+        assert!(!g.contains(&GapRule::MissingDataSubjects));
+        assert!(!g.contains(&GapRule::MissingDataCategories));
     }
 
     #[test]
@@ -1822,7 +1982,6 @@ mod tests {
             },
         );
         assert_eq!(rec.next_review, Some(d(2027, 3, 15)));
-        assert_eq!(state["approved_by"], "Anna");
     }
 
     fn s(v: &[&str]) -> Vec<String> {

@@ -677,7 +677,7 @@ pub static INFO: KindInfo = KindInfo {
         "Nästa översyn av klassningen",
         "Next review of the classification",
     ),
-    overdue_is_gap: false,
+    overdue_gap: Some(GapRule::ClassificationOutdated),
     link_gaps: &[LinkGap {
         rule: GapRule::SystemWithoutProcessing,
         when: "holds_personal_data",
@@ -731,8 +731,12 @@ impl Descriptor for Systems {
         ]
     }
 
-    fn content_gaps(_d: &SystemDetails) -> Vec<GapRule> {
-        Vec::new()
+    fn content_gaps(d: &SystemDetails) -> Vec<GapRule> {
+        if d.classified() {
+            Vec::new()
+        } else {
+            vec![GapRule::SystemNotClassified]
+        }
     }
 
     fn links(d: &SystemDetails) -> Vec<(Kind, Vec<RecordId>)> {
@@ -810,6 +814,34 @@ mod tests {
             name: "Procapita".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_system_never_classified_or_past_its_review_has_a_gap() {
+        use crate::kernel::{Incoming, all_gaps};
+        let today = jiff::civil::date(2026, 11, 25);
+        let never = sys();
+        assert_eq!(
+            all_gaps::<Systems>(&never, &Incoming::default(), today),
+            vec![GapRule::SystemNotClassified]
+        );
+        assert!(GapRule::SystemNotClassified.blocks_approval());
+        let current = SystemDetails {
+            classification: Some(classified(
+                jiff::civil::date(2026, 1, 10),
+                Some(jiff::civil::date(2027, 1, 10)),
+            )),
+            ..sys()
+        };
+        assert!(all_gaps::<Systems>(&current, &Incoming::default(), today).is_empty());
+        let stale = SystemDetails {
+            classification: Some(classified(jiff::civil::date(2024, 1, 10), None)),
+            ..sys()
+        };
+        assert_eq!(
+            all_gaps::<Systems>(&stale, &Incoming::default(), today),
+            vec![GapRule::ClassificationOutdated]
+        );
     }
 
     #[test]

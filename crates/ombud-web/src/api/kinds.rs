@@ -27,6 +27,7 @@ use ombud_app::{Lang, today};
 use ombud_domain::authz::Action;
 use ombud_domain::kernel::field::{Field, Input};
 use ombud_domain::kernel::query::{FilterKind, Sort};
+use ombud_domain::kernel::workflow::StepInput;
 use ombud_domain::kernel::{ColumnType, Descriptor, KindInfo, KindVisitor, for_each_kind};
 use ombud_domain::{Invalid, Rule};
 use serde::Deserialize;
@@ -503,6 +504,12 @@ async fn history<D: Descriptor>(
 pub struct Transition {
     /// The state to move to.
     pub to: String,
+    /// Why: required to send a record back, and to approve it despite open gaps.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Approve although gaps that block approval are open (with the reason in `comment`).
+    #[serde(default)]
+    pub despite_gaps: bool,
 }
 
 async fn transition<D: Descriptor>(
@@ -514,7 +521,16 @@ async fn transition<D: Descriptor>(
 ) -> Result<(HeaderMap, Json<Value>), ApiError> {
     let r = state
         .app
-        .transition::<D>(&ctx, &id, if_match(&headers), &body.to)
+        .transition::<D>(
+            &ctx,
+            &id,
+            if_match(&headers),
+            &body.to,
+            &StepInput {
+                comment: body.comment,
+                despite_gaps: body.despite_gaps,
+            },
+        )
         .await?;
     let v = state.app.view::<D>(&ctx, r).await?;
     Ok((
@@ -1001,6 +1017,22 @@ fn transition_op(info: &KindInfo) -> Operation {
                         .schema(Some(
                             ObjectBuilder::new()
                                 .property("to", string().enum_values(Some(states)))
+                                .property(
+                                    "comment",
+                                    string()
+                                        .max_length(Some(ombud_domain::kernel::workflow::MAX_COMMENT))
+                                        .description(Some(
+                                            "Why: required to send the record back, and to approve it despite open gaps",
+                                        )),
+                                )
+                                .property(
+                                    "despite_gaps",
+                                    ObjectBuilder::new()
+                                        .schema_type(Type::Boolean)
+                                        .description(Some(
+                                            "Approve although gaps that block approval are open",
+                                        )),
+                                )
                                 .required("to"),
                         ))
                         .build(),
@@ -1012,7 +1044,13 @@ fn transition_op(info: &KindInfo) -> Operation {
         .response("404", problem("No such record"))
         .response(
             "409",
-            problem("The workflow has no such step from where the record is"),
+            problem(
+                "The workflow has no such step from where the record is, or gaps that block approval are open (code `gaps_open`, listed in `gaps`)",
+            ),
+        )
+        .response(
+            "422",
+            problem("A comment is required (sending back, approving despite gaps) or too long"),
         )
         .response("412", problem("The record has changed"))
         .build()

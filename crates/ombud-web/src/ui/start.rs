@@ -1,5 +1,7 @@
-//! The start page: what needs my attention, and where I hold roles.
+//! The start page: the person's worklist — what waits for them, each item linked to where it is
+//! done — and where they hold roles.
 
+use super::kinds::record_href;
 use super::layout::Frame;
 use super::{PageError, render};
 use crate::AppState;
@@ -8,6 +10,9 @@ use crate::i18n;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use ombud_app::worklist::{Contact, PlaceGaps, WorkItem, WorkList};
+use ombud_domain::Lang;
+use ombud_domain::kernel::Kind;
 use ombud_domain::organisation::OrgKind;
 
 pub struct GrantView {
@@ -23,12 +28,79 @@ pub struct TodoView {
     pub text: String,
 }
 
+/// One record on the worklist, as a link with what to know before opening it.
+pub struct ItemView {
+    pub href: String,
+    pub name: String,
+    /// "Behandling · Stadsledningskontoret".
+    pub context: String,
+    /// A passed review date, the reviewer's comment.
+    pub note: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// One list of the worklist.
+pub struct ListView {
+    pub id: &'static str,
+    pub heading: String,
+    pub total: i64,
+    pub items: Vec<ItemView>,
+    /// Where the rest are, when not all are named.
+    pub more: Option<(String, String)>,
+    pub empty: String,
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 pub struct StartPage {
     pub frame: Frame,
     pub grants: Vec<GrantView>,
     pub todo: Vec<TodoView>,
+    pub lists: Vec<ListView>,
+    pub gaps: Vec<PlaceGaps>,
+    pub contacts: Vec<Contact>,
+    /// Whether anything at all waits.
+    pub nothing: bool,
+}
+
+fn item(lang: Lang, i: &WorkItem, note: Option<String>) -> ItemView {
+    ItemView {
+        href: record_href(i.kind, &i.id),
+        name: i.name.clone(),
+        context: format!(
+            "{} · {}",
+            capital(i.kind.info().noun.one.get(lang)),
+            i.organisation_name
+        ),
+        note,
+        comment: i.comment.clone(),
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// Where the whole of a list is: the first kind's list filtered to the state (every item of a
+/// worklist list is of kinds with the same workflow today; each item links to its own record).
+fn more(lang: Lang, list: &WorkList, filter: &str) -> Option<(String, String)> {
+    let shown = list.items.len() as i64;
+    if list.total <= shown {
+        return None;
+    }
+    let kind: Kind = list.items.first()?.kind;
+    Some((
+        format!("/{}?{filter}", kind.info().ui),
+        format!(
+            "{} {} {}",
+            i18n::t(lang, "start-show-all"),
+            list.total,
+            i18n::t(lang, "start-show-all-after")
+        ),
+    ))
 }
 
 /// `GET /`.
@@ -37,6 +109,7 @@ pub async fn start(
     UiCtx(ctx): UiCtx,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
+    let t = |k: &str| i18n::t(lang, k);
     let grants = state
         .app
         .my_roles(&ctx)
@@ -56,20 +129,91 @@ pub async fn start(
                 .collect(),
         })
         .collect();
-    // The to-do list holds only facts the system knows and the person can act on.
-    let todo = state
+    // Facts the system knows and the person can act on.
+    let todo: Vec<TodoView> = state
         .app
         .controllers_without_dpo(&ctx)
         .await?
         .into_iter()
         .map(|o| TodoView {
-            text: format!("{} {}", o.name, i18n::t(lang, "todo-no-dpo")),
+            text: format!("{} {}", o.name, t("todo-no-dpo")),
             organisation_id: o.id,
         })
         .collect();
+    let w = state.app.worklist(&ctx).await?;
+    let mut lists = Vec::new();
+    if w.reviews {
+        lists.push(ListView {
+            id: "awaiting",
+            heading: t("start-awaiting-review"),
+            total: w.awaiting_review.total,
+            items: w
+                .awaiting_review
+                .items
+                .iter()
+                .map(|i| item(lang, i, None))
+                .collect(),
+            more: more(lang, &w.awaiting_review, "status=redo_for_granskning"),
+            empty: t("start-awaiting-review-none"),
+        });
+    }
+    if w.edits {
+        lists.push(ListView {
+            id: "returned",
+            heading: t("start-returned"),
+            total: w.returned.total,
+            items: w
+                .returned
+                .items
+                .iter()
+                .map(|i| {
+                    let note = i
+                        .returned_by
+                        .as_ref()
+                        .map(|by| format!("{} {by}", t("start-returned-by")));
+                    item(lang, i, note)
+                })
+                .collect(),
+            more: None,
+            empty: t("start-returned-none"),
+        });
+        lists.push(ListView {
+            id: "overdue",
+            heading: t("start-overdue"),
+            total: w.overdue.total,
+            items: w
+                .overdue
+                .items
+                .iter()
+                .map(|i| {
+                    let note = i
+                        .review_on
+                        .as_ref()
+                        .map(|d| format!("{} {d}", t("start-overdue-since")));
+                    item(lang, i, note)
+                })
+                .collect(),
+            more: more(lang, &w.overdue, "forsenad=ja&sortera=granskning"),
+            empty: t("start-overdue-none"),
+        });
+        lists.push(ListView {
+            id: "drafts",
+            heading: t("start-drafts"),
+            total: w.drafts.total,
+            items: w.drafts.items.iter().map(|i| item(lang, i, None)).collect(),
+            more: more(lang, &w.drafts, "status=under_bearbetning"),
+            empty: t("start-drafts-none"),
+        });
+    }
+    let nothing =
+        todo.is_empty() && lists.iter().all(|l| l.total == 0) && w.gaps.iter().all(|g| g.gaps == 0);
     Ok(render(&StartPage {
         frame: Frame::load(&state, &ctx, "/", "start").await?,
         grants,
         todo,
+        lists,
+        gaps: w.gaps,
+        contacts: w.contacts,
+        nothing,
     }))
 }

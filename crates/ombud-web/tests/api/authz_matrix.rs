@@ -781,7 +781,10 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         // Signed in already: on to the start page.
         ("GET", "/logga-in", _) => S::SEE_OTHER,
         ("POST", "/logga-in", _) | ("POST", "/logga-ut", _) | ("POST", "/sprak", _) => S::SEE_OTHER,
-        ("GET", "/", _) | ("GET", "/konto", _) | ("GET", "/organisationer", _) => S::OK,
+        ("GET", "/", _)
+        | ("GET", "/konto", _)
+        | ("GET", "/organisationer", _)
+        | ("GET", "/brister", _) => S::OK,
         // The switcher goes on to the list it was asked from.
         ("GET", "/organisationer/valj", _) => S::SEE_OTHER,
         // A wrong current password, whoever asks.

@@ -659,6 +659,7 @@ pub fn swedish_title(code: &str) -> &'static str {
         | "system_in_use"
         | "agreement_in_use" => "Konflikt",
         "workflow" => "Steget finns inte i arbetsflödet",
+        "gaps_open" => "Posten har brister",
         "import_has_errors" => "Filen har fel",
         other => panic!("no Swedish title known for {other}"),
     }
@@ -681,6 +682,7 @@ pub fn english_title(code: &str) -> &'static str {
         | "system_in_use"
         | "agreement_in_use" => "Conflict",
         "workflow" => "Not a step of the workflow",
+        "gaps_open" => "The record has gaps",
         "import_has_errors" => "The file has errors",
         other => panic!("no English title known for {other}"),
     }

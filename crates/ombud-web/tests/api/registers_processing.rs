@@ -89,6 +89,8 @@ both!(
             vec![
                 "missing_purpose",
                 "missing_legal_basis",
+                "missing_data_subjects",
+                "missing_data_categories",
                 "missing_retention"
             ]
         );
@@ -107,11 +109,12 @@ both!(the_workflow_is_decided_by_role, |app| async move {
     )
     .await;
     let id = text(&p, "id");
-    let step = |by: &Person, to: &str| {
+    let step_with = |by: &Person, body: Value| {
         app.post(format!("{}/transitions", pa_url(&id)))
             .by(by)
-            .json(json!({ "to": to }))
+            .json(body)
     };
+    let step = |by: &Person, to: &str| step_with(by, json!({ "to": to }));
 
     step(&r.keeper, "redo_for_granskning")
         .await
@@ -119,15 +122,57 @@ both!(the_workflow_is_decided_by_role, |app| async move {
     step(&r.keeper, "under_granskning")
         .await
         .problem(StatusCode::FORBIDDEN, "forbidden");
+    step(&r.keeper, "godkand")
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
+    // The record is bare: no approval while its register gaps are open, and they are listed.
+    let refused = step(&r.dpo, "godkand")
+        .await
+        .problem(StatusCode::CONFLICT, "gaps_open");
+    assert!(
+        refused["gaps"]
+            .as_array()
+            .is_some_and(|g| g.contains(&json!("missing_purpose")))
+    );
+    // Approving anyway needs a reason; sending back needs a comment.
+    step_with(&r.dpo, json!({ "to": "godkand", "despite_gaps": true }))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    step(&r.dpo, "under_bearbetning")
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let back = step_with(
+        &r.dpo,
+        json!({ "to": "under_bearbetning", "comment": "Ange ändamålet." }),
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert_eq!(back["status"], "under_bearbetning");
+    assert_eq!(back["returned"]["comment"], "Ange ändamålet.");
+    assert_eq!(back["returned"]["by"], r.dpo.name);
     step(&r.dpo, "godkand")
         .await
         .problem(StatusCode::CONFLICT, "workflow");
+    // The keeper sends it again; the review may be marked as started, then approved anyway.
+    step(&r.keeper, "redo_for_granskning")
+        .await
+        .expect(StatusCode::OK);
     step(&r.dpo, "under_granskning")
         .await
         .expect(StatusCode::OK);
-    let approved = step(&r.dpo, "godkand").await.expect(StatusCode::OK);
+    let approved = step_with(
+        &r.dpo,
+        json!({ "to": "godkand", "despite_gaps": true, "comment": "Nämnden beslutar om ändamålet i december." }),
+    )
+    .await
+    .expect(StatusCode::OK);
     assert_eq!(approved["status"], "godkand");
     assert_eq!(approved["approved_by"], r.dpo.name);
+    assert_eq!(
+        approved["approved_despite_gaps"]["reason"],
+        "Nämnden beslutar om ändamålet i december."
+    );
+    assert!(approved.get("returned").is_none_or(Value::is_null));
     let next = approved["next_review"]
         .as_str()
         .expect("a next review date");
@@ -483,11 +528,12 @@ both!(gaps_are_listed_per_controller_and_unit, |app| async move {
     .await;
     create(&app, &r.keeper, json!({
         "organisation_id": r.t.administration, "name": "Komplett", "purposes": "Ändamål", "legal_bases": ["e"],
-        "retention": "3 år"
+        "retention": "3 år", "data_subject_categories": ["Brukare"], "personal_data_categories": ["Namn"]
     })).await;
     let risky = create(&app, &r.keeper, json!({
         "organisation_id": r.t.administration, "name": "Riskabel", "purposes": "Ändamål", "legal_bases": ["e"],
         "retention": "3 år", "special_categories": ["health"], "ai_use": true,
+        "data_subject_categories": ["Brukare"], "personal_data_categories": ["Namn"],
         "third_country_transfers": [{ "country": "USA" }]
     })).await;
     let gaps = app
@@ -507,6 +553,8 @@ both!(gaps_are_listed_per_controller_and_unit, |app| async move {
     let mut expected = vec![
         (bare_id.clone(), "missing_legal_basis".to_string()),
         (bare_id.clone(), "missing_purpose".to_string()),
+        (bare_id.clone(), "missing_data_subjects".to_string()),
+        (bare_id.clone(), "missing_data_categories".to_string()),
         (bare_id.clone(), "missing_retention".to_string()),
         (risky_id.clone(), "high_risk_without_dpia".to_string()),
         (
@@ -528,7 +576,7 @@ both!(gaps_are_listed_per_controller_and_unit, |app| async move {
         .by(&r.dpo)
         .await
         .expect(StatusCode::OK);
-    assert_eq!(unit.as_array().expect("a list").len(), 3);
+    assert_eq!(unit.as_array().expect("a list").len(), 5);
     let only = app
         .get(format!("{PA}?gaps=false"))
         .by(&r.dpo)
@@ -790,3 +838,74 @@ both!(
         assert_eq!(app.audit_events().await, before);
     }
 );
+
+/// The start page as a signed-in browser asks for it.
+async fn start_page(app: &TestApp, p: &Person) -> String {
+    let res = app
+        .get("/")
+        .header("cookie", &format!("ombud_session={}", p.token))
+        .header("sec-fetch-site", "same-origin")
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    res.text()
+}
+
+both!(the_start_page_is_each_roles_worklist, |app| async move {
+    let r = register(&app).await;
+    let waiting = create(
+        &app,
+        &r.keeper,
+        json!({ "organisation_id": r.t.unit, "name": "Väntar på ombudet" }),
+    )
+    .await;
+    let returned = create(
+        &app,
+        &r.keeper,
+        json!({ "organisation_id": r.t.unit, "name": "Skickas tillbaka" }),
+    )
+    .await;
+    let other = create(
+        &app,
+        &r.admin,
+        json!({ "organisation_id": r.other_board, "name": "Annan nämnds behandling" }),
+    )
+    .await;
+    for p in [&waiting, &returned, &other] {
+        app.post(format!("{}/transitions", pa_url(&text(p, "id"))))
+            .by(&r.admin)
+            .json(json!({ "to": "redo_for_granskning" }))
+            .await
+            .expect(StatusCode::OK);
+    }
+    app.post(format!("{}/transitions", pa_url(&text(&returned, "id"))))
+        .by(&r.dpo)
+        .json(json!({ "to": "under_bearbetning", "comment": "Ange lagringstiden." }))
+        .await
+        .expect(StatusCode::OK);
+
+    // The DPO: what waits for the review, the gaps; never another controller's record.
+    let dpo = start_page(&app, &r.dpo).await;
+    assert!(dpo.contains("Väntar på din granskning"));
+    assert!(dpo.contains("Väntar på ombudet"));
+    assert!(
+        !dpo.contains("Annan nämnds behandling"),
+        "another controller's"
+    );
+    assert!(dpo.contains("Brister där du har roller"));
+    // The other controller's DPO sees that one, and nothing of this controller.
+    let other_dpo = start_page(&app, &r.other_dpo).await;
+    assert!(other_dpo.contains("Annan nämnds behandling"));
+    assert!(!other_dpo.contains("Väntar på ombudet"));
+    assert!(!other_dpo.contains("Skickas tillbaka"));
+    // The records keeper: sent back with the comment; no review section.
+    let keeper = start_page(&app, &r.keeper).await;
+    assert!(keeper.contains("Skickade tillbaka för komplettering"));
+    assert!(keeper.contains("Ange lagringstiden."));
+    assert!(!keeper.contains("Väntar på din granskning"));
+    // The employee: whom to tell, no register items.
+    let employee = start_page(&app, &r.employee).await;
+    assert!(employee.contains("Rapportera en personuppgiftsincident"));
+    assert!(employee.contains(&r.dpo.email));
+    assert!(!employee.contains("Väntar på ombudet"));
+    assert!(!employee.contains("Ange lagringstiden."));
+});

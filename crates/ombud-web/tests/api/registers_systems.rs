@@ -700,7 +700,8 @@ both!(
             .await
             .expect(StatusCode::OK);
         assert_eq!(s["processing_activity_ids"], json!([p_id]));
-        assert_eq!(s["gaps"], json!([]));
+        // Carried by a processing activity now; never classified still.
+        assert_eq!(s["gaps"], json!(["system_not_classified"]));
         let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
         assert_eq!(listed["items"][0]["processing_activity_ids"], json!([p_id]));
 

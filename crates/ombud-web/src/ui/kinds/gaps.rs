@@ -78,6 +78,25 @@ pub fn group(gaps: Vec<Gap>, organisation_id: &str, lang: Lang) -> Vec<KindGaps>
     kinds
 }
 
+#[derive(Template)]
+#[template(path = "gaps_overview.html")]
+pub struct GapsOverview {
+    pub frame: Frame,
+    pub places: Vec<ombud_app::worklist::PlaceGaps>,
+}
+
+/// `GET /brister`: the gaps of every place where the person holds roles, each a link to its page.
+pub async fn overview(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+) -> Result<Response, PageError> {
+    let places = state.app.gap_places(&ctx).await?;
+    Ok(render(&GapsOverview {
+        frame: Frame::load(&state, &ctx, "/brister", "gaps").await?,
+        places,
+    }))
+}
+
 /// `GET /organisationer/{id}/brister`.
 pub async fn page(
     State(state): State<AppState>,

@@ -15,6 +15,7 @@ use ombud_app::{Caller, Cursor, PageRequest};
 use ombud_domain::Lang;
 use ombud_domain::audit::{self, Event};
 use ombud_domain::kernel::field::{Field, Input, display};
+use ombud_domain::kernel::gaps::GapRule;
 use ombud_domain::kernel::{Descriptor, Kind, KindInfo};
 use ombud_domain::time::display_local;
 use serde_json::Value;
@@ -161,14 +162,14 @@ fn event_view(
     };
     // The order of the form, the workflow's fields first.
     let order = |field: &str| {
-        ["status", "approved_at", "approved_by"]
+        WORKFLOW_FACTS
             .iter()
             .position(|f| *f == field)
             .or_else(|| {
                 info.fields
                     .iter()
                     .position(|f| f.key() == field)
-                    .map(|i| i + 3)
+                    .map(|i| i + WORKFLOW_FACTS.len())
             })
             .unwrap_or(usize::MAX)
     };
@@ -219,14 +220,54 @@ fn at_empty_value(info: &'static KindInfo, field: &str, v: Option<&str>) -> bool
 fn field_label(info: &'static KindInfo, lang: Lang, field: &str) -> String {
     match field {
         "status" => t(lang, "status"),
-        "approved_at" => t(lang, "approved"),
-        "approved_by" => t(lang, "approved-by-label"),
+        f if WORKFLOW_FACTS.contains(&f) => t(lang, &format!("fact.{f}")),
         other => info
             .fields
             .iter()
             .find(|f| f.key() == other)
             .map_or_else(|| other.to_string(), |f| f.label.get(lang).to_string()),
     }
+}
+
+/// The facts a workflow keeps beside the status, in the order the history lists them.
+const WORKFLOW_FACTS: [&str; 8] = [
+    "status",
+    "submitted_by",
+    "submitted_at",
+    "returned",
+    "approved_by",
+    "approved_at",
+    "approval_comment",
+    "approved_despite_gaps",
+];
+
+/// A workflow fact kept as an object (a return, an approval despite gaps), in words.
+fn workflow_fact(lang: Lang, v: &str) -> String {
+    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(v) else {
+        return v.to_string();
+    };
+    let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+    let mut parts: Vec<String> = Vec::new();
+    if !s("by").is_empty() {
+        parts.push(format!("{}, {}", s("by"), display_local(s("at"))));
+    }
+    for k in ["comment", "reason"] {
+        if !s(k).is_empty() {
+            parts.push(format!("”{}”", s(k)));
+        }
+    }
+    if let Some(Value::Array(gaps)) = m.get("gaps") {
+        let list: Vec<&str> = gaps
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(GapRule::parse)
+            .map(|g| g.message(lang))
+            .collect();
+        if !list.is_empty() {
+            parts.push(format!("{} {}", t(lang, "fact.gaps-then"), list.join(" ")));
+        }
+    }
+    parts.join(" · ")
 }
 
 /// Where a change came from, in words.
@@ -252,8 +293,9 @@ fn value(
             .workflow
             .and_then(|w| w.state(v))
             .map_or_else(|| v.to_string(), |s| s.label.get(lang).to_string()),
-        "approved_at" => display_local(v),
-        "approved_by" => v.to_string(),
+        "approved_at" | "submitted_at" => display_local(v),
+        "approved_by" | "submitted_by" | "approval_comment" => v.to_string(),
+        "returned" | "approved_despite_gaps" => workflow_fact(lang, v),
         _ => match info.fields.iter().find(|f| f.key() == field) {
             Some(f) => field_text(f, v, lang, names),
             None => v.to_string(),
@@ -375,7 +417,7 @@ mod tests {
         assert_eq!(field_label(s, Lang::En, "manager"), "System manager");
         assert_eq!(field_label(s, Lang::Sv, "status"), "Status");
         assert_eq!(field_label(s, Lang::Sv, "something_new"), "something_new");
-        assert_eq!(channel_label(Lang::Sv, "ui"), "webb");
+        assert_eq!(channel_label(Lang::Sv, "ui"), "i Ombuds webbsidor");
         assert_eq!(channel_label(Lang::Sv, "import"), "import");
     }
 }

@@ -47,6 +47,7 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
     for_each_kind(&mut add);
     add.0
         .unwrap_or_default()
+        .add("GET", "/brister", Access::SignedIn, get(gaps::overview))
         .add(
             "GET",
             "/organisationer/{id}/brister",
@@ -183,7 +184,7 @@ fn base(kind: Kind) -> String {
 }
 
 /// A record's page.
-fn record_href(kind: Kind, id: &str) -> String {
+pub(crate) fn record_href(kind: Kind, id: &str) -> String {
     format!("/{}/{id}", kind.info().ui)
 }
 

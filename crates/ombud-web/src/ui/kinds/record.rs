@@ -19,6 +19,7 @@ use ombud_app::{AppError, Caller, today};
 use ombud_domain::Lang;
 use ombud_domain::kernel::field::{Field, Input, display};
 use ombud_domain::kernel::gaps::is_overdue;
+use ombud_domain::kernel::workflow::{Effect, StepInput};
 use ombud_domain::kernel::{Descriptor, Kind, KindInfo};
 use ombud_domain::time::display_local;
 use serde_json::Value;
@@ -64,8 +65,22 @@ pub struct StepView {
 pub struct WorkflowView {
     pub heading: String,
     pub status: String,
+    /// "Granskad av dataskyddsombudet …, <när>".
     pub approved: Option<String>,
+    /// The reason an approval overrode open gaps.
+    pub despite: Option<String>,
+    /// "Skickad till granskning av …, <när>" while it waits.
+    pub submitted: Option<String>,
+    /// Who sent it back, when, and the comment (until it is approved).
+    pub returned: Option<(String, String)>,
+    /// The steps besides the review.
     pub steps: Vec<StepView>,
+    /// The review's outcomes the person may choose, as one form.
+    pub review: Vec<StepView>,
+    /// The open gaps that block approval, as people read them.
+    pub blocking: Vec<String>,
+    /// The comment written before a refused review, to write again from.
+    pub comment: String,
     pub none: String,
     pub error: Option<String>,
 }
@@ -107,6 +122,8 @@ pub struct Shown {
     pub status: StatusCode,
     pub notice: Option<String>,
     pub workflow_error: Option<String>,
+    /// The review's comment as written, when the review was refused.
+    pub review_comment: String,
     pub check: Option<(Fields, crate::ui::forms::Problems)>,
 }
 
@@ -116,6 +133,7 @@ impl Default for Shown {
             status: StatusCode::OK,
             notice: None,
             workflow_error: None,
+            review_comment: String::new(),
             check: None,
         }
     }
@@ -173,6 +191,7 @@ async fn record_page<D: Descriptor>(
     let Shown {
         notice,
         workflow_error,
+        review_comment,
         check,
         ..
     } = shown;
@@ -188,33 +207,80 @@ async fn record_page<D: Descriptor>(
     let review = D::review_on(&r.details);
     let workflow = info.workflow.map(|w| {
         let state = w.state_or_initial(r.status.as_deref().unwrap_or(w.initial));
-        let approved = r
+        let text = |k: &str| r.state.get(k).and_then(Value::as_str);
+        let by_at = |by: Option<&str>, at: Option<&str>| {
+            format!(
+                "{}, {}",
+                by.unwrap_or_default(),
+                at.map(display_local).unwrap_or_default()
+            )
+        };
+        let is_approved = state.code
+            == w.steps
+                .iter()
+                .find(|s| s.effect == Effect::Approve)
+                .map_or("", |s| s.to);
+        let approved = (is_approved && text("approved_at").is_some()).then(|| {
+            format!(
+                "{} {}",
+                t(lang, "reviewed-by-dpo"),
+                by_at(text("approved_by"), text("approved_at"))
+            )
+        });
+        let despite = r
             .state
-            .get("approved_at")
+            .get("approved_despite_gaps")
+            .and_then(|d| d.get("reason"))
             .and_then(Value::as_str)
-            .map(|at| {
-                let by = r
-                    .state
-                    .get("approved_by")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                format!("{} {} {by}", display_local(at), t(lang, "approved-by"))
-            });
+            .filter(|_| is_approved)
+            .map(str::to_string);
+        let awaiting = w.awaiting_review().contains(&state.code);
+        let submitted = (awaiting && text("submitted_at").is_some())
+            .then(|| by_at(text("submitted_by"), text("submitted_at")));
+        let returned = r.state.get("returned").filter(|_| !is_approved).map(|ret| {
+            let f = |k: &str| ret.get(k).and_then(Value::as_str);
+            (
+                by_at(f("by"), f("at")),
+                f("comment").unwrap_or_default().to_string(),
+            )
+        });
+        let step_view = |s: &&'static ombud_domain::kernel::workflow::Step| StepView {
+            to: s.to,
+            key: s.key,
+            label: kt(lang, kind, &format!("step.{}", s.key)),
+            hint: kt(lang, kind, &format!("step.{}.hint", s.key)),
+            primary: s.to != w.initial,
+        };
+        let review: Vec<StepView> = view
+            .steps
+            .iter()
+            .filter(|s| s.effect.is_review())
+            .map(step_view)
+            .collect();
+        let blocking = if review.is_empty() {
+            Vec::new()
+        } else {
+            ombud_domain::kernel::workflow::blocking(&view.gaps)
+                .into_iter()
+                .map(|g| g.message(lang).to_string())
+                .collect()
+        };
         WorkflowView {
             heading: kt(lang, kind, "workflow"),
             status: state.label.get(lang).to_string(),
             approved,
+            despite,
+            submitted,
+            returned,
             steps: view
                 .steps
                 .iter()
-                .map(|s| StepView {
-                    to: s.to,
-                    key: s.key,
-                    label: kt(lang, kind, &format!("step.{}", s.key)),
-                    hint: kt(lang, kind, &format!("step.{}.hint", s.key)),
-                    primary: s.to != w.initial,
-                })
+                .filter(|s| !s.effect.is_review())
+                .map(step_view)
                 .collect(),
+            review,
+            blocking,
+            comment: review_comment.clone(),
             none: kt(lang, kind, "workflow-none"),
             error: workflow_error.clone(),
         }
@@ -425,9 +491,14 @@ pub async fn step<D: Descriptor>(
     let lang = ctx.lang;
     let kind = D::KIND;
     let to = f.get("to").trim();
+    let comment = f.get("comment").to_string();
+    let input = StepInput {
+        comment: Some(comment.clone()),
+        despite_gaps: f.get("despite_gaps") == "ja",
+    };
     let message = match state
         .app
-        .transition::<D>(&ctx, &id, Some(f.version()), to)
+        .transition::<D>(&ctx, &id, Some(f.version()), to, &input)
         .await
     {
         Ok(r) => {
@@ -446,13 +517,22 @@ pub async fn step<D: Descriptor>(
         }
         Err(AppError::Stale { .. }) => kt(lang, kind, "stale-status"),
         Err(AppError::Workflow(m)) => m,
-        Err(AppError::Invalid(_)) => t(lang, "unknown-step"),
+        Err(AppError::GapsOpen { message, .. }) => message,
+        Err(AppError::Invalid(list)) => match list.first() {
+            Some(i) if i.field == "comment" && i.rule == ombud_domain::Rule::Required => {
+                t(lang, "review-comment-required")
+            }
+            Some(i) if i.field == "comment" => i.rule.message(lang),
+            _ if to.is_empty() => t(lang, "review-outcome-required"),
+            _ => t(lang, "unknown-step"),
+        },
         Err(e) => return Err(e.into()),
     };
     // The page is shown as it is now, so that the buttons offered are the steps possible now.
     let shown = Shown {
         status: StatusCode::CONFLICT,
         workflow_error: Some(message),
+        review_comment: comment,
         ..Shown::default()
     };
     show::<D>(&state, &ctx, &id, shown).await
