@@ -1,8 +1,9 @@
 //! Which language a request is answered in, and the UI's message catalogue.
 //!
-//! The language is chosen once per request (a `lang` cookie set from the UI's language switch,
-//! else `Accept-Language`, else Swedish) and kept in a task-local, so that error responses built
-//! deep inside extractors speak the caller's language too.
+//! The language is chosen once per request and kept in a task-local, so that error responses built
+//! deep inside extractors speak the caller's language too. The pages speak Swedish unless the
+//! person chose English (the language switch's cookie), whatever the browser asks for: Swedish is
+//! the product's language. The API follows `Accept-Language`, which a client sets on purpose.
 //!
 //! Messages live in `messages/*.sv.txt` and `messages/*.en.txt` as `key = text` lines, one pair of
 //! files per part of the product, so translators edit text files, not Rust. Tests check that both
@@ -31,9 +32,11 @@ pub const LANG_COOKIE: &str = "ombud_lang";
 pub async fn negotiate(req: Request, next: Next) -> Response {
     let from_cookie =
         crate::auth::cookie(req.headers(), LANG_COOKIE).and_then(|v| Lang::from_tag(&v));
+    let api = req.uri().path().starts_with("/api/");
     let lang = from_cookie.unwrap_or_else(|| {
         req.headers()
             .get(header::ACCEPT_LANGUAGE)
+            .filter(|_| api)
             .and_then(|v| v.to_str().ok())
             .map(Lang::negotiate)
             .unwrap_or_default()

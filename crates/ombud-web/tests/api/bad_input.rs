@@ -394,6 +394,15 @@ both!(
             };
             assert_eq!(res.json()["title"], expected, "{accept}");
         }
+        // The pages speak Swedish whatever the browser asks for; English only when chosen.
+        let page = app
+            .get("/logga-in")
+            .header("accept-language", "en-GB,en")
+            .await;
+        assert_eq!(page.header("content-language"), Some("sv"));
+        assert!(page.text().contains("Logga in"));
+        let chosen = app.get("/logga-in").header("cookie", "ombud_lang=en").await;
+        assert_eq!(chosen.header("content-language"), Some("en"));
     }
 );
 
