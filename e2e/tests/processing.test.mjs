@@ -66,6 +66,9 @@ describe('register of processing activities', () => {
     await form.getByRole('checkbox', { name: 'Personnummer behandlas' }).check();
     let response = await submit(keeper, form.getByRole('button', { name: 'Registrera behandlingen' }));
     assert.equal(response.status(), 422);
+    // The page opens on what to correct: "Fel:" first in the title, the focus on the summary.
+    assert.match(await keeper.title(), /^Fel: /);
+    assert.equal(await keeper.evaluate(() => document.activeElement?.id), 'error-summary');
     const nameInput = keeper.locator('#f-name');
     assert.equal(await nameInput.getAttribute('aria-invalid'), 'true');
     assert.ok((await nameInput.getAttribute('aria-describedby')).split(' ').includes('f-name-error'));

@@ -67,6 +67,19 @@ impl<'a> Bulk<'a> {
         to: &'static str,
         input: &StepInput,
     ) -> Result<Stored<D::Details>> {
+        let name = self.principal.name.clone();
+        self.step_named::<D>(record, to, input, &name).await
+    }
+
+    /// [`Bulk::step`] with the workflow's facts naming someone (the demo's DPO who sent a record back;
+    /// the audit trail still names the bulk load).
+    pub async fn step_named<D: Descriptor>(
+        &mut self,
+        record: &Stored<D::Details>,
+        to: &'static str,
+        input: &StepInput,
+        name: &str,
+    ) -> Result<Stored<D::Details>> {
         let wf = D::info().workflow.ok_or(AppError::NotFound)?;
         let from = record.status.as_deref().unwrap_or(wf.initial);
         let step = wf
@@ -75,7 +88,6 @@ impl<'a> Bulk<'a> {
         let grant = self
             .principal
             .authorize(Action::Edit(D::KIND), &record.scope())?;
-        let name = self.principal.name.clone();
         records::step_in::<D>(
             &mut self.w,
             &grant,
@@ -83,7 +95,7 @@ impl<'a> Bulk<'a> {
             step,
             input,
             &self.principal,
-            &name,
+            name,
         )
         .await
         .map_err(|e| match e {

@@ -288,7 +288,7 @@ pub async fn load(
     let complaints = w
         .step::<Processing>(&complaints, REDO_FOR_GRANSKNING, &StepInput::default())
         .await?;
-    w.step::<Processing>(
+    w.step_named::<Processing>(
         &complaints,
         UNDER_BEARBETNING,
         &StepInput {
@@ -298,6 +298,7 @@ pub async fn load(
             ),
             despite_gaps: false,
         },
+        "Anna Lindqvist",
     )
     .await?;
 

@@ -1034,6 +1034,7 @@ const FIELDS: &[Field] = &[
     .section("sensitive")
     .headers(&["Undantag art. 9"])
     .reader(art9_cell)
+    .when("special_categories", "")
     .hint(
         "Det undantag som gör det tillåtet att behandla de känsliga uppgifterna.",
         "The exemption that allows the special categories to be processed.",
@@ -1044,6 +1045,7 @@ const FIELDS: &[Field] = &[
         TEXT_MAX,
     )
     .section("sensitive")
+    .when("special_categories", "")
     .hint(
         "Lagrummet som undantaget vilar på, om det finns ett.",
         "The provision the exemption rests on, if there is one.",
@@ -1070,6 +1072,7 @@ const FIELDS: &[Field] = &[
         TEXT_MAX,
     )
     .section("sensitive")
+    .when("criminal_offence_data", "")
     .hint(
         "Den lag eller förordning som tillåter behandlingen av uppgifterna om lagöverträdelser.",
         "The law or ordinance that allows the processing of criminal offence data.",
@@ -1272,6 +1275,7 @@ const FIELDS: &[Field] = &[
         TEXT_MAX,
     )
     .section("risk")
+    .when("dpia_decision", "")
     .hint(
         "Varför den inte behövs, eller var bedömningen finns.",
         "Why it is not needed, or where the assessment is.",

@@ -59,6 +59,8 @@ pub struct StartPage {
     pub lists: Vec<ListView>,
     pub gaps: Vec<PlaceGaps>,
     pub contacts: Vec<Contact>,
+    /// Whether to say how to report a breach or a request (not to the only DPO there is).
+    pub report: bool,
     /// Whether anything at all waits.
     pub nothing: bool,
 }
@@ -205,6 +207,11 @@ pub async fn start(
             empty: t("start-drafts-none"),
         });
     }
+    // A data protection officer is not told to contact themself.
+    let mut contacts = w.contacts;
+    let is_dpo = contacts.iter().any(|c| c.email == ctx.user.email);
+    contacts.retain(|c| c.email != ctx.user.email);
+    let report = !(is_dpo && contacts.is_empty());
     let nothing =
         todo.is_empty() && lists.iter().all(|l| l.total == 0) && w.gaps.iter().all(|g| g.gaps == 0);
     Ok(render(&StartPage {
@@ -213,7 +220,8 @@ pub async fn start(
         todo,
         lists,
         gaps: w.gaps,
-        contacts: w.contacts,
+        contacts,
+        report,
         nothing,
     }))
 }

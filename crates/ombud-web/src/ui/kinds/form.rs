@@ -51,6 +51,8 @@ pub struct Widget {
     pub empty: String,
     /// A note's link, as (href, text).
     pub link: Option<(String, String)>,
+    /// Shown only while another field has a value: its name, and the value (empty: any).
+    pub when: Option<(&'static str, &'static str)>,
 }
 
 impl Widget {
@@ -70,6 +72,7 @@ impl Widget {
             choices: Vec::new(),
             empty: String::new(),
             link: None,
+            when: None,
         }
     }
 
@@ -87,8 +90,12 @@ impl Widget {
 }
 
 pub struct SectionForm {
+    pub id: String,
     pub legend: String,
     pub widgets: Vec<Widget>,
+    /// Shown only while another field has a value, when every field of the section says so (the
+    /// art. 30.2 section, for a processor's record).
+    pub when: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -172,12 +179,24 @@ async fn page<D: Descriptor>(
             let defs: Vec<&'static Field> =
                 info.fields.iter().filter(|f| f.section == s.key).collect();
             let mut widgets = Vec::new();
-            for f in defs {
+            let when = defs
+                .first()
+                .and_then(|f| f.when)
+                .filter(|w| defs.iter().all(|f| f.when == Some(*w)));
+            for f in &defs {
                 widget(lang, f, "", fields, &problems, &links, &mut widgets);
             }
+            if when.is_some() {
+                // The section as a whole is shown or not.
+                for w in &mut widgets {
+                    w.when = None;
+                }
+            }
             SectionForm {
+                id: format!("sec-{}", s.key),
                 legend: s.label.get(lang).to_string(),
                 widgets,
+                when,
             }
         })
         .filter(|s| !s.widgets.is_empty())
@@ -279,6 +298,9 @@ fn widget(
     );
     w.hint = f.hint.get(lang).to_string();
     w.error = problems.field(&id).map(str::to_string);
+    // A field shown only when another is set, at the top level (the controlling field's name is
+    // then the form's own).
+    w.when = f.when.filter(|_| prefix.is_empty());
     // Only a top-level field is required on its own; a group's or a row's fields are required
     // when the group or the row is given at all.
     w.required = f.required && prefix.is_empty();

@@ -46,6 +46,8 @@ pub struct EventView {
     pub when: String,
     pub who: String,
     pub channel: String,
+    /// A creation: its values are listed without a "from" column.
+    pub created: bool,
     pub changes: Vec<ChangeView>,
 }
 
@@ -199,6 +201,7 @@ fn event_view(
         when: display_local(&e.occurred_at),
         who: e.actor_name.clone(),
         channel: channel_label(lang, &e.channel),
+        created: e.operation == "create",
         changes: changes.into_iter().map(|(_, c)| c).collect(),
     }
 }

@@ -339,7 +339,15 @@ pub fn counts_text(info: &KindInfo, counts: &[(Option<String>, i64)], lang: Lang
                 })
                 .map(|(_, n)| n)
                 .sum();
-            (n > 0).then(|| format!("{n} {}", s.plural.get(lang)))
+            // One is said as the state's own name, in lower case ("1 godkänd", "4 godkända").
+            (n > 0).then(|| {
+                let word = if n == 1 {
+                    lower_first(s.label.get(lang))
+                } else {
+                    s.plural.get(lang).to_string()
+                };
+                format!("{n} {word}")
+            })
         })
         .collect();
     format!(
@@ -349,6 +357,14 @@ pub fn counts_text(info: &KindInfo, counts: &[(Option<String>, i64)], lang: Lang
     )
 }
 
+/// The text with its first letter in lower case.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +372,15 @@ mod tests {
 
     fn c(state: &str, n: i64) -> (Option<String>, i64) {
         (Some(state.to_string()), n)
+    }
+
+    #[test]
+    fn one_is_singular() {
+        let p = Kind::ProcessingActivity.info();
+        assert_eq!(
+            counts_text(p, &[c("godkand", 1), c("under_bearbetning", 2)], Lang::Sv),
+            "3 behandlingar, varav 2 under bearbetning, 1 godkänd"
+        );
     }
 
     #[test]

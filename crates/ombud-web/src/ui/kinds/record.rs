@@ -345,16 +345,25 @@ async fn record_page<D: Descriptor>(
 /// Whether a field applies to the record: a field shown only when another has a value is left
 /// out of the page otherwise (an art. 30.2 field of a controller's own processing).
 fn applies(f: &Field, details: &Value) -> bool {
-    match f.when {
-        None => true,
-        Some((other, "")) => match details.get(other) {
-            Some(Value::Bool(b)) => *b,
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(Value::Null) | None => false,
-            Some(_) => true,
-        },
-        Some((other, code)) => details.get(other).and_then(Value::as_str) == Some(code),
-    }
+    // What was recorded is shown, whether or not it still applies.
+    let given = match details.get(f.key()) {
+        Some(Value::Null) | None => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Bool(b)) => *b,
+        Some(_) => true,
+    };
+    given
+        || match f.when {
+            None => true,
+            Some((other, "")) => match details.get(other) {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::Array(a)) => !a.is_empty(),
+                Some(Value::Null) | None => false,
+                Some(_) => true,
+            },
+            Some((other, code)) => details.get(other).and_then(Value::as_str) == Some(code),
+        }
 }
 
 fn value_text(f: &Field, v: Option<&Value>, lang: Lang) -> Option<String> {
@@ -507,9 +516,11 @@ pub async fn step<D: Descriptor>(
             let key = D::info()
                 .workflow
                 .and_then(|w| {
-                    w.steps
-                        .iter()
-                        .find(|s| s.key == f.get("step") && s.to == to)
+                    // The review form names its outcome by the state it leads to.
+                    let key = f.get("step");
+                    w.steps.iter().find(|s| {
+                        s.to == to && (s.key == key || (key.is_empty() && s.effect.is_review()))
+                    })
                 })
                 .map_or("saved", |s| s.key);
             let url = format!("{}?klart={key}", record_href(kind, r.id.as_str()));
