@@ -14,9 +14,9 @@ const KEEPER = 'fatima.hassan@sjostad.se';
 /** A small Draftit-style register; `basis` is the legal basis of the second row. */
 function csv(prefix, basis) {
   return [
-    'ID;Behandling;Ändamål;Rättslig grund;Personnummer;Lagringstid',
-    `${prefix}-1;${prefix} Diarium;Registrering av allmänna handlingar;c;Ja;Bevaras`,
-    `${prefix}-2;${prefix} Synpunkter;Hantera synpunkter och klagomål;${basis};Nej;`,
+    'ID;Behandling;Ändamål;Rättslig grund;Kategorier av registrerade;Kategorier av personuppgifter;Personnummer;Lagringstid',
+    `${prefix}-1;${prefix} Diarium;Registrering av allmänna handlingar;c;Medborgare;Namn;Ja;Bevaras`,
+    `${prefix}-2;${prefix} Synpunkter;Hantera synpunkter och klagomål;${basis};Medborgare;Namn;Nej;`,
     '',
   ].join('\r\n');
 }

@@ -77,7 +77,7 @@ pub struct Inner {
     sign_in_limit: sign_in_limit::SignInLimit,
     callers: cache::EpochCache<Caller>,
     organisations: cache::EpochCache<Organisation>,
-    /// A person's roles by organisation, named (the switcher on every page).
+    /// A person's roles by organisation, named (the start page).
     grants: cache::EpochCache<Vec<ombud_store::people::RoleGrant>>,
 }
 

@@ -106,9 +106,8 @@ impl App {
     }
 
     /// The caller's roles, by organisation.
-    /// Every page shows them (the switcher), so they come from this instance's cache while no role
-    /// or organisation has changed anywhere; a renamed organisation shows its new name within the
-    /// cache's lifetime (half a minute).
+    /// They come from this instance's cache while no role or organisation has changed anywhere; a
+    /// renamed organisation shows its new name within the cache's lifetime (half a minute).
     pub async fn my_roles(&self, caller: &Caller) -> Result<Vec<RoleGrant>> {
         let epoch = self.store.auth_epoch().await?;
         if let Some(g) = self.grants.get(&caller.user.id, epoch) {

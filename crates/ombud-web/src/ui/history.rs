@@ -106,8 +106,7 @@ pub async fn page(
         .next
         .map(|c| format!("{here}?efter={}", super::urlencode(&c)));
     let first_href = (!q.efter.is_empty()).then(|| here.clone());
-    let mut frame = Frame::load(&state, &ctx, &here, "organisations").await?;
-    frame.current_org = o.id.clone();
+    let frame = Frame::load(&state, &ctx, &here, "organisations").await?;
     Ok(render(&HistoryPage {
         list_href: "/organisationer",
         list_label: i18n::t(ctx.lang, "nav-organisations"),

@@ -1,4 +1,4 @@
-//! What every signed-in page shares: the person, the language, the navigation, the switcher.
+//! What every signed-in page shares: the person, the language, the navigation.
 
 use crate::AppState;
 use crate::auth::{self, MaybeUiCtx};
@@ -22,13 +22,6 @@ pub struct Frame {
     pub here: String,
     /// Which navigation entry is current.
     pub section: &'static str,
-    /// The organisation switcher's choices: where the person holds roles. Empty (and the switcher
-    /// hidden) unless the page was framed with [`Frame::load`].
-    pub switcher: Vec<SwitchChoice>,
-    /// Whether the switcher offers "all organisations" (system administrators).
-    pub switcher_all: bool,
-    /// The organisation the page is about, preselected in the switcher.
-    pub current_org: String,
     /// The kinds' registers the person may read somewhere, in the navigation's order.
     pub registers: Vec<NavItem>,
 }
@@ -41,12 +34,6 @@ pub struct NavItem {
     pub section: &'static str,
 }
 
-/// One organisation in the header's switcher.
-pub struct SwitchChoice {
-    pub id: String,
-    pub label: String,
-}
-
 impl Frame {
     pub fn new(state: &AppState, ctx: &Caller, here: &str, section: &'static str) -> Self {
         let lang = ctx.lang;
@@ -57,9 +44,6 @@ impl Frame {
             csrf: ctx.csrf_token.clone(),
             here: here.to_string(),
             section,
-            switcher: Vec::new(),
-            switcher_all: false,
-            current_org: String::new(),
             registers: Kind::ALL
                 .into_iter()
                 .filter(|k| state.app.reads_anywhere(ctx, *k))
@@ -80,31 +64,16 @@ impl Frame {
         }
     }
 
-    /// The frame with the organisation switcher filled in from the person's grants.
+    /// The frame of a page (kept async and fallible for what a frame may come to read; today it
+    /// reads nothing: the header has no organisation switcher — each list has its own organisation
+    /// filter, which is the one scope there is).
     pub async fn load(
         state: &AppState,
         ctx: &Caller,
         here: &str,
         section: &'static str,
     ) -> Result<Self, super::PageError> {
-        let mut f = Frame::new(state, ctx, here, section);
-        f.switcher = state
-            .app
-            .my_roles(ctx)
-            .await?
-            .into_iter()
-            .map(|g| SwitchChoice {
-                id: g.membership.organisation_id.into_string(),
-                label: g.organisation_name,
-            })
-            .collect();
-        f.switcher_all = f.is_admin;
-        Ok(f)
-    }
-
-    /// Whether the header shows the switcher.
-    pub fn has_switcher(&self) -> bool {
-        self.switcher_all || !self.switcher.is_empty()
+        Ok(Frame::new(state, ctx, here, section))
     }
 
     /// A UI text in the page's language.

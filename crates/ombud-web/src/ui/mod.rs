@@ -2,7 +2,7 @@
 //!
 //! Pages are askama templates (`templates/`), each with its struct beside its handler. Every page
 //! extends `base.html`, which holds the landmarks (header, nav, main, footer), the skip link, the
-//! organisation switcher and the language switch.
+//! language switch.
 
 // The pages are being moved onto the application layer and the kernel's generic pages.
 pub mod account;
@@ -71,12 +71,6 @@ pub fn router() -> (Router<AppState>, Vec<RouteInfo>) {
             "/organisationer",
             Access::Admin,
             post(organisations::create_top),
-        )
-        .add(
-            "GET",
-            "/organisationer/valj",
-            Access::SignedIn,
-            get(organisations::switch),
         )
         .add(
             "GET",

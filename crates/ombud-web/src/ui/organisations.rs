@@ -1,4 +1,4 @@
-//! The organisation pages: the list, one organisation with its forms, and the switcher's redirect.
+//! The organisation pages: the list, and one organisation with its forms.
 //!
 //! Every change goes through the same services as the API (`App::create_organisation`,
 //! `update_organisation`, `set_roles`), so that the rules about who may do what, and what is valid,
@@ -335,26 +335,6 @@ fn new_organisation(f: &Fields, parent_id: Option<String>) -> NewOrganisation {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The switcher
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize)]
-pub struct SwitchQuery {
-    #[serde(default)]
-    pub id: String,
-}
-
-/// `GET /organisationer/valj?id=`: the header's switcher, which works without JavaScript.
-pub async fn switch(UiCtx(_ctx): UiCtx, Query(q): Query<SwitchQuery>) -> Redirect {
-    let id = q.id.trim();
-    if ombud_domain::ids::is_well_formed(id) {
-        Redirect::to(&format!("/organisationer/{id}"))
-    } else {
-        Redirect::to("/organisationer")
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // One organisation
 // ---------------------------------------------------------------------------------------------
 
@@ -668,14 +648,13 @@ async fn detail_page(
         &archive.problems,
         &member.problems,
     ]);
-    let mut frame = Frame::load(
+    let frame = Frame::load(
         state,
         ctx,
         &format!("/organisationer/{}", o.id),
         "organisations",
     )
     .await?;
-    frame.current_org = o.id.clone();
     Ok(OrgPage {
         frame,
         org: OrgView {

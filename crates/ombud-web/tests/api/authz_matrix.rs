@@ -785,8 +785,6 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         | ("GET", "/konto", _)
         | ("GET", "/organisationer", _)
         | ("GET", "/brister", _) => S::OK,
-        // The switcher goes on to the list it was asked from.
-        ("GET", "/organisationer/valj", _) => S::SEE_OTHER,
         // A wrong current password, whoever asks.
         ("POST", "/konto/losenord", _) => S::UNPROCESSABLE_ENTITY,
         ("POST", "/organisationer", _) => allow(w.admin(), S::SEE_OTHER),

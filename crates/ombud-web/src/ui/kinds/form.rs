@@ -250,8 +250,7 @@ async fn page<D: Descriptor>(
             None,
         ),
     };
-    let mut frame = Frame::load(state, ctx, &action, info.ui).await?;
-    frame.current_org = place.organisation_id.clone();
+    let frame = Frame::load(state, ctx, &action, info.ui).await?;
     Ok(FormPage {
         frame,
         list_label: kt(lang, kind, "title"),

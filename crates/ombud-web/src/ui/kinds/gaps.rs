@@ -106,14 +106,13 @@ pub async fn page(
     let (org, gaps) = state.app.gaps(&ctx, &id).await?;
     let total = gaps.len();
     let kinds = group(gaps, &org.id, ctx.lang);
-    let mut frame = Frame::load(
+    let frame = Frame::load(
         &state,
         &ctx,
         &format!("/organisationer/{}/brister", org.id),
         "organisations",
     )
     .await?;
-    frame.current_org = org.id.clone();
     Ok(render(&GapsPage {
         frame,
         total,

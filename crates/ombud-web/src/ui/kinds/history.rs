@@ -88,8 +88,7 @@ pub async fn page<D: Descriptor>(
         .map(|e| event_view(info, lang, e, &names))
         .collect();
     let here = format!("{href}/historik");
-    let mut frame = Frame::load(&state, &ctx, &here, info.ui).await?;
-    frame.current_org = record.organisation_id.to_string();
+    let frame = Frame::load(&state, &ctx, &here, info.ui).await?;
     Ok(render(&HistoryPage {
         frame,
         list_href: base(kind),

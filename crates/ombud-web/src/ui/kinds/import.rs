@@ -185,8 +185,7 @@ async fn import_page(
         .collect();
     let summary = crate::ui::forms::summary([&problems]);
     let view = KindView::of(kind, lang);
-    let mut frame = Frame::load(state, ctx, &view.path, info.ui).await?;
-    frame.current_org = organisation_id.to_string();
+    let frame = Frame::load(state, ctx, &view.path, info.ui).await?;
     Ok(ImportPage {
         frame,
         upload: UploadForm {

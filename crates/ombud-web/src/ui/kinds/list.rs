@@ -171,10 +171,7 @@ pub async fn page<D: Descriptor>(
         organisation: o.name.clone(),
         links: export_links(info, &o.id, lang),
     });
-    let mut frame = Frame::load(&state, &ctx, &link(None), info.ui).await?;
-    if let Some(o) = &listed.within {
-        frame.current_org = o.id.clone();
-    }
+    let frame = Frame::load(&state, &ctx, &link(None), info.ui).await?;
     let title = kt(lang, kind, "title");
     let filtered = !filters.is_empty();
     let page = ListPage {

@@ -296,8 +296,7 @@ async fn record_page<D: Descriptor>(
         summary.extend(crate::ui::forms::summary([p]));
     }
     let facts = D::facts(&r.details, today, lang);
-    let mut frame = Frame::load(state, ctx, &href, info.ui).await?;
-    frame.current_org = r.organisation_id.to_string();
+    let frame = Frame::load(state, ctx, &href, info.ui).await?;
     let many = info.noun.many.get(lang);
     Ok(RecordPage {
         frame,
@@ -598,8 +597,7 @@ async fn delete_page<D: Descriptor>(
     } else {
         Vec::new()
     };
-    let mut frame = Frame::load(state, ctx, &format!("{href}/ta-bort"), info.ui).await?;
-    frame.current_org = r.organisation_id.to_string();
+    let frame = Frame::load(state, ctx, &format!("{href}/ta-bort"), info.ui).await?;
     Ok(DeletePage {
         frame,
         list_href: base(kind),
