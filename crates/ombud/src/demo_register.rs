@@ -215,9 +215,14 @@ pub async fn load(
         )
         .await?;
     let mut salary = salary;
-    for to in [REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND] {
+    // The workflow's facts name the demo's people who would have taken each step.
+    for (to, by) in [
+        (REDO_FOR_GRANSKNING, "Fatima Hassan"),
+        (UNDER_GRANSKNING, "Anna Lindqvist"),
+        (GODKAND, "Anna Lindqvist"),
+    ] {
         salary = w
-            .step::<Processing>(&salary, to, &StepInput::default())
+            .step_named::<Processing>(&salary, to, &StepInput::default(), by)
             .await?;
     }
     let registry = w
@@ -245,8 +250,13 @@ pub async fn load(
             None,
         )
         .await?;
-    w.step::<Processing>(&registry, REDO_FOR_GRANSKNING, &StepInput::default())
-        .await?;
+    w.step_named::<Processing>(
+        &registry,
+        REDO_FOR_GRANSKNING,
+        &StepInput::default(),
+        "Fatima Hassan",
+    )
+    .await?;
     w.create::<Processing>(
             &itdrift,
             draft(json!({
@@ -286,7 +296,12 @@ pub async fn load(
         )
         .await?;
     let complaints = w
-        .step::<Processing>(&complaints, REDO_FOR_GRANSKNING, &StepInput::default())
+        .step_named::<Processing>(
+            &complaints,
+            REDO_FOR_GRANSKNING,
+            &StepInput::default(),
+            "Fatima Hassan",
+        )
         .await?;
     w.step_named::<Processing>(
         &complaints,
@@ -381,9 +396,14 @@ pub async fn load(
         )
         .await?;
     let mut homecare = homecare;
-    for to in [REDO_FOR_GRANSKNING, UNDER_GRANSKNING, GODKAND] {
+    // The workflow's facts name the demo's people who would have taken each step.
+    for (to, by) in [
+        (REDO_FOR_GRANSKNING, "Karin Sjöberg"),
+        (UNDER_GRANSKNING, "Mehmet Yilmaz"),
+        (GODKAND, "Mehmet Yilmaz"),
+    ] {
         homecare = w
-            .step::<Processing>(&homecare, to, &StepInput::default())
+            .step_named::<Processing>(&homecare, to, &StepInput::default(), by)
             .await?;
     }
     // Several high-risk markers and no impact-assessment decision: a gap.
