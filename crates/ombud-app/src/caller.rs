@@ -14,17 +14,32 @@ use ombud_domain::{Invalid, Lang, Rule, people, time};
 use ombud_store::people::{NewSession, SessionInfo, User};
 use ombud_store::{Actor, StoreError, WriteTx};
 
-/// A signed-in caller.
+/// A signed-in caller: their session, shared by every request it makes while nothing changed (a
+/// request copies two words, not the person's roles and names), and how this request came.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    pub session: std::sync::Arc<Session>,
+    pub channel: Channel,
+    pub lang: Lang,
+}
+
+/// What a session resolves to.
+#[derive(Debug)]
+pub struct Session {
     pub user: User,
     pub principal: Principal,
     pub session_id: String,
     pub csrf_token: String,
     /// When the session ends unless used (UTC, storage form).
     pub expires_at: String,
-    pub channel: Channel,
-    pub lang: Lang,
+}
+
+impl std::ops::Deref for Caller {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
 }
 
 impl Caller {
@@ -83,11 +98,13 @@ impl App {
         let principal = self.store.principal(&session.user).await?;
         let lang = Lang::from_tag(&session.user.language).unwrap_or_default();
         let caller = Caller {
-            principal,
-            session_id: session.session_id,
-            csrf_token: session.csrf_token,
-            expires_at,
-            user: session.user,
+            session: std::sync::Arc::new(Session {
+                principal,
+                session_id: session.session_id,
+                csrf_token: session.csrf_token,
+                expires_at,
+                user: session.user,
+            }),
             channel,
             lang,
         };

@@ -35,11 +35,16 @@ pub struct WorkItem {
 pub struct WorkList {
     pub items: Vec<WorkItem>,
     pub total: i64,
+    /// How many there are of each kind, and of which workflow state (for a link to the rest).
+    pub by_kind: Vec<(Kind, Option<&'static str>, i64)>,
 }
 
 impl WorkList {
-    fn add(&mut self, kind: Kind, rows: Vec<ListRow>, total: i64) {
+    fn add(&mut self, kind: Kind, state: Option<&'static str>, rows: Vec<ListRow>, total: i64) {
         self.total += total;
+        if total > 0 {
+            self.by_kind.push((kind, state, total));
+        }
         self.items.extend(rows.into_iter().map(|r| WorkItem {
             kind,
             id: r.id,
@@ -202,7 +207,7 @@ impl Job {
                         Sort::RecentlyUpdated,
                     );
                     let (rows, total) = read(app, kind, &reach, &q, &page).await?;
-                    out.awaiting_review.add(kind, rows, total);
+                    out.awaiting_review.add(kind, Some(state), rows, total);
                 }
             }
             Job::Returned(kind, reach, initial) => {
@@ -215,7 +220,7 @@ impl Job {
                 );
                 let (rows, total) = read(app, kind, &reach, &q, &page).await?;
                 let start = out.returned.items.len();
-                out.returned.add(kind, rows, total);
+                out.returned.add(kind, Some(initial), rows, total);
                 // The comment is what the person needs: read from each named record.
                 for item in &mut out.returned.items[start..] {
                     let state = app.store.record_state(kind, &item.id).await?;
@@ -236,7 +241,7 @@ impl Job {
                     Sort::RecentlyUpdated,
                 );
                 let (rows, total) = read(app, kind, &reach, &q, &page).await?;
-                out.drafts.add(kind, rows, total);
+                out.drafts.add(kind, Some(initial), rows, total);
             }
             Job::Overdue(kind, reach) => {
                 let mut q = query(
@@ -245,7 +250,7 @@ impl Job {
                 );
                 q.today = Some(today);
                 let (rows, total) = read(app, kind, &reach, &q, &page).await?;
-                out.overdue.add(kind, rows, total);
+                out.overdue.add(kind, None, rows, total);
             }
         }
         Ok(())

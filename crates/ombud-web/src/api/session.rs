@@ -68,8 +68,8 @@ pub async fn sign_in(
     responses((status = 200, body = CurrentSession), (status = 401, body = Problem)))]
 pub async fn current_session(ApiCtx(ctx): ApiCtx) -> Json<CurrentSession> {
     Json(CurrentSession {
-        user: ctx.user.into(),
-        csrf_token: ctx.csrf_token,
+        user: ctx.user.clone().into(),
+        csrf_token: ctx.csrf_token.clone(),
     })
 }
 

@@ -141,7 +141,7 @@ pub async fn list_users(
 pub async fn me(State(state): State<AppState>, ApiCtx(ctx): ApiCtx) -> Result<Json<Me>, ApiError> {
     let grants = state.app.my_roles(&ctx).await?;
     Ok(Json(Me {
-        user: ctx.user.into(),
+        user: ctx.user.clone().into(),
         grants: grants
             .into_iter()
             .map(|g| Grant {

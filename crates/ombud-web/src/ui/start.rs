@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use ombud_app::worklist::{Contact, PlaceGaps, WorkItem, WorkList};
 use ombud_domain::Lang;
-use ombud_domain::kernel::Kind;
+use ombud_domain::kernel::query::{Cond, FilterKind, Sort};
 use ombud_domain::organisation::OrgKind;
 
 pub struct GrantView {
@@ -45,8 +45,8 @@ pub struct ListView {
     pub heading: String,
     pub total: i64,
     pub items: Vec<ItemView>,
-    /// Where the rest are, when not all are named.
-    pub more: Option<(String, String)>,
+    /// Where the rest are, kind by kind, when not all are named.
+    pub more: Vec<(String, String)>,
     pub empty: String,
 }
 
@@ -86,23 +86,56 @@ fn capital(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Where the whole of a list is: the first kind's list filtered to the state (every item of a
-/// worklist list is of kinds with the same workflow today; each item links to its own record).
-fn more(lang: Lang, list: &WorkList, filter: &str) -> Option<(String, String)> {
-    let shown = list.items.len() as i64;
-    if list.total <= shown {
-        return None;
-    }
-    let kind: Kind = list.items.first()?.kind;
-    Some((
-        format!("/{}?{filter}", kind.info().ui),
-        format!(
-            "{} {} {}",
-            i18n::t(lang, "start-show-all"),
-            list.total,
-            i18n::t(lang, "start-show-all-after")
-        ),
-    ))
+/// Where the rest of a list is, kind by kind, when not all of it is named: the kind's list filtered
+/// to the workflow state, or to passed review dates (by the kind's own filters), else sorted by review
+/// date with the earliest first.
+fn more(lang: Lang, list: &WorkList) -> Vec<(String, String)> {
+    list.by_kind
+        .iter()
+        .filter(|(kind, _, total)| {
+            *total > list.items.iter().filter(|i| i.kind == *kind).count() as i64
+        })
+        .map(|(kind, state, total)| {
+            let info = kind.info();
+            let query = match state {
+                Some(code) => info
+                    .filters
+                    .iter()
+                    .find(|f| {
+                        matches!(
+                            f.kind,
+                            FilterKind::OneOf {
+                                column: "status",
+                                ..
+                            }
+                        )
+                    })
+                    .map(|f| format!("{}={code}", f.ui)),
+                None => info
+                    .filters
+                    .iter()
+                    .find(|f| {
+                        matches!(
+                            f.kind,
+                            FilterKind::Test {
+                                yes: Cond::BeforeToday("review_on"),
+                                ..
+                            }
+                        )
+                    })
+                    .map(|f| format!("{}=ja&sortera={}", f.ui, Sort::NextReview.ui())),
+            }
+            .unwrap_or_else(|| format!("sortera={}", Sort::NextReview.ui()));
+            (
+                format!("/{}?{query}", info.ui),
+                format!(
+                    "{} {total} {}",
+                    i18n::t(lang, "start-show-all"),
+                    info.noun.many.get(lang)
+                ),
+            )
+        })
+        .collect()
 }
 
 /// `GET /`.
@@ -155,7 +188,7 @@ pub async fn start(
                 .iter()
                 .map(|i| item(lang, i, None))
                 .collect(),
-            more: more(lang, &w.awaiting_review, "status=redo_for_granskning"),
+            more: more(lang, &w.awaiting_review),
             empty: t("start-awaiting-review-none"),
         });
     }
@@ -176,7 +209,8 @@ pub async fn start(
                     item(lang, i, note)
                 })
                 .collect(),
-            more: None,
+            // No list shows only what was sent back; ten are named, which is more than wait.
+            more: Vec::new(),
             empty: t("start-returned-none"),
         });
         lists.push(ListView {
@@ -195,7 +229,7 @@ pub async fn start(
                     item(lang, i, note)
                 })
                 .collect(),
-            more: more(lang, &w.overdue, "forsenad=ja&sortera=granskning"),
+            more: more(lang, &w.overdue),
             empty: t("start-overdue-none"),
         });
         lists.push(ListView {
@@ -203,7 +237,7 @@ pub async fn start(
             heading: t("start-drafts"),
             total: w.drafts.total,
             items: w.drafts.items.iter().map(|i| item(lang, i, None)).collect(),
-            more: more(lang, &w.drafts, "status=under_bearbetning"),
+            more: more(lang, &w.drafts),
             empty: t("start-drafts-none"),
         });
     }
