@@ -49,14 +49,9 @@ impl Frame {
                 .filter(|k| state.app.reads_anywhere(ctx, *k))
                 .map(|k| {
                     let info = k.info();
-                    let many = info.noun.many.get(lang);
-                    let mut label: Vec<char> = many.chars().collect();
-                    if let Some(first) = label.first_mut() {
-                        *first = first.to_uppercase().next().unwrap_or(*first);
-                    }
                     NavItem {
                         href: format!("/{}", info.ui),
-                        label: label.into_iter().collect(),
+                        label: super::kinds::capitalised(info.noun.many.get(lang)),
                         section: info.ui,
                     }
                 })

@@ -1,7 +1,7 @@
 //! The start page: the person's worklist — what waits for them, each item linked to where it is
 //! done — and where they hold roles.
 
-use super::kinds::record_href;
+use super::kinds::{capitalised, record_href};
 use super::layout::Frame;
 use super::{PageError, render};
 use crate::AppState;
@@ -71,19 +71,12 @@ fn item(lang: Lang, i: &WorkItem, note: Option<String>) -> ItemView {
         name: i.name.clone(),
         context: format!(
             "{} · {}",
-            capital(i.kind.info().noun.one.get(lang)),
+            capitalised(i.kind.info().noun.one.get(lang)),
             i.organisation_name
         ),
         note,
         comment: i.comment.clone(),
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// Where the rest of a list is, kind by kind, when not all of it is named: the kind's list filtered

@@ -170,7 +170,7 @@ fn kt(lang: Lang, kind: Kind, key: &str) -> String {
 }
 
 /// The text with its first letter in upper case ("behandlingar" → "Behandlingar").
-fn capitalised(s: &str) -> String {
+pub(crate) fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
