@@ -161,12 +161,30 @@ async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
     refresh_all(tx).await
 }
 
-/// Derives every kind's columns again (after the rules of what is derived changed).
+/// Derives every kind's columns again (after the rules of what is derived changed), for every kind
+/// the kernel declares.
 async fn refresh_all(tx: &mut sqlx::AnyConnection) -> Result<()> {
-    use ombud_domain::register::{agreement::Agreements, processing::Processing, system::Systems};
-    crate::records::refresh::<Processing>(tx).await?;
-    crate::records::refresh::<Systems>(tx).await?;
-    crate::records::refresh::<Agreements>(tx).await?;
+    use ombud_domain::kernel::{Descriptor, KindVisitor, for_each_kind};
+    type Refresh = for<'a> fn(
+        &'a mut sqlx::AnyConnection,
+    )
+        -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
+    fn one<D: Descriptor>(
+        tx: &mut sqlx::AnyConnection,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
+        Box::pin(crate::records::refresh::<D>(tx))
+    }
+    struct Kinds(Vec<Refresh>);
+    impl KindVisitor for Kinds {
+        fn visit<D: Descriptor>(&mut self) {
+            self.0.push(one::<D>);
+        }
+    }
+    let mut kinds = Kinds(Vec::new());
+    for_each_kind(&mut kinds);
+    for refresh in kinds.0 {
+        refresh(tx).await?;
+    }
     Ok(())
 }
 
