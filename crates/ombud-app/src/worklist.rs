@@ -4,7 +4,7 @@
 //! breach or a request (for everyone). Each item names the place where it is done.
 
 use crate::{App, Caller, Result, today};
-use ombud_domain::authz::{Action, Reach};
+use ombud_domain::authz::Reach;
 use ombud_domain::kernel::query::{Cond, Condition, Sort};
 use ombud_domain::kernel::{Descriptor, Kind, KindVisitor, for_each_kind};
 use ombud_domain::role::Role;
@@ -221,10 +221,14 @@ impl Job {
                 let (rows, total) = read(app, kind, &reach, &q, &page).await?;
                 let start = out.returned.items.len();
                 out.returned.add(kind, Some(initial), rows, total);
-                // The comment is what the person needs: read from each named record.
+                // The comment is what the person needs: read for the named records at once.
+                let ids: Vec<String> = out.returned.items[start..]
+                    .iter()
+                    .map(|i| i.id.clone())
+                    .collect();
+                let states = app.store.record_states(kind, &ids).await?;
                 for item in &mut out.returned.items[start..] {
-                    let state = app.store.record_state(kind, &item.id).await?;
-                    let returned = state.get("returned");
+                    let returned = states.get(&item.id).and_then(|s| s.get("returned"));
                     let text = |k: &str| {
                         returned
                             .and_then(|r| r.get(k))
@@ -277,13 +281,17 @@ async fn read(
         return Ok((Vec::new(), 0));
     }
     let rows = app.store.list_of(kind.info(), reach, q, page).await?;
-    let total = app
-        .store
-        .count_of(kind.info(), reach, q)
-        .await?
-        .iter()
-        .map(|(_, n)| n)
-        .sum();
+    // A page with no next one holds them all: only a longer list is counted.
+    let total = if rows.next.is_none() {
+        rows.items.len() as i64
+    } else {
+        app.store
+            .count_of(kind.info(), reach, q)
+            .await?
+            .iter()
+            .map(|(_, n)| n)
+            .sum()
+    };
     Ok((rows.items, total))
 }
 
@@ -300,11 +308,7 @@ impl KindVisitor for Gather<'_> {
         let p = &self.caller.principal;
         // The worklist is about the person's own roles: the system administrator's powers reach
         // everything, and would make every record of the city an item.
-        let edit = if p.is_admin {
-            p.reach_of_roles(info.access.edit)
-        } else {
-            p.reach(Action::Edit(D::KIND))
-        };
+        let edit = p.reach_of_roles(info.access.edit);
         if let Some(wf) = info.workflow {
             let reviewers = p.reach_of_roles(wf.reviewers());
             if !reviewers.is_nowhere() {

@@ -221,29 +221,25 @@ impl Principal {
         if self.is_admin {
             return Reach::Everywhere;
         }
-        let roles = roles_for(action);
         // Records always belong to a controller, so a role held above every controller (at the
         // city) reaches none of them: it is no reach at all, not a reach that happens to be empty.
         let records = matches!(action, Action::Read(_) | Action::Edit(_));
-        Reach::Within(
-            self.memberships
-                .iter()
-                .filter(|m| m.roles.any(roles) && !(records && m.controller_id.is_none()))
-                .map(|m| Place {
-                    path: m.path.clone(),
-                    controller_id: m.controller_id.clone(),
-                })
-                .collect(),
-        )
+        self.places(roles_for(action), records)
     }
 
     /// Where this person holds one of `roles` over a controller's records: the places of a worklist
     /// (the system administrator's powers are not roles, and reach nothing here).
     pub fn reach_of_roles(&self, roles: &[Role]) -> Reach {
+        self.places(roles, true)
+    }
+
+    /// The places where this person holds one of `roles`; with `records`, only those within a
+    /// controller.
+    fn places(&self, roles: &[Role], records: bool) -> Reach {
         Reach::Within(
             self.memberships
                 .iter()
-                .filter(|m| m.roles.any(roles) && m.controller_id.is_some())
+                .filter(|m| m.roles.any(roles) && !(records && m.controller_id.is_none()))
                 .map(|m| Place {
                     path: m.path.clone(),
                     controller_id: m.controller_id.clone(),

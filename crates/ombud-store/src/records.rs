@@ -637,21 +637,26 @@ impl Store {
         Ok(sql.query_as().fetch_all(self.pool()).await?)
     }
 
-    /// A record's workflow facts (`state`), for a list that names it.
-    pub async fn record_state(
+    /// The workflow facts (`state`) of some records of a kind, by id, for a list that names them.
+    pub async fn record_states(
         &self,
         kind: Kind,
-        id: &str,
-    ) -> Result<serde_json::Map<String, serde_json::Value>> {
-        let (state,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT state FROM {} WHERE id = $1",
-            kind.info().table
-        )))
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        serde_json::from_str(&state).map_err(db)
+        ids: &[String],
+    ) -> Result<HashMap<String, serde_json::Map<String, serde_json::Value>>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(200) {
+            let mut sql = Sql::new(&format!(
+                "SELECT r.id, r.state FROM {} r WHERE r.id IN (",
+                kind.info().table
+            ));
+            push_ids(&mut sql, chunk);
+            sql.push(")");
+            let rows: Vec<(String, String)> = sql.query_as().fetch_all(self.pool()).await?;
+            for (id, state) in rows {
+                out.insert(id, serde_json::from_str(&state).map_err(db)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Every record of a kind in an organisation's subtree, by name (exports, the gaps of a kind
