@@ -236,6 +236,17 @@ pub(crate) fn postgres(url: &str) -> std::sync::Arc<EpochWatch> {
 mod tests {
     use super::*;
 
+    /// Dates the files back, as if written long ago.
+    fn settle(files: &[&std::path::Path], at: SystemTime) {
+        for f in files {
+            std::fs::File::options()
+                .write(true)
+                .open(f)
+                .and_then(|f| f.set_modified(at))
+                .expect("dated");
+        }
+    }
+
     #[test]
     fn a_fresh_write_to_the_log_is_never_trusted_as_unchanged() {
         let dir = std::env::temp_dir().join(format!("ombud-epoch-{}", std::process::id()));
@@ -250,13 +261,7 @@ mod tests {
         assert!(w.cached().is_err(), "a file time within a tick of now");
         // Once settled, trusted...
         let old = SystemTime::now() - Duration::from_secs(5);
-        for f in [&db, &dir.join("x.db-wal")] {
-            std::fs::File::options()
-                .write(true)
-                .open(f)
-                .and_then(|f| f.set_modified(old))
-                .expect("dated");
-        }
+        settle(&[&db, &dir.join("x.db-wal")], old);
         let t = w.cached().expect_err("asks once more");
         w.keep(t, 7);
         assert_eq!(w.cached(), Ok(7));
@@ -264,13 +269,7 @@ mod tests {
         std::fs::write(dir.join("x.db-wal"), b"log, longer").expect("written");
         assert!(w.cached().is_err());
         // And forgotten when this instance bumps it.
-        for f in [&db, &dir.join("x.db-wal")] {
-            std::fs::File::options()
-                .write(true)
-                .open(f)
-                .and_then(|f| f.set_modified(old))
-                .expect("dated");
-        }
+        settle(&[&db, &dir.join("x.db-wal")], old);
         let t = w.cached().expect_err("asks");
         w.keep(t, 8);
         assert_eq!(w.cached(), Ok(8));
