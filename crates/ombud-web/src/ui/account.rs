@@ -88,7 +88,7 @@ async fn account_page(
         .map(|l| Choice::new(l.tag(), l.pick("Svenska", "English"), l == preferred))
         .collect();
     Ok(AccountPage {
-        frame: Frame::load(state, ctx, "/konto", "account").await?,
+        frame: Frame::new(state, ctx, "/konto", "account"),
         name: ctx.user.name.clone(),
         email: ctx.user.email.clone(),
         admin: state.app.is_admin(ctx),

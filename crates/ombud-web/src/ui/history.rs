@@ -106,7 +106,7 @@ pub async fn page(
         .next
         .map(|c| format!("{here}?efter={}", super::urlencode(&c)));
     let first_href = (!q.efter.is_empty()).then(|| here.clone());
-    let frame = Frame::load(&state, &ctx, &here, "organisations").await?;
+    let frame = Frame::new(&state, &ctx, &here, "organisations");
     Ok(render(&HistoryPage {
         list_href: "/organisationer",
         list_label: i18n::t(ctx.lang, "nav-organisations"),

@@ -59,18 +59,6 @@ impl Frame {
         }
     }
 
-    /// The frame of a page (kept async and fallible for what a frame may come to read; today it
-    /// reads nothing: the header has no organisation switcher — each list has its own organisation
-    /// filter, which is the one scope there is).
-    pub async fn load(
-        state: &AppState,
-        ctx: &Caller,
-        here: &str,
-        section: &'static str,
-    ) -> Result<Self, super::PageError> {
-        Ok(Frame::new(state, ctx, here, section))
-    }
-
     /// A UI text in the page's language.
     pub fn t(&self, key: &str) -> String {
         i18n::t(self.lang, key)

@@ -230,7 +230,7 @@ async fn list_page(
         f => format!("/organisationer?{f}"),
     };
     Ok(ListPage {
-        frame: Frame::load(state, ctx, &here, "organisations").await?,
+        frame: Frame::new(state, ctx, &here, "organisations"),
         q: q.q.clone(),
         kinds,
         archived: q.include_archived(),
@@ -648,13 +648,12 @@ async fn detail_page(
         &archive.problems,
         &member.problems,
     ]);
-    let frame = Frame::load(
+    let frame = Frame::new(
         state,
         ctx,
         &format!("/organisationer/{}", o.id),
         "organisations",
-    )
-    .await?;
+    );
     Ok(OrgPage {
         frame,
         org: OrgView {

@@ -105,7 +105,7 @@ async fn people_page(
         }
     };
     Ok(PeoplePage {
-        frame: Frame::load(state, ctx, "/personer", "people").await?,
+        frame: Frame::new(state, ctx, "/personer", "people"),
         q: q.q.clone(),
         people: page
             .items

@@ -242,7 +242,7 @@ pub async fn start(
     let nothing =
         todo.is_empty() && lists.iter().all(|l| l.total == 0) && w.gaps.iter().all(|g| g.gaps == 0);
     Ok(render(&StartPage {
-        frame: Frame::load(&state, &ctx, "/", "start").await?,
+        frame: Frame::new(&state, &ctx, "/", "start"),
         grants,
         todo,
         lists,

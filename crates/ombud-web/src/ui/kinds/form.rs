@@ -250,7 +250,7 @@ async fn page<D: Descriptor>(
             None,
         ),
     };
-    let frame = Frame::load(state, ctx, &action, info.ui).await?;
+    let frame = Frame::new(state, ctx, &action, info.ui);
     Ok(FormPage {
         frame,
         list_label: kt(lang, kind, "title"),

@@ -92,7 +92,7 @@ pub async fn overview(
 ) -> Result<Response, PageError> {
     let places = state.app.gap_places(&ctx).await?;
     Ok(render(&GapsOverview {
-        frame: Frame::load(&state, &ctx, "/brister", "gaps").await?,
+        frame: Frame::new(&state, &ctx, "/brister", "gaps"),
         places,
     }))
 }
@@ -106,13 +106,12 @@ pub async fn page(
     let (org, gaps) = state.app.gaps(&ctx, &id).await?;
     let total = gaps.len();
     let kinds = group(gaps, &org.id, ctx.lang);
-    let frame = Frame::load(
+    let frame = Frame::new(
         &state,
         &ctx,
         &format!("/organisationer/{}/brister", org.id),
         "organisations",
-    )
-    .await?;
+    );
     Ok(render(&GapsPage {
         frame,
         total,

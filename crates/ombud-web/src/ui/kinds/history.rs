@@ -88,7 +88,7 @@ pub async fn page<D: Descriptor>(
         .map(|e| event_view(info, lang, e, &names))
         .collect();
     let here = format!("{href}/historik");
-    let frame = Frame::load(&state, &ctx, &here, info.ui).await?;
+    let frame = Frame::new(&state, &ctx, &here, info.ui);
     Ok(render(&HistoryPage {
         frame,
         list_href: base(kind),

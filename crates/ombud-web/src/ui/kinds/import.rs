@@ -185,7 +185,7 @@ async fn import_page(
         .collect();
     let summary = crate::ui::forms::summary([&problems]);
     let view = KindView::of(kind, lang);
-    let frame = Frame::load(state, ctx, &view.path, info.ui).await?;
+    let frame = Frame::new(state, ctx, &view.path, info.ui);
     Ok(ImportPage {
         frame,
         upload: UploadForm {

@@ -171,7 +171,7 @@ pub async fn page<D: Descriptor>(
         organisation: o.name.clone(),
         links: export_links(info, &o.id, lang),
     });
-    let frame = Frame::load(&state, &ctx, &link(None), info.ui).await?;
+    let frame = Frame::new(&state, &ctx, &link(None), info.ui);
     let title = kt(lang, kind, "title");
     let filtered = !filters.is_empty();
     let page = ListPage {

@@ -296,7 +296,7 @@ async fn record_page<D: Descriptor>(
         summary.extend(crate::ui::forms::summary([p]));
     }
     let facts = D::facts(&r.details, today, lang);
-    let frame = Frame::load(state, ctx, &href, info.ui).await?;
+    let frame = Frame::new(state, ctx, &href, info.ui);
     let many = info.noun.many.get(lang);
     Ok(RecordPage {
         frame,
@@ -597,7 +597,7 @@ async fn delete_page<D: Descriptor>(
     } else {
         Vec::new()
     };
-    let frame = Frame::load(state, ctx, &format!("{href}/ta-bort"), info.ui).await?;
+    let frame = Frame::new(state, ctx, &format!("{href}/ta-bort"), info.ui);
     Ok(DeletePage {
         frame,
         list_href: base(kind),
