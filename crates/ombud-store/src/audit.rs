@@ -54,6 +54,15 @@ pub enum Verification {
 }
 
 impl Store {
+    /// The sequence number of the newest audit event. Every change is audited, so while it stands
+    /// still nothing has changed: derived figures may be reused under it.
+    pub async fn audit_seq(&self) -> Result<i64> {
+        let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(seq)
+    }
+
     /// One record's history, newest first, a page at a time.
     pub async fn history(
         &self,
