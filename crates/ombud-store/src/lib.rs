@@ -14,6 +14,7 @@ pub mod audit;
 mod epoch;
 mod migrate;
 pub mod organisations;
+pub mod outbox;
 pub mod paging;
 pub mod people;
 pub mod records;
@@ -44,6 +45,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     epoch: std::sync::Arc<epoch::EpochWatch>,
+    wake: std::sync::Arc<outbox::Wake>,
 }
 
 /// What can go wrong in storage, in terms callers act on.
@@ -172,6 +174,7 @@ impl Store {
             pool,
             backend,
             epoch,
+            wake: Default::default(),
         };
         migrate::run(&store).await?;
         Ok(store)

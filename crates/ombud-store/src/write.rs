@@ -51,6 +51,8 @@ pub struct WriteTx<'a> {
     backend: crate::Backend,
     /// Whether this transaction changed who may do what.
     bumped: bool,
+    /// Mail queued and jobs scheduled, to wake this instance's workers after commit.
+    pub(crate) queued: crate::outbox::Queued,
 }
 
 /// Audit events per INSERT statement (14 values each, well under both databases' parameter limits).
@@ -73,6 +75,7 @@ impl<'a> WriteTx<'a> {
             epoch: store.epoch.clone(),
             backend: store.backend,
             bumped: false,
+            queued: crate::outbox::Queued::new(&store.wake),
         })
     }
 
@@ -209,6 +212,7 @@ impl<'a> WriteTx<'a> {
         if self.bumped {
             self.epoch.forget();
         }
+        self.queued.committed();
         Ok(())
     }
 }

@@ -47,6 +47,17 @@ enum Command {
         /// Load the demo city first if the database has no organisations.
         #[arg(long)]
         demo: bool,
+        /// Mail server: `smtps://user:pass@host`, `smtp://host:587?tls=required` (STARTTLS) or
+        /// `smtp://127.0.0.1:25`. Without it, e-mail waits in the outbox.
+        #[arg(long, env = "OMBUD_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of Ombud's e-mail.
+        #[arg(
+            long,
+            env = "OMBUD_MAIL_FROM",
+            default_value = "Ombud <ombud@localhost>"
+        )]
+        mail_from: String,
     },
     /// Load the demo city (Sjöstad: three controllers, their units and people in every role).
     Demo,
@@ -160,6 +171,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             bind,
             public_url,
             demo,
+            smtp_url,
+            mail_from,
         } => {
             let started = std::time::Instant::now();
             let store = open(&cli.database).await?;
@@ -172,6 +185,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 ..Default::default()
             };
             spawn_session_purge(store.clone());
+            let mail = ombud_app::mail::spawn_mail_worker(
+                store.clone(),
+                ombud_app::mail::MailConfig::new(smtp_url, mail_from),
+            )?;
+            let jobs = ombud_app::jobs::spawn_scheduler(
+                store.clone(),
+                ombud_app::jobs::handlers(&store, &config.public_url),
+                Default::default(),
+            );
             let app = ombud_web::app(store.clone(), config);
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -184,6 +206,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             )
             .with_graceful_shutdown(shutdown_signal())
             .await?;
+            jobs.stop().await;
+            mail.stop().await;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }

@@ -12,6 +12,7 @@ mod holes;
 mod import_systems;
 mod members;
 mod organisations;
+mod outbox;
 mod registers_processing;
 mod registers_systems;
 mod round_trip;
