@@ -1,5 +1,5 @@
 //! What a kind does that no other kind does: the systems register's figures for the annual report,
-//! an agreement's compliance log.
+//! an agreement's compliance log, and what follows a breach's report (see [`crate::breaches`]).
 
 use crate::{App, AppError, Caller, Organisation, Result, Stored, today};
 use ombud_domain::authz::Action;
@@ -100,6 +100,22 @@ impl App {
         w.commit().await?;
         Ok(saved)
     }
+}
+
+/// What follows the registration of a record of a kind, in its transaction: for a breach, the people
+/// who must act are told and its reminders scheduled. Other kinds need nothing.
+pub(crate) async fn after_create<D: Descriptor>(
+    app: &App,
+    w: &mut WriteTx<'_>,
+    record: &Stored<D::Details>,
+) -> Result<()> {
+    let any: &dyn std::any::Any = record;
+    if let Some(breach) =
+        any.downcast_ref::<Stored<ombud_domain::register::breach::BreachDetails>>()
+    {
+        crate::breaches::reported(app, w, breach).await?;
+    }
+    Ok(())
 }
 
 /// Appends a checked compliance check inside a transaction: the one place the log grows.

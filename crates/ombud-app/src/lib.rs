@@ -10,12 +10,15 @@
 //! Nothing here knows HTTP: no status codes, no headers, no HTML. Nothing in the web looks at roles or
 //! opens a transaction.
 
+pub mod breaches;
 pub mod bulk;
 mod cache;
 pub mod caller;
 pub mod error;
 pub mod gaps;
+pub mod jobs;
 pub mod kinds;
+pub mod mail;
 pub mod organisations;
 pub mod people;
 pub mod records;
@@ -79,6 +82,8 @@ pub struct Inner {
     organisations: cache::EpochCache<Organisation>,
     /// A person's roles by organisation, named (the start page).
     grants: cache::EpochCache<Vec<ombud_store::people::RoleGrant>>,
+    /// An organisation's gaps, by the audit sequence they were read at (see [`gaps`]).
+    gaps: cache::EpochCache<std::sync::Arc<Vec<gaps::Gap>>>,
 }
 
 impl std::ops::Deref for App {
@@ -100,6 +105,7 @@ impl App {
             callers: cache::EpochCache::default(),
             organisations: cache::EpochCache::default(),
             grants: cache::EpochCache::default(),
+            gaps: cache::EpochCache::default(),
         }))
     }
 

@@ -143,13 +143,36 @@ impl App {
         caller.principal.reach(Action::Read(kind))
     }
 
-    /// Authorises reading a record: anything short of it is "not found".
-    fn readable<D>(caller: &Caller, record: &Stored<D>, kind: Kind) -> Result<()> {
-        caller
-            .principal
-            .authorize(Action::Read(kind), &record.scope())
-            .map(drop)
-            .map_err(|_| AppError::NotFound)
+    /// Authorises reading a record: anything short of it is "not found". Where the kind lets its
+    /// reporters read what they registered, they may read that record, and only that.
+    fn readable<D: Descriptor>(caller: &Caller, record: &Stored<D::Details>) -> Result<()> {
+        if caller.principal.can(Action::Read(D::KIND), &record.scope())
+            || Self::reads_as_creator::<D>(caller, record)
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Links from a kind the caller may not read are neither shown nor counted: that a system was
+    /// involved in breaches is itself of the breach register.
+    fn visible_links(
+        caller: &Caller,
+        scope: &ombud_domain::authz::Scope,
+        mut incoming: Incoming,
+    ) -> Incoming {
+        incoming
+            .0
+            .retain(|(k, _)| caller.principal.can(Action::Read(*k), scope));
+        incoming
+    }
+
+    /// Whether the caller reads this record only because they registered it.
+    fn reads_as_creator<D: Descriptor>(caller: &Caller, record: &Stored<D::Details>) -> bool {
+        D::info().access.creator_column.is_some()
+            && D::creator(&record.details) == Some(caller.user.id.as_str())
+            && !caller.principal.can(Action::Read(D::KIND), &record.scope())
     }
 
     /// One record the caller may read.
@@ -160,7 +183,7 @@ impl App {
     ) -> Result<RecordView<D::Details>> {
         let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
         let record = self.store.record::<D>(&id).await?;
-        Self::readable(caller, &record, D::KIND)?;
+        Self::readable::<D>(caller, &record)?;
         self.view::<D>(caller, record).await
     }
 
@@ -168,9 +191,21 @@ impl App {
     pub async fn view<D: Descriptor>(
         &self,
         caller: &Caller,
-        record: Stored<D::Details>,
+        mut record: Stored<D::Details>,
     ) -> Result<RecordView<D::Details>> {
         let info = D::info();
+        if Self::reads_as_creator::<D>(caller, &record) {
+            // A reporter sees what they reported and where it stands, not the investigation.
+            record.details = D::as_reported(&record.details);
+            record.state = Map::new();
+            return Ok(RecordView {
+                record,
+                gaps: Vec::new(),
+                incoming: Incoming::default(),
+                steps: Vec::new(),
+                may_edit: false,
+            });
+        }
         let incoming = if info.linked_from().is_empty() {
             Incoming::default()
         } else {
@@ -181,6 +216,7 @@ impl App {
                 .unwrap_or_default()
         };
         let gaps = kernel::all_gaps::<D>(&record.details, &incoming, today());
+        let incoming = Self::visible_links(caller, &record.scope(), incoming);
         let scope = record.scope();
         let steps = match (info.workflow, &record.status) {
             (Some(w), Some(status)) => w.available(
@@ -276,6 +312,7 @@ impl App {
             within: within.map(Within::organisation),
             words: params.words.clone(),
             conditions,
+            matching: Vec::new(),
             today: Some(today()),
             sort: params.sort,
             details: params.with_details,
@@ -290,6 +327,11 @@ impl App {
     /// Whether the caller may create and change the kind's records anywhere.
     pub fn edits_anywhere(&self, caller: &Caller, kind: Kind) -> bool {
         !caller.principal.reach(Action::Edit(kind)).is_nowhere()
+    }
+
+    /// Whether the caller may register a record of the kind anywhere (report a breach).
+    pub fn creates_anywhere(&self, caller: &Caller, kind: Kind) -> bool {
+        !caller.principal.reach(Action::Create(kind)).is_nowhere()
     }
 
     /// The organisation where the caller holds a role that allows `action`, when there is exactly
@@ -329,9 +371,25 @@ impl App {
             self.store.incoming(D::KIND, &ids).await?
         };
         let today = today();
+        // As on a record's page, links from a kind the caller may not read are not shown; here a
+        // kind is shown only where the caller reads it wherever they read this one.
+        let reads_here = caller.principal.reach(Action::Read(D::KIND));
+        let hidden: Vec<Kind> = info
+            .linked_from()
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| {
+                !caller
+                    .principal
+                    .reach(Action::Read(*k))
+                    .includes(&reads_here)
+            })
+            .collect();
         let mut items = Vec::with_capacity(rows.items.len());
         for row in rows.items {
-            let inc = incoming.remove(&row.id).unwrap_or_default();
+            let mut inc = incoming.remove(&row.id).unwrap_or_default();
+            let gaps = row_gaps(info, &row, &inc, today);
+            inc.0.retain(|(k, _)| !hidden.contains(k));
             let details = match &row.details {
                 Some(json) => Some(serde_json::from_str::<D::Details>(json).map_err(|e| {
                     AppError::Internal(format!("details of {} {}: {e}", info.code, row.id))
@@ -339,7 +397,7 @@ impl App {
                 None => None,
             };
             items.push(ListItem {
-                gaps: row_gaps(info, &row, &inc, today),
+                gaps,
                 row,
                 details,
                 incoming: inc,
@@ -390,8 +448,14 @@ impl App {
         draft: Value,
     ) -> Result<Stored<D::Details>> {
         let draft = object(draft)?;
+        let given: Vec<&'static str> = D::info()
+            .fields
+            .iter()
+            .filter(|f| draft.contains_key(f.key()))
+            .map(|f| f.key())
+            .collect();
         let org_id = OrganisationId::parse(organisation_id).ok_or_else(unknown_organisation)?;
-        let valid = parse::parse::<D>(draft)?;
+        let mut details = parse::parse::<D>(draft)?.into_inner();
         let actor = caller.actor();
         let mut w = WriteTx::begin(&self.store, &actor).await?;
         let org = match w.organisation(org_id.as_str()).await {
@@ -401,14 +465,36 @@ impl App {
         };
         let grant = caller
             .principal
-            .authorize(Action::Edit(D::KIND), &org.scope())
+            .authorize(Action::Create(D::KIND), &org.scope())
             .map_err(|d| match d {
                 Denied::NotFound => unknown_organisation(),
                 Denied::Forbidden => AppError::Forbidden,
             })?;
+        // Who may register but not edit (a breach's reporter) gives only what registering asks.
+        let info = D::info();
+        if !info.create_sections.is_empty()
+            && !caller.principal.can(Action::Edit(D::KIND), &org.scope())
+            && let Some(f) = info
+                .fields
+                .iter()
+                .find(|f| !info.registered_with(f) && given.contains(&f.key()))
+        {
+            return Err(AppError::Unprocessable(format!(
+                "`{}` is added by those who handle the record, not when it is registered",
+                f.key()
+            )));
+        }
+        D::on_create(
+            &mut details,
+            caller.user.id.as_str(),
+            &caller.user.name,
+            w.now(),
+        );
+        let valid = parse::revalidate::<D>(&details)?;
         let r = w
             .insert::<D>(&grant, &org, valid, None, &caller.principal)
             .await?;
+        crate::kinds::after_create::<D>(self, &mut w, &r).await?;
         w.commit().await?;
         Ok(r)
     }
@@ -434,7 +520,7 @@ impl App {
     ) -> Result<(Stored<D::Details>, ombud_domain::authz::Grant)> {
         let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
         let current = w.record::<D>(&id).await?;
-        Self::readable(caller, &current, D::KIND)?;
+        Self::readable::<D>(caller, &current)?;
         let grant = caller
             .principal
             .authorize(Action::Edit(D::KIND), &current.scope())?;
@@ -523,7 +609,7 @@ impl App {
         let mut w = WriteTx::begin(&self.store, &actor).await?;
         let rid = RecordId::parse(id).ok_or(AppError::NotFound)?;
         let current = w.record::<D>(&rid).await?;
-        Self::readable(caller, &current, D::KIND)?;
+        Self::readable::<D>(caller, &current)?;
         let scope = current.scope();
         let from = wf
             .state_or_initial(current.status.as_deref().unwrap_or(wf.initial))
@@ -543,6 +629,10 @@ impl App {
             return Err(AppError::Stale {
                 current: current.version,
             });
+        }
+        let missing = D::step_rules(&current.details, step.to, input.comment.as_deref());
+        if !missing.is_empty() {
+            return Err(AppError::Invalid(missing));
         }
         let saved = step_in::<D>(
             &mut w,
@@ -571,7 +661,7 @@ impl App {
     ) -> Result<(Stored<D::Details>, Page<Event>)> {
         let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
         let record = self.store.record::<D>(&id).await?;
-        Self::readable(caller, &record, D::KIND)?;
+        Self::readable::<D>(caller, &record)?;
         let events = self
             .store
             .history(D::info().code, record.id.as_str(), page)

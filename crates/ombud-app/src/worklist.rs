@@ -28,6 +28,10 @@ pub struct WorkItem {
     pub comment: Option<String>,
     /// Who sent it back, for a record sent back.
     pub returned_by: Option<String>,
+    /// The instant its deadline falls (storage form), for a record against the clock.
+    pub deadline: Option<String>,
+    /// Its workflow state.
+    pub status: Option<String>,
 }
 
 /// Some of a list's records, and how many there are.
@@ -53,6 +57,8 @@ impl WorkList {
             review_on: r.review_on,
             comment: None,
             returned_by: None,
+            deadline: None,
+            status: r.status,
         }));
     }
 
@@ -91,6 +97,11 @@ pub struct Worklist {
     pub drafts: WorkList,
     pub overdue: WorkList,
     pub gaps: Vec<PlaceGaps>,
+    /// Records against a running clock (breaches before the decision on notification), the most
+    /// urgent first.
+    pub deadlines: WorkList,
+    /// What the person reported themself, newest first.
+    pub reports: WorkList,
     /// Whom to tell about a personal data breach or a data subject's request.
     pub contacts: Vec<Contact>,
 }
@@ -194,6 +205,8 @@ enum Job {
     Returned(Kind, Reach, &'static str),
     Drafts(Kind, Reach, &'static str),
     Overdue(Kind, Reach),
+    Deadlines(Kind, Reach, ombud_domain::kernel::Deadline),
+    Reports(Kind, &'static str, String),
 }
 
 impl Job {
@@ -256,6 +269,38 @@ impl Job {
                 let (rows, total) = read(app, kind, &reach, &q, &page).await?;
                 out.overdue.add(kind, None, rows, total);
             }
+            Job::Deadlines(kind, reach, deadline) => {
+                let info = kind.info();
+                for state in deadline.running_in {
+                    let q = query(vec![Condition::Equals("status", state)], Sort::NextReview);
+                    let (rows, total) = read(app, kind, &reach, &q, &page).await?;
+                    let at: Vec<Option<String>> = rows
+                        .iter()
+                        .map(|r| r.column(info, deadline.column).map(str::to_string))
+                        .collect();
+                    let start = out.deadlines.items.len();
+                    out.deadlines.add(kind, Some(state), rows, total);
+                    for (item, at) in out.deadlines.items[start..].iter_mut().zip(at) {
+                        item.deadline = at;
+                    }
+                }
+                // Storage form sorts as time does; the most urgent first, those without last.
+                out.deadlines
+                    .items
+                    .sort_by(|a, b| match (&a.deadline, &b.deadline) {
+                        (Some(x), Some(y)) => x.cmp(y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    });
+            }
+            Job::Reports(kind, column, user_id) => {
+                let mut q = query(Vec::new(), Sort::RecentlyUpdated);
+                q.matching = vec![(column, user_id)];
+                // Only the person's own: the column bounds it, whatever they may read.
+                let (rows, total) = read(app, kind, &Reach::Everywhere, &q, &page).await?;
+                out.reports.add(kind, None, rows, total);
+            }
         }
         Ok(())
     }
@@ -316,13 +361,27 @@ impl KindVisitor for Gather<'_> {
                 self.jobs
                     .push(Job::Awaiting(D::KIND, reviewers, wf.awaiting_review()));
             }
-            if !edit.is_nowhere() {
+            // A record against the clock is on the list of deadlines instead.
+            if !edit.is_nowhere() && info.deadline.is_none() {
                 self.out.edits = true;
                 self.jobs
                     .push(Job::Returned(D::KIND, edit.clone(), wf.initial));
                 self.jobs
                     .push(Job::Drafts(D::KIND, edit.clone(), wf.initial));
             }
+        }
+        if let Some(deadline) = info.deadline {
+            let readers = p.reach_of_roles(info.access.read);
+            if !readers.is_nowhere() {
+                self.jobs.push(Job::Deadlines(D::KIND, readers, deadline));
+            }
+        }
+        if let Some(column) = info.access.creator_column {
+            self.jobs.push(Job::Reports(
+                D::KIND,
+                column,
+                self.caller.user.id.as_str().to_string(),
+            ));
         }
         if info.overdue_gap.is_some() && !edit.is_nowhere() {
             self.out.edits = true;

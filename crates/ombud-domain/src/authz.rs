@@ -65,6 +65,8 @@ pub enum Action {
     Read(Kind),
     /// Create, change, import and delete a kind's records.
     Edit(Kind),
+    /// Register a new record of a kind (a breach is reported by anyone; other kinds by editors).
+    Create(Kind),
 }
 
 impl Action {
@@ -82,6 +84,7 @@ impl Action {
         for k in Kind::ALL {
             out.push(Action::Read(k));
             out.push(Action::Edit(k));
+            out.push(Action::Create(k));
         }
         out
     }
@@ -108,6 +111,7 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         | Action::RestructureOrganisation => &[Management],
         Action::Read(k) => k.info().access.read,
         Action::Edit(k) => k.info().access.edit,
+        Action::Create(k) => k.info().access.create,
     }
 }
 
@@ -136,6 +140,18 @@ impl Reach {
         match self {
             Reach::Everywhere => true,
             Reach::Within(places) => places.iter().any(|p| p.covers(scope)),
+        }
+    }
+
+    /// Whether this reaches everywhere `other` does.
+    pub fn includes(&self, other: &Reach) -> bool {
+        match (self, other) {
+            (Reach::Everywhere, _) => true,
+            (Reach::Within(_), Reach::Everywhere) => false,
+            (Reach::Within(mine), Reach::Within(theirs)) => theirs.iter().all(|t| {
+                mine.iter()
+                    .any(|m| m.controller_id == t.controller_id && is_within(&t.path, &m.path))
+            }),
         }
     }
 
@@ -223,7 +239,10 @@ impl Principal {
         }
         // Records always belong to a controller, so a role held above every controller (at the
         // city) reaches none of them: it is no reach at all, not a reach that happens to be empty.
-        let records = matches!(action, Action::Read(_) | Action::Edit(_));
+        let records = matches!(
+            action,
+            Action::Read(_) | Action::Edit(_) | Action::Create(_)
+        );
         self.places(roles_for(action), records)
     }
 

@@ -31,6 +31,17 @@ pub enum Rule {
     UnknownReference,
     InvalidValue,
     InvalidDate,
+    /// Not an instant with its offset (RFC 3339: `2026-09-07T10:00:00+02:00`, or `Z`).
+    InvalidInstant,
+    /// A local time that occurs twice (the autumn DST change): which one is meant must be said.
+    AmbiguousLocalTime,
+    /// A local time that does not exist (the spring DST change skips it).
+    NonexistentLocalTime,
+    /// An instant after now where only the past makes sense (a breach discovered).
+    InstantInFuture,
+    /// An instant before the one it must follow (aware before discovered is allowed; notified before
+    /// aware is not).
+    InstantTooEarly,
     /// A date before the one it must follow (a review before the classification it reviews).
     DateTooEarly,
     /// A date after today where only the past makes sense (a check carried out).
@@ -58,6 +69,11 @@ impl Rule {
             Rule::UnknownReference => "unknown_reference",
             Rule::InvalidValue => "invalid_value",
             Rule::InvalidDate => "invalid_date",
+            Rule::InvalidInstant => "invalid_instant",
+            Rule::AmbiguousLocalTime => "ambiguous_local_time",
+            Rule::NonexistentLocalTime => "nonexistent_local_time",
+            Rule::InstantInFuture => "instant_in_future",
+            Rule::InstantTooEarly => "instant_too_early",
             Rule::DateTooEarly => "date_too_early",
             Rule::DateInFuture => "date_in_future",
         }
@@ -128,6 +144,30 @@ impl Rule {
             (Rule::InvalidValue, Lang::En) => "The value is not one of those allowed.".into(),
             (Rule::InvalidDate, Lang::Sv) => "Ange ett datum som ÅÅÅÅ-MM-DD.".into(),
             (Rule::InvalidDate, Lang::En) => "Give a date as YYYY-MM-DD.".into(),
+            (Rule::InvalidInstant, Lang::Sv) => {
+                "Ange datum och klockslag, t.ex. 2026-09-07 10:00.".into()
+            }
+            (Rule::InvalidInstant, Lang::En) => {
+                "Give a date and time with its offset, e.g. 2026-09-07T10:00:00+02:00.".into()
+            }
+            (Rule::AmbiguousLocalTime, Lang::Sv) => {
+                "Klockslaget inträffar två gånger när sommartiden slutar: välj om du menar sommartid eller vintertid.".into()
+            }
+            (Rule::AmbiguousLocalTime, Lang::En) => {
+                "The time occurs twice when summer time ends: choose summer time or winter time.".into()
+            }
+            (Rule::NonexistentLocalTime, Lang::Sv) => {
+                "Klockslaget finns inte: klockan ställs fram en timme när sommartiden börjar. Välj tiden före eller efter.".into()
+            }
+            (Rule::NonexistentLocalTime, Lang::En) => {
+                "The time does not exist: clocks go forward an hour when summer time begins. Choose the time before or after.".into()
+            }
+            (Rule::InstantInFuture, Lang::Sv) => "Tidpunkten kan inte ligga i framtiden.".into(),
+            (Rule::InstantInFuture, Lang::En) => "The time cannot be in the future.".into(),
+            (Rule::InstantTooEarly, Lang::Sv) => {
+                "Tidpunkten ligger före den tidpunkt den ska följa.".into()
+            }
+            (Rule::InstantTooEarly, Lang::En) => "The time is before the time it must follow.".into(),
             (Rule::DateTooEarly, Lang::Sv) => "Datumet ligger före det datum det ska följa.".into(),
             (Rule::DateTooEarly, Lang::En) => "The date is before the date it must follow.".into(),
             (Rule::DateInFuture, Lang::Sv) => "Datumet kan inte ligga i framtiden.".into(),

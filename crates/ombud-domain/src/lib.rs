@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod breach;
 pub mod error;
 pub mod ids;
 pub mod kernel;

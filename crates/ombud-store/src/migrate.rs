@@ -38,6 +38,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "gap_rules",
         sql: include_str!("../migrations/0005_gap_rules.sql"),
     },
+    Migration {
+        version: 6,
+        name: "outbox",
+        sql: include_str!("../migrations/0006_outbox.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "breaches",
+        sql: include_str!("../migrations/0007_breaches.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.
@@ -88,8 +98,8 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
             .execute(&mut *tx)
             .await?;
         match m.version {
-            3 => kernel_data(&mut tx).await?,
-            5 => refresh_all(&mut tx).await?,
+            3 => kernel_data(&mut tx, m.version).await?,
+            5 => refresh_all(&mut tx, m.version).await?,
             _ => {}
         }
         sqlx::query("INSERT INTO ombud_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
@@ -116,7 +126,7 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
 /// The data step of migration 3: a processing activity's next review moves into its document (it is
 /// a field people edit, and an edit of it is a change like any other), who approved it and when into
 /// its `state`; then every kind's derived columns are made again by its descriptor.
-async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
+async fn kernel_data(tx: &mut sqlx::AnyConnection, at: i64) -> Result<()> {
     use serde_json::{Map, Value};
     #[derive(sqlx::FromRow)]
     struct Old {
@@ -158,12 +168,22 @@ async fn kernel_data(tx: &mut sqlx::AnyConnection) -> Result<()> {
             .execute(&mut *tx)
             .await?;
     }
-    refresh_all(tx).await
+    refresh_all(tx, at).await
+}
+
+/// The migration that creates a table, read from the migrations themselves.
+fn created_in(table: &str) -> Option<i64> {
+    let create = format!("CREATE TABLE {table} (");
+    MIGRATIONS
+        .iter()
+        .find(|m| m.sql.contains(&create))
+        .map(|m| m.version)
 }
 
 /// Derives every kind's columns again (after the rules of what is derived changed), for every kind
-/// the kernel declares.
-async fn refresh_all(tx: &mut sqlx::AnyConnection) -> Result<()> {
+/// the kernel declares whose table exists at migration `at` (a kind added later has none yet, and
+/// nothing to derive).
+async fn refresh_all(tx: &mut sqlx::AnyConnection, at: i64) -> Result<()> {
     use ombud_domain::kernel::{Descriptor, KindVisitor, for_each_kind};
     type Refresh = for<'a> fn(
         &'a mut sqlx::AnyConnection,
@@ -174,13 +194,15 @@ async fn refresh_all(tx: &mut sqlx::AnyConnection) -> Result<()> {
     ) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
         Box::pin(crate::records::refresh::<D>(tx))
     }
-    struct Kinds(Vec<Refresh>);
+    struct Kinds(Vec<Refresh>, i64);
     impl KindVisitor for Kinds {
         fn visit<D: Descriptor>(&mut self) {
-            self.0.push(one::<D>);
+            if created_in(D::info().table).is_some_and(|v| v <= self.1) {
+                self.0.push(one::<D>);
+            }
         }
     }
-    let mut kinds = Kinds(Vec::new());
+    let mut kinds = Kinds(Vec::new(), at);
     for_each_kind(&mut kinds);
     for refresh in kinds.0 {
         refresh(tx).await?;

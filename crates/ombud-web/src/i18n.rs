@@ -53,19 +53,21 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
 /// The catalogue files of each language, in the same order.
 /// `kinds.*` holds what every kind's pages say alike, and each kind has a file of its own, named by
 /// its code.
-const SV_FILES: [&str; 5] = [
+const SV_FILES: [&str; 6] = [
     include_str!("../messages/sv.txt"),
     include_str!("../messages/kinds.sv.txt"),
     include_str!("../messages/processing_activity.sv.txt"),
     include_str!("../messages/system.sv.txt"),
     include_str!("../messages/agreement.sv.txt"),
+    include_str!("../messages/breach.sv.txt"),
 ];
-const EN_FILES: [&str; 5] = [
+const EN_FILES: [&str; 6] = [
     include_str!("../messages/en.txt"),
     include_str!("../messages/kinds.en.txt"),
     include_str!("../messages/processing_activity.en.txt"),
     include_str!("../messages/system.en.txt"),
     include_str!("../messages/agreement.en.txt"),
+    include_str!("../messages/breach.en.txt"),
 ];
 
 fn entries(src: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {

@@ -67,6 +67,9 @@ pub enum Input {
     Flag,
     /// A day, `YYYY-MM-DD` (absent when blank).
     Date,
+    /// An instant: RFC 3339 with its offset from clients, kept in UTC (absent when blank). Forms
+    /// take a Stockholm local time and ask which one is meant on a DST change.
+    Instant,
     /// One of the options, or none (a JSON string).
     Choice(&'static [Opt]),
     /// One of the options, always one: the first is the default.
@@ -136,6 +139,9 @@ impl Field {
     }
     pub const fn date(name: &'static str, label: Text2) -> Field {
         Field::base(name, label, Input::Date)
+    }
+    pub const fn instant(name: &'static str, label: Text2) -> Field {
+        Field::base(name, label, Input::Instant)
     }
     pub const fn choice(name: &'static str, label: Text2, opts: &'static [Opt]) -> Field {
         Field::base(name, label, Input::Choice(opts))
@@ -287,6 +293,7 @@ pub fn display(field: &Field, value: &Value, lang: Lang) -> String {
             .map(|c| field.option_label(c, lang).unwrap_or(c).to_string())
             .collect::<Vec<_>>()
             .join(", "),
+        (Input::Instant, Value::String(s)) => crate::time::display_local(s),
         (Input::Level, Value::Number(n)) => n
             .as_u64()
             .and_then(|v| u8::try_from(v).ok())

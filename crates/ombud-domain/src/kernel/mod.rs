@@ -20,7 +20,7 @@ pub mod workflow;
 
 use crate::Invalid;
 use crate::ids::RecordId;
-use crate::register::{agreement, processing, system};
+use crate::register::{agreement, breach, processing, system};
 use crate::role::Role;
 use field::{Field, Section, Text2};
 use gaps::GapRule;
@@ -41,11 +41,18 @@ pub enum Kind {
     System,
     /// A processor agreement (GDPR art. 28).
     Agreement,
+    /// A personal data breach (GDPR art. 33–34).
+    Breach,
 }
 
 impl Kind {
     /// Every kind, in the order navigation shows them.
-    pub const ALL: [Kind; 3] = [Kind::ProcessingActivity, Kind::System, Kind::Agreement];
+    pub const ALL: [Kind; 4] = [
+        Kind::ProcessingActivity,
+        Kind::System,
+        Kind::Agreement,
+        Kind::Breach,
+    ];
 
     /// What the kind declares about itself.
     pub fn info(self) -> &'static KindInfo {
@@ -53,6 +60,7 @@ impl Kind {
             Kind::ProcessingActivity => &processing::INFO,
             Kind::System => &system::INFO,
             Kind::Agreement => &agreement::INFO,
+            Kind::Breach => &breach::INFO,
         }
     }
 
@@ -80,6 +88,11 @@ pub struct Noun {
 pub struct Access {
     pub read: &'static [Role],
     pub edit: &'static [Role],
+    /// Who may register a new record: the editors, or for a report anyone with a role there.
+    pub create: &'static [Role],
+    /// Where the person who registered a record may read it afterwards without reading the kind (a
+    /// breach's reporter): the derived column that holds their id (see [`Descriptor::creator`]).
+    pub creator_column: Option<&'static str>,
 }
 
 /// A column kept beside the record's document, derived from it on every write, for lists to filter,
@@ -169,6 +182,21 @@ pub struct KindInfo {
     pub sheet: SheetTexts,
     /// The kind's register as a document (a PDF), for kinds that have one.
     pub document: Option<DocumentTexts>,
+    /// A deadline the kind's records run against while in some states (a breach's 72 hours): the
+    /// worklist counts it down.
+    pub deadline: Option<Deadline>,
+    /// The sections a new record is registered with (a breach's report: what happened, whose data);
+    /// the rest is added by those who edit. Empty: all of them.
+    pub create_sections: &'static [&'static str],
+}
+
+/// A deadline of a kind's records: the derived column holding the instant, and the workflow states
+/// in which the clock runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    pub column: &'static str,
+    pub label: Text2,
+    pub running_in: &'static [&'static str],
 }
 
 /// What a kind's register as a document says about itself.
@@ -203,6 +231,11 @@ impl KindInfo {
                     .map(move |(f, _)| (k, f))
             })
             .collect()
+    }
+
+    /// Whether a field is part of registering a new record (see [`KindInfo::create_sections`]).
+    pub fn registered_with(&self, field: &Field) -> bool {
+        self.create_sections.is_empty() || self.create_sections.contains(&field.section)
     }
 
     pub fn readers(&self) -> &'static [Role] {
@@ -331,6 +364,25 @@ pub trait Descriptor: Send + Sync + Sized + 'static {
     ) {
     }
 
+    /// Who registered the record, where the kind keeps it ([`Access::creator_column`]).
+    fn creator(_d: &Self::Details) -> Option<&str> {
+        None
+    }
+
+    /// What the person who registered a record sees of it when they may not read the kind.
+    fn as_reported(d: &Self::Details) -> Self::Details {
+        d.clone()
+    }
+
+    /// What the server adds to a new record: who registered it, and when.
+    fn on_create(_d: &mut Self::Details, _actor_id: &str, _actor_name: &str, _now: &str) {}
+
+    /// What must be on record before a workflow step to `to` (a breach's DPO consulted before a
+    /// decision on notification); `comment` is the reason sent with the step.
+    fn step_rules(_d: &Self::Details, _to: &str, _comment: Option<&str>) -> Vec<Invalid> {
+        Vec::new()
+    }
+
     /// A spreadsheet row after its cells are read and before it is parsed: the place for rules
     /// across cells (see [`sheet`]).
     fn sheet_row(_row: &mut sheet::RowDraft, _lang: crate::Lang) {}
@@ -347,6 +399,7 @@ pub fn for_each_kind(v: &mut impl KindVisitor) {
     v.visit::<processing::Processing>();
     v.visit::<system::Systems>();
     v.visit::<agreement::Agreements>();
+    v.visit::<breach::Breaches>();
 }
 
 #[cfg(test)]

@@ -252,6 +252,23 @@ fn value(
                 }
             }
         }
+        Input::Instant => {
+            let Value::String(s) = &v else {
+                return Err(wrong_type(f, &v));
+            };
+            let t = s.trim();
+            if t.is_empty() {
+                required_or_empty(f, row, errors)
+            } else {
+                match crate::time::parse_instant(t) {
+                    Some(ts) => Some(Value::String(crate::time::to_storage(ts))),
+                    None => {
+                        errors.push(invalid(f, Rule::InvalidInstant, row));
+                        None
+                    }
+                }
+            }
+        }
         Input::Choice(opts) | Input::Pick(opts) => {
             let Value::String(s) = &v else {
                 return Err(wrong_type(f, &v));

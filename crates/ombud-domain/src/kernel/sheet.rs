@@ -407,6 +407,9 @@ pub fn read_cell(f: &Field, cell: &str) -> Result<Option<Value>, Text2> {
         Input::Lines => Ok((!blank).then(|| strings(list(cell)))),
         Input::Flag => yes(cell).map(|b| Some(Value::Bool(b))).ok_or(YES_OR_NO),
         Input::Date => date(cell).map(|d| d.map(Value::String)).ok_or(NOT_A_DATE),
+        Input::Instant => instant(cell)
+            .map(|t| t.map(Value::String))
+            .ok_or(NOT_AN_INSTANT),
         Input::Choice(_) | Input::Pick(_) => {
             if blank {
                 return Ok(None);
@@ -517,6 +520,9 @@ pub fn cell_of(f: &Field, v: &Value, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         (Input::Level, Value::Number(n)) => n.to_string(),
+        (Input::Instant, Value::String(s)) => crate::time::from_storage(s)
+            .map(crate::time::to_local_rfc3339)
+            .unwrap_or_else(|| s.clone()),
         _ => field::display(f, v, lang),
     }
 }
@@ -537,6 +543,10 @@ pub const YES_OR_NO: Text2 = Text2::new("Svara Ja eller Nej.", "Answer Yes or No
 pub const NOT_A_DATE: Text2 = Text2::new(
     "Okänt datum: skriv det som ÅÅÅÅ-MM-DD (t.ex. 2026-03-01).",
     "Unknown date: write it as YYYY-MM-DD (e.g. 2026-03-01).",
+);
+pub const NOT_AN_INSTANT: Text2 = Text2::new(
+    "Okänd tidpunkt: skriv den som ÅÅÅÅ-MM-DD TT:MM i svensk tid (t.ex. 2026-03-01 14:30). En tid som inträffar två gånger eller inte alls när klockan ställs om skrivs med tidszon (t.ex. 2026-10-25T02:30:00+01:00).",
+    "Unknown time: write it as YYYY-MM-DD HH:MM in Swedish time (e.g. 2026-03-01 14:30). A time that occurs twice or not at all when the clocks change is written with its offset (e.g. 2026-10-25T02:30:00+01:00).",
 );
 pub const UNKNOWN_OPTION: Text2 = Text2::new(
     "Okänt värde: använd ett av alternativen i formuläret.",
@@ -590,6 +600,24 @@ pub fn date(s: &str) -> Option<Option<String>> {
     }
     let date = jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
     Some(Some(date.to_string()))
+}
+
+/// An instant cell, in storage form; blank is none. RFC 3339 with an offset (what exports write), or
+/// a Stockholm wall-clock time `YYYY-MM-DD HH:MM` where it names exactly one instant: a time the
+/// clocks skip or repeat is refused rather than guessed.
+pub fn instant(s: &str) -> Option<Option<String>> {
+    use crate::time::{Local, parse_instant, parse_local, resolve_local, to_storage};
+    let t = s.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    if let Some(ts) = parse_instant(t) {
+        return Some(Some(to_storage(ts)));
+    }
+    match resolve_local(parse_local(t)?) {
+        Local::Unique(ts) => Some(Some(to_storage(ts))),
+        Local::Twice { .. } | Local::Skipped { .. } => None,
+    }
 }
 
 /// A KLASSA level cell: a digit 1–4 (also `K3`, `Nivå 3`, `3 – Hög`, `3.0`) or KLASSA's word for it

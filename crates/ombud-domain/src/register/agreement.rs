@@ -470,6 +470,8 @@ pub static INFO: KindInfo = KindInfo {
     access: Access {
         read: crate::register::processing::READERS,
         edit: EDITORS,
+        create: EDITORS,
+        creator_column: None,
     },
     workflow: None,
     review: t2("Nästa översyn", "Next review"),
@@ -484,6 +486,8 @@ pub static INFO: KindInfo = KindInfo {
         file_stem: "personuppgiftsbitradesavtal",
     },
     document: None,
+    deadline: None,
+    create_sections: &[],
 };
 
 /// Processor agreements, as a kind of the register kernel.

@@ -1471,6 +1471,8 @@ pub static INFO: KindInfo = KindInfo {
     access: Access {
         read: READERS,
         edit: EDITORS,
+        create: EDITORS,
+        creator_column: None,
     },
     workflow: Some(&WORKFLOW),
     review: t2("Nästa översyn", "Next review"),
@@ -1491,6 +1493,8 @@ pub static INFO: KindInfo = KindInfo {
             "Record of processing activities under Article 30 of the General Data Protection Regulation (EU) 2016/679.",
         ),
     }),
+    deadline: None,
+    create_sections: &[],
 };
 
 /// Processing activities, as a kind of the register kernel.
@@ -1539,7 +1543,7 @@ impl Descriptor for Processing {
         match kind {
             Kind::System => d.system_ids = ids,
             Kind::Agreement => d.agreement_ids = ids,
-            Kind::ProcessingActivity => {}
+            Kind::ProcessingActivity | Kind::Breach => {}
         }
     }
 

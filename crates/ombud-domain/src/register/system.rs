@@ -671,6 +671,8 @@ pub static INFO: KindInfo = KindInfo {
     access: Access {
         read: crate::register::processing::READERS,
         edit: EDITORS,
+        create: EDITORS,
+        creator_column: None,
     },
     workflow: None,
     review: t2(
@@ -692,6 +694,8 @@ pub static INFO: KindInfo = KindInfo {
         file_stem: "systemforteckning",
     },
     document: None,
+    deadline: None,
+    create_sections: &[],
 };
 
 /// IT systems, as a kind of the register kernel.

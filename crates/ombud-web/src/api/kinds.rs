@@ -71,7 +71,7 @@ fn kind_routes<D: Descriptor>(r: ApiRoutes) -> ApiRoutes {
         )
         .add_for(
             k,
-            Access::Organisation(edit),
+            Access::Organisation(Action::Create(D::KIND)),
             one_operation(&base, HttpMethod::Post, create_op(info), post(create::<D>)),
         )
         .add_for(
@@ -695,6 +695,9 @@ fn field_schema(f: &Field) -> RefOr<Schema> {
         Input::Line { max } | Input::Text { max } => described(string().max_length(Some(max))),
         Input::Date => {
             described(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))))
+        }
+        Input::Instant => {
+            described(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))))
         }
         Input::Flag => described(ObjectBuilder::new().schema_type(Type::Boolean)),
         Input::Level => described(

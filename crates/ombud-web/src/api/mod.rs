@@ -9,6 +9,7 @@
 //! - Ids are opaque strings.
 
 pub mod agreements;
+pub mod breaches;
 pub mod gaps;
 pub mod json;
 pub mod kinds;
@@ -82,6 +83,7 @@ pub fn router() -> (OpenApiRouter<AppState>, Vec<RouteInfo>) {
     let r = gaps::routes(r);
     let r = systems::routes(r);
     let r = agreements::routes(r);
+    let r = breaches::routes(r);
     (r.router.fallback(api_not_found), r.table)
 }
 

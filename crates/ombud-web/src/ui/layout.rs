@@ -24,6 +24,9 @@ pub struct Frame {
     pub section: &'static str,
     /// The kinds' registers the person may read somewhere, in the navigation's order.
     pub registers: Vec<NavItem>,
+    /// What anyone may report from every page (a personal data breach): the form's address and
+    /// its name.
+    pub reports: Vec<NavItem>,
 }
 
 /// One register in the main navigation.
@@ -54,6 +57,17 @@ impl Frame {
                         label: super::kinds::capitalised(info.noun.many.get(lang)),
                         section: info.ui,
                     }
+                })
+                .collect(),
+            reports: Kind::ALL
+                .into_iter()
+                .filter(|k| {
+                    k.info().access.creator_column.is_some() && state.app.creates_anywhere(ctx, *k)
+                })
+                .map(|k| NavItem {
+                    href: format!("/{}/ny", k.info().ui),
+                    label: super::kinds::kt(lang, k, "new"),
+                    section: "report",
                 })
                 .collect(),
         }

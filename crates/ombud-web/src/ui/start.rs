@@ -170,6 +170,62 @@ pub async fn start(
         .collect();
     let w = state.app.worklist(&ctx).await?;
     let mut lists = Vec::new();
+    if w.deadlines.total > 0 {
+        let now = jiff::Timestamp::now();
+        lists.push(ListView {
+            id: "deadlines",
+            heading: t("start-deadlines"),
+            total: w.deadlines.total,
+            items: w
+                .deadlines
+                .items
+                .iter()
+                .map(|i| {
+                    let note = i
+                        .deadline
+                        .as_deref()
+                        .and_then(ombud_domain::time::from_storage)
+                        .zip(i.kind.info().deadline)
+                        .map(|(at, d)| {
+                            let left = ombud_domain::breach::clock::remaining(at, now);
+                            format!(
+                                "{} {} · {}",
+                                d.label.get(lang),
+                                ombud_domain::breach::clock::display_stockholm(at),
+                                ombud_domain::breach::clock::remaining_text(left, lang)
+                            )
+                        });
+                    item(lang, i, note)
+                })
+                .collect(),
+            more: more(lang, &w.deadlines),
+            empty: String::new(),
+        });
+    }
+    if w.reports.total > 0 {
+        lists.push(ListView {
+            id: "reports",
+            heading: t("start-reports"),
+            total: w.reports.total,
+            items: w
+                .reports
+                .items
+                .iter()
+                .map(|i| {
+                    let status = i
+                        .kind
+                        .info()
+                        .workflow
+                        .zip(i.status.as_deref())
+                        .map(|(wf, s)| wf.state_or_initial(s).label.get(lang).to_string());
+                    item(lang, i, status)
+                })
+                .collect(),
+            // The person's own reports are not a list they may open in the register.
+            more: Vec::new(),
+            empty: String::new(),
+        });
+    }
     if w.reviews {
         lists.push(ListView {
             id: "awaiting",

@@ -9,7 +9,9 @@
 //!
 //! The expectations are written out here by hand from the rules, not taken from the production
 //! policy: a role applies to the subtree where it is held, never across a controller's border; the
-//! registers are read by every role but the employee's and written by the kind's own editors;
+//! registers are read by every role but the employee's and written by the kind's own editors; the
+//! breach register is read by those who handle breaches (and the auditor), while anyone with a role
+//! reports a breach;
 //! management administers its tree (but hands on only the roles it holds itself); a record or an
 //! organisation a person may not see does not exist for them.
 
@@ -99,8 +101,34 @@ impl Who {
             Role::Auditor,
         ])
     }
+    /// Whether the person reads the kind's records.
+    fn reads_kind(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Breach => self.has(&[
+                Role::Manager,
+                Role::SecurityCoordinator,
+                Role::Dpo,
+                Role::Management,
+                Role::Auditor,
+            ]),
+            _ => self.reads(),
+        }
+    }
+    /// Whether the person registers the kind's records: a breach is reported by anyone with a role.
+    fn creates(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Breach => self.admin() || self.role.is_some(),
+            k => self.edits(k),
+        }
+    }
     fn edits(&self, kind: Kind) -> bool {
         self.has(match kind {
+            Kind::Breach => &[
+                Role::Manager,
+                Role::SecurityCoordinator,
+                Role::Dpo,
+                Role::Management,
+            ],
             Kind::ProcessingActivity => &[Role::RecordsKeeper, Role::Manager, Role::Dpo],
             Kind::System => &[
                 Role::SystemOwner,
@@ -130,9 +158,10 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
     use StatusCode as S;
     let kind = r.kind;
     let sees = w.sees(place);
-    let read = |ok: S| if sees && w.reads() { ok } else { S::NOT_FOUND };
+    let reads = kind.map_or(w.reads(), |k| w.reads_kind(k));
+    let read = |ok: S| if sees && reads { ok } else { S::NOT_FOUND };
     let edit = |k: Kind, ok: S| {
-        if !sees || !w.reads() {
+        if !sees || !w.reads_kind(k) {
             S::NOT_FOUND
         } else {
             allow(w.edits(k), ok)
@@ -219,14 +248,14 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         }
         ("POST", "/api/v1/{kind}", Some(k)) => {
             if sees {
-                allow(w.edits(k), S::CREATED)
+                allow(w.creates(k), S::CREATED)
             } else {
                 unknown_org
             }
         }
-        ("GET", "/api/v1/{kind}/export", Some(_)) => {
+        ("GET", "/api/v1/{kind}/export", Some(k)) => {
             if sees {
-                allow(w.reads(), S::OK)
+                allow(w.reads_kind(k), S::OK)
             } else {
                 S::NOT_FOUND
             }
@@ -244,6 +273,7 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("DELETE", "/api/v1/{kind}/{id}", Some(k)) => edit(k, S::NO_CONTENT),
         ("POST", "/api/v1/{kind}/{id}/transitions", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => edit(k, S::CREATED),
+        ("PUT", "/api/v1/{kind}/{id}/assessment", Some(k)) => edit(k, S::OK),
         ("GET", "/api/v1/openapi.json", _) | ("GET", "/healthz", _) => S::OK,
         (m, p, _) => panic!(
             "{m} {p} ({:?}) is not in the matrix: add its probe and rule",
@@ -290,6 +320,8 @@ fn draft(kind: Kind, name: &str) -> Value {
     match kind {
         Kind::ProcessingActivity | Kind::System => json!({ "name": name }),
         Kind::Agreement => json!({ "counterparty": name }),
+        Kind::Breach => json!({ "description": name,
+            "discovered_at": "2026-01-05T09:00:00+01:00", "aware_at": "2026-01-05T09:30:00+01:00" }),
     }
 }
 
@@ -426,6 +458,9 @@ fn csv_of(kind: Kind) -> &'static str {
         Kind::ProcessingActivity => "Behandling;Ändamål\nProvimport;Att prova\n",
         Kind::System => "System;Leverantör\nProvsystem;Prov AB\n",
         Kind::Agreement => "Motpart;Avtal\nProv AB;Provavtal\n",
+        Kind::Breach => {
+            "Beskrivning;Upptäckt;Kännedom\nProvincident;2026-01-05 09:00;2026-01-05 09:30\n"
+        }
     }
 }
 
@@ -582,6 +617,13 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
             app.post(fill(&r.path, &fresh))
                 .by(by)
                 .json(json!({ "to": to }))
+                .await
+        }
+        ("PUT", "/api/v1/{kind}/{id}/assessment", Some(k)) => {
+            app.put(fill(&r.path, &kind_record(k)))
+                .by(by)
+                .json(json!({ "data_processing_context": 2, "ease_of_identification": 0.75,
+                    "confidentiality": 0.25, "integrity": 0, "availability": 0, "malicious": false }))
                 .await
         }
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => {
@@ -755,9 +797,10 @@ fn the_matrix_covers_every_role_and_every_kind() {
 fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
     use StatusCode as S;
     let sees = w.sees(place);
-    let read = |ok: S| if sees && w.reads() { ok } else { S::NOT_FOUND };
+    let reads = r.kind.map_or(w.reads(), |k| w.reads_kind(k));
+    let read = |ok: S| if sees && reads { ok } else { S::NOT_FOUND };
     let edit = |k: Kind, ok: S| {
-        if !sees || !w.reads() {
+        if !sees || !w.reads_kind(k) {
             S::NOT_FOUND
         } else {
             allow(w.edits(k), ok)
@@ -831,16 +874,16 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/personer", _) | ("POST", "/personer/{id}/avstangd", _) => {
             allow(w.admin(), S::SEE_OTHER)
         }
-        ("GET", "/{kind}", Some(_)) => anywhere(w.reads() && reaches_a_controller, S::OK),
-        // A new record's form and the import's first page: for whoever edits the kind somewhere.
-        // A place out of sight is not chosen in advance, as an unknown one is not.
-        ("GET", "/{kind}/ny", Some(k)) | ("GET", "/{kind}/import", Some(k)) => {
-            allow(w.edits(k) && reaches_a_controller, S::OK)
-        }
+        ("GET", "/{kind}", Some(k)) => anywhere(w.reads_kind(k) && reaches_a_controller, S::OK),
+        // A new record's form: for whoever registers the kind somewhere; the import's first page
+        // for whoever edits it. A place out of sight is not chosen in advance, as an unknown one is
+        // not.
+        ("GET", "/{kind}/ny", Some(k)) => allow(w.creates(k) && reaches_a_controller, S::OK),
+        ("GET", "/{kind}/import", Some(k)) => allow(w.edits(k) && reaches_a_controller, S::OK),
         // Saved into a place out of sight: the place is unknown, whoever asks (as in the API).
         ("POST", "/{kind}/ny", Some(k)) => {
             if sees {
-                allow(w.edits(k), S::SEE_OTHER)
+                allow(w.creates(k), S::SEE_OTHER)
             } else {
                 S::UNPROCESSABLE_ENTITY
             }
@@ -852,7 +895,7 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::UNPROCESSABLE_ENTITY
             }
         }
-        ("POST", "/{kind}/validera", Some(k)) => allow(w.edits(k) && reaches_a_controller, S::OK),
+        ("POST", "/{kind}/validera", Some(k)) => allow(w.creates(k) && reaches_a_controller, S::OK),
         ("GET", "/{kind}/{id}", Some(_)) | ("GET", "/{kind}/{id}/historik", Some(_)) => read(S::OK),
         ("GET", "/{kind}/{id}/redigera", Some(k)) | ("GET", "/{kind}/{id}/ta-bort", Some(k)) => {
             edit(k, S::OK)
@@ -1074,16 +1117,17 @@ async fn probe_page(
                 .await
         }
         ("POST", "/{kind}/ny", Some(k)) | ("POST", "/{kind}/validera", Some(k)) => {
-            let title = match k {
-                Kind::Agreement => "counterparty",
-                _ => "name",
-            };
-            b.post(
-                app,
-                &r.path,
-                &[("organisation_id", &side.unit), (title, "Ny post")],
-            )
-            .await
+            let mut fields = vec![("organisation_id", side.unit.as_str())];
+            match k {
+                Kind::Agreement => fields.push(("counterparty", "Ny post")),
+                Kind::Breach => fields.extend([
+                    ("description", "Ny post"),
+                    ("discovered_at", "2026-01-05T09:00"),
+                    ("aware_at", "2026-01-05T09:30"),
+                ]),
+                _ => fields.push(("name", "Ny post")),
+            }
+            b.post(app, &r.path, &fields).await
         }
         ("POST", "/{kind}/import", Some(k)) => {
             b.multipart(app, &r.path, &side.unit, csv_of(k)).await
@@ -1096,12 +1140,17 @@ async fn probe_page(
                 .by(admin)
                 .await
                 .expect(StatusCode::OK);
-            let (title, value) = match k {
-                Kind::Agreement => ("counterparty", text(&current, "counterparty")),
-                _ => ("name", text(&current, "name")),
+            let keep: &[&str] = match k {
+                Kind::Agreement => &["counterparty"],
+                Kind::Breach => &["description", "discovered_at", "aware_at"],
+                _ => &["name"],
             };
-            b.post(app, &fill(&id), &[(title, &value), ("version", &version)])
-                .await
+            let values: Vec<(&str, String)> =
+                keep.iter().map(|f| (*f, text(&current, f))).collect();
+            let mut fields: Vec<(&str, &str)> =
+                values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+            fields.push(("version", &version));
+            b.post(app, &fill(&id), &fields).await
         }
         ("POST", "/{kind}/{id}/ta-bort", Some(k)) => {
             let fresh = record(app, admin, k, &side.unit, "Att ta bort").await;

@@ -8,10 +8,19 @@ use ombud_domain::kernel::Kind;
 use ombud_domain::role::Role;
 use serde_json::json;
 
+/// A free-text field beside the name, edited in the spreadsheet.
+fn text_field(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Breach => "measures",
+        _ => "description",
+    }
+}
+
 /// The field a record is named by.
 fn title_field(kind: Kind) -> &'static str {
     match kind {
         Kind::Agreement => "counterparty",
+        Kind::Breach => "description",
         Kind::ProcessingActivity | Kind::System => "name",
     }
 }
@@ -38,10 +47,16 @@ both!(
             let title = title_field(kind);
             let mut ids = Vec::new();
             for name in ["Lånesystem", "Evenemang"] {
+                let mut body = json!({ "organisation_id": unit, title: name });
+                body[text_field(kind)] = json!(format!("Om {name}"));
+                if kind == Kind::Breach {
+                    body["discovered_at"] = json!("2026-03-29T01:30:00+01:00");
+                    body["aware_at"] = json!("2026-03-29T03:30:00+02:00");
+                }
                 let r = app
                     .post(&api)
                     .by(&dpo)
-                    .json(json!({ "organisation_id": unit, title: name, "description": format!("Om {name}") }))
+                    .json(body)
                     .await
                     .expect(StatusCode::CREATED);
                 ids.push(text(&r, "id"));
@@ -106,7 +121,8 @@ both!(
                 .text();
             assert_eq!(list_duplicate_keys(&list), Vec::<String>::new(), "{kind:?}");
             assert_eq!(
-                changed["description"], "Program för vuxna och barn",
+                changed[text_field(kind)],
+                "Program för vuxna och barn",
                 "{kind:?}"
             );
             let list = app

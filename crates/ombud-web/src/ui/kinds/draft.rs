@@ -10,9 +10,12 @@
 //! inputs of row *i*. The form is shown again from the compacted fields, with what was typed.
 
 use super::super::forms::Fields;
+use jiff::Timestamp;
 use ombud_domain::Invalid;
+use ombud_domain::Rule;
 use ombud_domain::kernel::KindInfo;
 use ombud_domain::kernel::field::{Field, Input};
+use ombud_domain::time::{Local, resolve_local};
 use serde_json::{Map, Value};
 
 /// The most rows, items or ticks of one list read from a post: above the kernel's limit, so that a
@@ -113,6 +116,24 @@ fn copy(
                 renumbered,
             ),
             Input::Kept => {}
+            Input::Instant => {
+                // The reading chosen on a DST day travels with its time.
+                for name in [src.clone(), dst_name(&src)] {
+                    let to = if name == src {
+                        dst.clone()
+                    } else {
+                        dst_name(&dst)
+                    };
+                    out.extend(
+                        posted
+                            .0
+                            .iter()
+                            .filter(|(k, _)| *k == name)
+                            .take(1)
+                            .map(|(_, v)| (to.clone(), v.clone())),
+                    );
+                }
+            }
             _ => out.extend(
                 posted
                     .0
@@ -141,6 +162,7 @@ fn object(defs: &'static [Field], fields: &Fields, prefix: &str) -> Map<String, 
             Input::Line { .. } | Input::Date | Input::Choice(_) | Input::Pick(_) => {
                 Value::String(text())
             }
+            Input::Instant => Value::String(instant_value(fields, &name)),
             // Browsers send a text area's line breaks as CRLF.
             Input::Text { .. } => Value::String(text().replace("\r\n", "\n")),
             Input::Lines => Value::Array(
@@ -193,6 +215,66 @@ fn object(defs: &'static [Field], fields: &Fields, prefix: &str) -> Map<String, 
     m
 }
 
+/// The form name of the choice between the two readings of a local time on a DST day.
+pub fn dst_name(name: &str) -> String {
+    format!("{name}.dst")
+}
+
+/// What a local time typed in a form names, when it names none or two instants: the problem, and the
+/// two readings to choose between (their code and the instant).
+pub fn dst_readings(fields: &Fields, name: &str) -> Option<(Rule, [(&'static str, Timestamp); 2])> {
+    let raw = fields.get(name).trim();
+    if raw.is_empty() || ombud_domain::time::parse_instant(raw).is_some() {
+        return None;
+    }
+    match resolve_local(ombud_domain::time::parse_local(raw)?) {
+        Local::Unique(_) => None,
+        Local::Twice { summer, winter } => Some((
+            Rule::AmbiguousLocalTime,
+            [("summer", summer), ("winter", winter)],
+        )),
+        Local::Skipped { before, after } => Some((
+            Rule::NonexistentLocalTime,
+            [("before", before), ("after", after)],
+        )),
+    }
+}
+
+/// An instant field's value as the kernel reads it: the Stockholm wall-clock time a form sends,
+/// resolved to its instant; on a DST day, by the reading chosen. What names no instant is passed on
+/// as typed, for the kernel to refuse (and [`local_time_problems`] to explain).
+pub fn instant_value(fields: &Fields, name: &str) -> String {
+    let raw = fields.get(name).trim();
+    if raw.is_empty() || ombud_domain::time::parse_instant(raw).is_some() {
+        return raw.to_string();
+    }
+    if let Some((_, readings)) = dst_readings(fields, name) {
+        let chosen = fields.get(&dst_name(name));
+        return readings
+            .iter()
+            .find(|(code, _)| *code == chosen)
+            .map(|(_, ts)| ombud_domain::time::to_storage(*ts))
+            .unwrap_or_else(|| raw.to_string());
+    }
+    match ombud_domain::time::parse_local(raw).map(resolve_local) {
+        Some(Local::Unique(ts)) => ombud_domain::time::to_storage(ts),
+        _ => raw.to_string(),
+    }
+}
+
+/// The local times of a form that name no instant, or two, with no reading chosen: said as such,
+/// rather than as the kernel's "not a time".
+pub fn local_time_problems(defs: &'static [Field], fields: &Fields) -> Vec<Invalid> {
+    defs.iter()
+        .filter(|f| matches!(f.input, Input::Instant))
+        .filter_map(|f| {
+            let (rule, readings) = dst_readings(fields, f.key())?;
+            let chosen = fields.get(&dst_name(f.key()));
+            (!readings.iter().any(|(c, _)| *c == chosen)).then(|| Invalid::new(f.name, rule))
+        })
+        .collect()
+}
+
 /// A stored record's details as the form's fields, for its edit form.
 pub fn fields_of(defs: &'static [Field], details: &Value) -> Fields {
     let mut out = Vec::new();
@@ -236,6 +318,20 @@ fn fill(
                     .map(|s| (name.clone(), s.to_string())),
             ),
             (Input::Level, Value::Number(n)) => out.push((name, n.to_string())),
+            (Input::Instant, Value::String(s)) => {
+                if let Some(ts) = ombud_domain::time::from_storage(s) {
+                    let local = ts.to_zoned_datetime(ombud_domain::time::stockholm());
+                    let dt = local.datetime();
+                    // A time of the repeated autumn hour is saved back as the same instant.
+                    if let Local::Twice { summer, .. } = resolve_local(dt) {
+                        let which = if summer == ts { "summer" } else { "winter" };
+                        out.push((dst_name(&name), which.into()));
+                    }
+                    out.push((name, dt.strftime("%Y-%m-%dT%H:%M").to_string()));
+                } else {
+                    out.push((name, s.clone()));
+                }
+            }
             (Input::Kept, _) => {}
             (_, Value::String(s)) => out.push((name, s.clone())),
             _ => {}

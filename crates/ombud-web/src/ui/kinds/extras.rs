@@ -29,7 +29,7 @@ pub struct Panel {
 /// The texts a kind's own panels ask its message file for (checked by a test).
 pub fn keys(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::ProcessingActivity => &[],
+        Kind::ProcessingActivity | Kind::Breach => &[],
         Kind::System => &[
             "figures.heading",
             "figures.scope",
@@ -82,7 +82,7 @@ pub async fn list_panels(
 ) -> Result<Vec<Panel>, PageError> {
     match kind {
         Kind::System => Ok(vec![system_figures(state, ctx, organisation_id).await?]),
-        Kind::ProcessingActivity | Kind::Agreement => Ok(Vec::new()),
+        Kind::ProcessingActivity | Kind::Agreement | Kind::Breach => Ok(Vec::new()),
     }
 }
 
@@ -126,7 +126,7 @@ pub fn record_panels(
     let k = |key: &str| kt(lang, kind, key);
     let yes = |key: &str| facts.get(key).and_then(Value::as_bool).unwrap_or(false);
     match kind {
-        Kind::ProcessingActivity => Vec::new(),
+        Kind::ProcessingActivity | Kind::Breach => Vec::new(),
         Kind::System => {
             let (text, warn) = if yes("classification_current") {
                 (k("classification.current"), false)

@@ -176,8 +176,14 @@ async fn page<D: Descriptor>(
         .sections
         .iter()
         .map(|s| {
-            let defs: Vec<&'static Field> =
-                info.fields.iter().filter(|f| f.section == s.key).collect();
+            // A new record is registered with its registration's sections (a breach's report);
+            // the rest is added by those who edit it.
+            let defs: Vec<&'static Field> = info
+                .fields
+                .iter()
+                .filter(|f| f.section == s.key)
+                .filter(|f| place.record.is_some() || info.registered_with(f))
+                .collect();
             let mut widgets = Vec::new();
             let when = defs
                 .first()
@@ -221,7 +227,7 @@ async fn page<D: Descriptor>(
             );
             w.hint = kt(lang, kind, "organisation-hint");
             w.choices =
-                organisation_choices(state, ctx, Action::Edit(kind), &place.organisation_id)
+                organisation_choices(state, ctx, Action::Create(kind), &place.organisation_id)
                     .await?;
             w.empty = t(lang, "choose");
             w.required = true;
@@ -307,6 +313,36 @@ fn widget(
     match f.input {
         Input::Line { .. } => w.kind = "text",
         Input::Date => w.kind = "date",
+        Input::Instant => {
+            w.kind = "datetime-local";
+            // On a DST day the time typed may name two instants, or none: the person says which.
+            if let Some((_, readings)) = draft::dst_readings(fields, &name) {
+                let chosen = fields.get(&draft::dst_name(&name)).to_string();
+                let mut pick = Widget::new(
+                    "radios",
+                    input_id(&draft::dst_name(&name)),
+                    draft::dst_name(&name),
+                    t(lang, "dst-which"),
+                );
+                pick.choices = readings
+                    .iter()
+                    .map(|(code, ts)| {
+                        Choice::new(
+                            *code,
+                            format!(
+                                "{} ({})",
+                                ombud_domain::time::to_local_rfc3339(*ts).replace('T', " "),
+                                t(lang, &format!("dst-{code}"))
+                            ),
+                            chosen == *code,
+                        )
+                    })
+                    .collect();
+                out.push(w);
+                out.push(pick);
+                return;
+            }
+        }
         Input::Text { .. } => w.tag = "textarea",
         Input::Lines => {
             w.tag = "textarea";
@@ -575,14 +611,14 @@ pub async fn new<D: Descriptor>(
     UiCtx(ctx): UiCtx,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    if !state.app.edits_anywhere(&ctx, D::KIND) {
+    if !state.app.creates_anywhere(&ctx, D::KIND) {
         return Err(PageError::Forbidden);
     }
     // With one place to register in, it is chosen already.
     let organisation_id = match q.organisation.trim() {
         "" => state
             .app
-            .only_place(&ctx, Action::Edit(D::KIND))
+            .only_place(&ctx, Action::Create(D::KIND))
             .unwrap_or_default(),
         asked => asked.to_string(),
     };
@@ -606,9 +642,19 @@ pub async fn create<D: Descriptor>(
     check_csrf(&ctx, &headers, &posted)?;
     let info = D::info();
     let fields = compact(info.fields, &posted);
-    let json = draft::draft(info.fields, &fields);
+    let mut json = draft::draft(info.fields, &fields);
+    // The form registers only what registering asks (its other sections are not shown).
+    if let serde_json::Value::Object(m) = &mut json {
+        m.retain(|k, _| info.field(k).is_none_or(|f| info.registered_with(f)));
+    }
+    let local = draft::local_time_problems(info.fields, &fields);
     let organisation_id = posted.get("organisation_id").trim().to_string();
-    let outcome = if organisation_id.is_empty() {
+    let outcome = if !local.is_empty() {
+        Err(with_local_times(
+            local,
+            state.app.check::<D>(json).map(drop),
+        ))
+    } else if organisation_id.is_empty() {
         // The owner is the form's first question: said first, with whatever else is wrong.
         let mut list = vec![Invalid::new(
             "organisation_id",
@@ -649,14 +695,23 @@ pub async fn check<D: Descriptor>(
     Form(posted): Form<Fields>,
 ) -> Result<Response, PageError> {
     check_csrf(&ctx, &headers, &posted)?;
-    if !state.app.edits_anywhere(&ctx, D::KIND) {
+    if !state.app.creates_anywhere(&ctx, D::KIND) {
         return Err(PageError::Forbidden);
     }
     let info = D::info();
     let lang = ctx.lang;
     let (fields, rows) = draft::compact_rows(info.fields, &posted);
     let json = draft::draft(info.fields, &fields);
-    let answer = match state.app.check::<D>(json) {
+    let local = draft::local_time_problems(info.fields, &fields);
+    let checked = if local.is_empty() {
+        state.app.check::<D>(json)
+    } else {
+        Err(with_local_times(
+            local,
+            state.app.check::<D>(json).map(drop),
+        ))
+    };
+    let answer = match checked {
         Ok(valid) => FormCheck::new(
             Problems::default(),
             state
@@ -733,11 +788,19 @@ pub async fn save<D: Descriptor>(
     let info = D::info();
     let fields = compact(info.fields, &posted);
     let json = draft::draft(info.fields, &fields);
-    match state
-        .app
-        .patch::<D>(&ctx, &id, Some(posted.version()), json)
-        .await
-    {
+    let local = draft::local_time_problems(info.fields, &fields);
+    let outcome = if local.is_empty() {
+        state
+            .app
+            .patch::<D>(&ctx, &id, Some(posted.version()), json)
+            .await
+    } else {
+        Err(with_local_times(
+            local,
+            state.app.check::<D>(json).map(drop),
+        ))
+    };
+    match outcome {
         Ok(r) => Ok(Redirect::to(&format!(
             "{}?klart=saved",
             record_href(D::KIND, r.id.as_str())
@@ -757,6 +820,20 @@ pub async fn save<D: Descriptor>(
             Ok(render_with(status, &page))
         }
     }
+}
+
+/// A form's local times that name no instant or two, said as such, with the form's other problems
+/// (the kernel's "not a time" for those same fields left out).
+fn with_local_times(local: Vec<Invalid>, rest: Result<(), AppError>) -> AppError {
+    let mut list = local;
+    if let Err(AppError::Invalid(more)) = rest {
+        let more: Vec<Invalid> = more
+            .into_iter()
+            .filter(|m| !list.iter().any(|l| l.field == m.field))
+            .collect();
+        list.extend(more);
+    }
+    AppError::Invalid(list)
 }
 
 /// The address of a kind's new-record form for an organisation.

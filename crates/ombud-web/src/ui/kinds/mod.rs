@@ -70,6 +70,7 @@ fn kind_routes<D: Descriptor>(r: PageRoutes) -> PageRoutes {
     let k = D::KIND;
     let read = Action::Read(k);
     let edit = Action::Edit(k);
+    let create = Action::Create(k);
     let base = format!("/{}", info.ui);
     let one = format!("{base}/{{id}}");
     let r = r
@@ -78,21 +79,21 @@ fn kind_routes<D: Descriptor>(r: PageRoutes) -> PageRoutes {
             k,
             "GET",
             &format!("{base}/ny"),
-            Access::Kind(edit),
+            Access::Kind(create),
             get(form::new::<D>),
         )
         .add_for(
             k,
             "POST",
             &format!("{base}/ny"),
-            Access::Kind(edit),
+            Access::Kind(create),
             post(form::create::<D>),
         )
         .add_for(
             k,
             "POST",
             &format!("{base}/validera"),
-            Access::Kind(edit),
+            Access::Kind(create),
             post(form::check::<D>),
         )
         .add_for(
@@ -165,7 +166,7 @@ fn t(lang: Lang, key: &str) -> String {
 }
 
 /// A kind's own page text (`{code}.{key}` in `messages/{code}.*.txt`).
-fn kt(lang: Lang, kind: Kind, key: &str) -> String {
+pub(crate) fn kt(lang: Lang, kind: Kind, key: &str) -> String {
     i18n::t(lang, &format!("{}.{key}", kind.code()))
 }
 

@@ -1,0 +1,316 @@
+//! What a breach does that other kinds do not: the people who must act are told at once when it is
+//! reported, reminded at 24, 48 and 66 hours while no decision on notification is recorded, and the
+//! risk assessment has a door of its own.
+//!
+//! The messages are queued in the transaction that reports the breach (the transactional outbox), and
+//! the reminders are scheduled jobs in the same transaction: a report that fails to commit tells no
+//! one, and one that commits is told once, across restarts and instances. The messages name the
+//! organisation and link to the breach; they do not repeat its description, which may itself hold
+//! personal data, in e-mail.
+
+use crate::jobs::{BoxFuture, JobHandler, Outcome};
+use crate::{App, AppError, Caller, Result, Stored};
+use jiff::Timestamp;
+use ombud_domain::authz::Action;
+use ombud_domain::breach::clock::{self, Reminder};
+use ombud_domain::breach::severity::{Assessment, RiskCategory};
+use ombud_domain::ids::RecordId;
+use ombud_domain::kernel::Descriptor;
+use ombud_domain::kernel::parse;
+use ombud_domain::register::breach::{
+    BreachDetails, Breaches, CategoryOverride, RecordedAssessment,
+};
+use ombud_domain::role::Role;
+use ombud_domain::{Invalid, Lang, Rule};
+use ombud_store::outbox::{ClaimedJob, Job, Mail};
+use ombud_store::{Store, WriteTx};
+use serde_json::Value;
+
+/// The scheduler's name for a breach's reminders.
+pub const REMINDER_JOB: &str = "breach-reminder";
+
+/// Who is told of a breach: the DPO and the managers over the unit (and management, who answer for
+/// the decision).
+const TOLD: &[Role] = &[Role::Dpo, Role::Manager, Role::Management];
+
+/// A risk assessment as the API and the form send it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentIn {
+    pub data_processing_context: i64,
+    pub ease_of_identification: f64,
+    pub confidentiality: f64,
+    pub integrity: f64,
+    pub availability: f64,
+    pub malicious: bool,
+    /// A category set instead of the computed one, and why.
+    pub category_override: Option<(String, String)>,
+    /// The decision support's answers, kept as given (bounded by the body limit).
+    pub answers: Option<Value>,
+}
+
+impl App {
+    /// Records the risk assessment of a breach: the ENISA inputs, the score and category they give,
+    /// and an override with its justification. Each assessment is a change on the record, so every
+    /// earlier one stays in the history.
+    pub async fn assess_breach(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+        input: AssessmentIn,
+    ) -> Result<Stored<BreachDetails>> {
+        let assessment = Assessment::from_api(
+            input.data_processing_context,
+            input.ease_of_identification,
+            input.confidentiality,
+            input.integrity,
+            input.availability,
+            input.malicious,
+        )
+        .map_err(|errs| AppError::Invalid(errs.iter().map(|e| e.invalid()).collect()))?;
+        let category_override = match input.category_override {
+            None => None,
+            Some((category, justification)) => {
+                let category = RiskCategory::parse(&category).ok_or_else(|| {
+                    Invalid::new("category_override.category", Rule::InvalidValue)
+                })?;
+                let justification = ombud_domain::text::optional_text(
+                    "category_override.justification",
+                    Some(&justification),
+                    ombud_domain::breach::JUSTIFICATION_MAX,
+                )?
+                .ok_or_else(|| Invalid::new("category_override.justification", Rule::Required))?;
+                Some(CategoryOverride {
+                    category,
+                    justification,
+                })
+            }
+        };
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let current = w.record::<Breaches>(&id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Breaches::KIND), &current.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(Breaches::KIND), &current.scope())?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale {
+                current: current.version,
+            });
+        }
+        let mut after = current.clone();
+        after.details.assessment = Some(RecordedAssessment::new(
+            assessment,
+            category_override,
+            input.answers,
+            &caller.user.name,
+            w.now(),
+        ));
+        parse::revalidate::<Breaches>(&after.details)?;
+        let saved = w
+            .save::<Breaches>(&grant, &current, after, &caller.principal)
+            .await?;
+        w.commit().await?;
+        Ok(saved)
+    }
+}
+
+/// The people to tell of a breach in an organisation: those holding a role in [`TOLD`] there or
+/// above it, within its controller.
+async fn recipients(
+    store: &Store,
+    path: &str,
+    controller_id: Option<&str>,
+) -> Result<Vec<Recipient>> {
+    let mut out: Vec<Recipient> = Vec::new();
+    for org in store.organisations_on_path(path).await? {
+        if org.controller_id.as_deref() != controller_id {
+            continue;
+        }
+        for m in store.members(&org.id).await? {
+            let told = TOLD.iter().any(|r| m.roles.contains(&r.as_str()));
+            if told && !out.iter().any(|o| o.user_id == m.user_id) {
+                out.push(Recipient {
+                    user_id: m.user_id,
+                    name: m.name,
+                    email: m.email,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Recipient {
+    user_id: String,
+    name: String,
+    email: String,
+}
+
+fn local(t: Option<Timestamp>) -> String {
+    t.map(clock::display_stockholm)
+        .unwrap_or_else(|| "–".into())
+}
+
+fn link(public_url: &str, id: &str) -> String {
+    format!("{}/incidenter/{id}", public_url.trim_end_matches('/'))
+}
+
+/// Tells the people who must act that a breach was reported, and schedules its reminders: in the
+/// transaction that reports it.
+pub(crate) async fn reported(
+    app: &App,
+    w: &mut WriteTx<'_>,
+    r: &Stored<BreachDetails>,
+) -> Result<()> {
+    let d = &r.details;
+    let org = w.organisation(r.organisation_id.as_str()).await?;
+    let reporter = d
+        .reported_by
+        .as_ref()
+        .map(|p| p.name.as_str())
+        .unwrap_or("–");
+    let reporter_id = d.reported_by.as_ref().map(|p| p.id.as_str());
+    for p in recipients(
+        &app.store,
+        &org.path,
+        r.controller_id.as_ref().map(|c| c.as_str()),
+    )
+    .await?
+    {
+        if Some(p.user_id.as_str()) == reporter_id && d.reported_by.is_some() {
+            // Who reported it knows; if they are the DPO, the record is already theirs to open.
+            continue;
+        }
+        w.queue_mail(Mail {
+            dedupe_key: format!("breach:{}:reported:{}", r.id, p.user_id),
+            to_address: p.email,
+            to_name: p.name,
+            subject: format!("Personuppgiftsincident rapporterad – {}", org.name),
+            body: format!(
+                "En personuppgiftsincident har rapporterats i {org}.\n\n\
+                 Rapporterad av: {reporter}\n\
+                 Kännedom: {aware}\n\
+                 Anmälan till IMY senast: {deadline} (72 timmar efter kännedom, om incidenten är anmälningspliktig)\n\n\
+                 Öppna incidenten i Ombud: {link}\n\n\
+                 Dataskyddsombudet ska vara delaktigt i bedömningen av varje incident.\n",
+                org = org.name,
+                aware = local(d.aware_at),
+                deadline = local(d.imy_deadline()),
+                link = link(&app.config.public_url, r.id.as_str()),
+            ),
+            lang: Lang::Sv,
+            organisation_id: Some(org.id.clone()),
+            not_before: None,
+        })
+        .await?;
+    }
+    if let Some(aware) = d.aware_at {
+        for reminder in Reminder::ALL {
+            w.schedule(Job {
+                key: format!("breach:{}:reminder:{}", r.id, reminder.as_str()),
+                kind: REMINDER_JOB.into(),
+                payload: serde_json::json!({ "breach_id": r.id.as_str(), "reminder": reminder.as_str() }),
+                due_at: reminder.due_at(aware),
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sends a breach's reminder when its time comes, unless a decision on notification is recorded by
+/// then, or a later reminder is already due (after a long stop only the latest is sent).
+pub struct ReminderHandler {
+    pub store: Store,
+    pub public_url: String,
+}
+
+impl JobHandler for ReminderHandler {
+    fn run<'a>(&'a self, job: &'a ClaimedJob, tx: &'a mut WriteTx<'_>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let id = job
+                .payload
+                .get("breach_id")
+                .and_then(Value::as_str)
+                .and_then(RecordId::parse)
+                .ok_or_else(|| AppError::Internal("a reminder without a breach".into()))?;
+            let which = job
+                .payload
+                .get("reminder")
+                .and_then(Value::as_str)
+                .and_then(|s| Reminder::ALL.iter().copied().find(|r| r.as_str() == s))
+                .ok_or_else(|| AppError::Internal("a reminder of no known hour".into()))?;
+            let r = match tx.record::<Breaches>(&id).await {
+                Ok(r) => r,
+                Err(ombud_store::StoreError::NotFound) => {
+                    return Ok("skipped: the breach is deleted".into());
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let status = r.status.as_deref().unwrap_or_default();
+            if BreachDetails::decided(status) {
+                return Ok("skipped: a decision is recorded".into());
+            }
+            let Some(aware) = r.details.aware_at else {
+                return Ok("skipped: no time of awareness".into());
+            };
+            let now = Timestamp::now();
+            if Reminder::ALL
+                .iter()
+                .any(|later| later.hours() > which.hours() && later.due_at(aware) <= now)
+            {
+                return Ok("skipped: a later reminder is due".into());
+            }
+            let org = tx.organisation(r.organisation_id.as_str()).await?;
+            let deadline = clock::imy_deadline(aware);
+            let left = clock::remaining_text(clock::remaining(deadline, now), Lang::Sv);
+            let mut told = 0;
+            for p in recipients(
+                &self.store,
+                &org.path,
+                r.controller_id.as_ref().map(|c| c.as_str()),
+            )
+            .await?
+            {
+                let queued = tx
+                    .queue_mail(Mail {
+                        dedupe_key: format!(
+                            "breach:{}:reminder:{}:{}",
+                            r.id,
+                            which.as_str(),
+                            p.user_id
+                        ),
+                        to_address: p.email,
+                        to_name: p.name,
+                        subject: format!(
+                            "Påminnelse: incident utan beslut om anmälan – {left} – {}",
+                            org.name
+                        ),
+                        body: format!(
+                            "Det har gått {hours} timmar sedan {org} fick kännedom om en personuppgiftsincident, och inget beslut om anmälan till IMY är registrerat.\n\n\
+                             Anmälan till IMY senast: {deadline} ({left}).\n\
+                             En anmälan efter 72 timmar ska ange skälen till förseningen (artikel 33.1).\n\n\
+                             Öppna incidenten i Ombud: {link}\n",
+                            hours = which.hours(),
+                            org = org.name,
+                            deadline = clock::display_stockholm(deadline),
+                            link = link(&self.public_url, r.id.as_str()),
+                        ),
+                        lang: Lang::Sv,
+                        organisation_id: Some(org.id.clone()),
+                        not_before: None,
+                    })
+                    .await?;
+                told += usize::from(queued);
+            }
+            Ok(format!("reminder queued for {told}"))
+        })
+    }
+}
