@@ -7,6 +7,7 @@ mod helpers;
 mod audit;
 mod authz_matrix;
 mod bad_input;
+mod breaches;
 mod concurrency;
 mod holes;
 mod import_systems;

@@ -1,0 +1,195 @@
+//! Personal data breaches through the API, on both databases: anyone with a role reports one and
+//! sees their own report only; the deadline is 72 hours from awareness as an instant; the DPO and
+//! the manager are told through the outbox in the report's own transaction, with the reminders
+//! scheduled; the assessment scores by ENISA's method; no decision on notification before the DPO is
+//! consulted; a late notification needs its reason.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use ombud_domain::role::Role;
+use serde_json::json;
+
+both!(
+    a_breach_is_reported_told_assessed_and_decided,
+    |app| async move {
+        let admin = app.admin().await;
+        let city = text(&app.org(&admin, "Exempelstad", "city", None).await, "id");
+        let board = text(
+            &app.org(&admin, "Socialnämnden", "board", Some(&city)).await,
+            "id",
+        );
+        let unit = text(
+            &app.org(&admin, "Hemtjänst norr", "unit", Some(&board))
+                .await,
+            "id",
+        );
+        let dpo = app
+            .person("dora@soc.exempelstad.se", "Dora Dataskydd")
+            .await;
+        app.grant(&board, &dpo.id, &[Role::Dpo]).await;
+        let chef = app.person("mats@soc.exempelstad.se", "Mats Chef").await;
+        app.grant(&unit, &chef.id, &[Role::Manager]).await;
+        let emma = app
+            .person("emma@soc.exempelstad.se", "Emma Medarbetare")
+            .await;
+        app.grant(&unit, &emma.id, &[Role::Employee]).await;
+        let other = app
+            .person("olle@soc.exempelstad.se", "Olle Medarbetare")
+            .await;
+        app.grant(&unit, &other.id, &[Role::Employee]).await;
+
+        // An employee reports; the deadline is exactly 72 hours later, across the autumn DST change.
+        let r = app
+        .post("/api/v1/breaches")
+        .by(&emma)
+        .json(json!({ "organisation_id": unit, "description": "Brukarlista skickad till fel mottagare",
+            "discovered_at": "2026-10-23T09:30:00+02:00", "aware_at": "2026-10-23T10:00:00+02:00" }))
+        .await
+        .expect(StatusCode::CREATED);
+        let id = text(&r, "id");
+        assert_eq!(r["imy_deadline"], "2026-10-26T08:00:00Z", "{r}");
+        assert_eq!(r["status"], "rapporterad");
+        assert_eq!(r["reported_by"]["name"], "Emma Medarbetare");
+        // Investigation fields are not the reporter's to set.
+        app.post("/api/v1/breaches")
+        .by(&emma)
+        .json(json!({ "organisation_id": unit, "description": "x", "dpo_advice": "ingen fara",
+            "discovered_at": "2026-10-23T09:30:00+02:00", "aware_at": "2026-10-23T10:00:00+02:00" }))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        // A time without its offset is refused, naming the field.
+        let bad = app
+            .post("/api/v1/breaches")
+            .by(&emma)
+            .json(json!({ "organisation_id": unit, "description": "x",
+            "discovered_at": "2026-10-23T09:30:00", "aware_at": "2026-10-23T10:00:00+02:00" }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad["errors"][0]["field"], "discovered_at", "{bad}");
+
+        // The reporter reads their own report, not another's and not the register.
+        app.get(format!("/api/v1/breaches/{id}"))
+            .by(&emma)
+            .await
+            .expect(StatusCode::OK);
+        app.get(format!("/api/v1/breaches/{id}"))
+            .by(&other)
+            .await
+            .expect(StatusCode::NOT_FOUND);
+        let listed = app
+            .get(format!("/api/v1/breaches?organisation_id={unit}"))
+            .by(&emma)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(listed["items"], json!([]), "{listed}");
+        app.patch(format!("/api/v1/breaches/{id}"))
+            .by(&emma)
+            .json(json!({ "description": "ändrad" }))
+            .await
+            .expect(StatusCode::FORBIDDEN);
+
+        // The DPO and the manager were told in the report's transaction; the reporter was not.
+        for (who, told) in [(&dpo, true), (&chef, true), (&emma, false)] {
+            let key = format!("breach:{id}:reported:{}", who.id);
+            let entry = app.store.outbox_entry(&key).await.expect("outbox read");
+            assert_eq!(entry.is_some(), told, "{}", who.email);
+        }
+        for h in ["h24", "h48", "h66"] {
+            let job = app
+                .store
+                .scheduled_job(&format!("breach:{id}:reminder:{h}"))
+                .await
+                .expect("job read");
+            assert!(job.is_some(), "reminder {h}");
+        }
+
+        // The assessment: the pinned example, and a field out of range named.
+        let a = app
+            .put(format!("/api/v1/breaches/{id}/assessment"))
+            .by(&chef)
+            .json(
+                json!({ "data_processing_context": 2, "ease_of_identification": 0.75,
+            "confidentiality": 0.25, "integrity": 0, "availability": 0, "malicious": false }),
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(a["severity_score"], 1.75);
+        assert_eq!(a["risk_category"], "obetydlig");
+        assert_eq!(a["notify_imy_proposed"], false);
+        let bad = app
+            .put(format!("/api/v1/breaches/{id}/assessment"))
+            .by(&chef)
+            .json(
+                json!({ "data_processing_context": 2, "ease_of_identification": 0.3,
+            "confidentiality": 0, "integrity": 0, "availability": 0, "malicious": false }),
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad["errors"][0]["field"], "ease_of_identification", "{bad}");
+        // Sensitive data, easily identified, sent to unknown recipients: very high risk.
+        let high = app
+            .put(format!("/api/v1/breaches/{id}/assessment"))
+            .by(&chef)
+            .json(
+                json!({ "data_processing_context": 4, "ease_of_identification": 1,
+            "confidentiality": 0.5, "integrity": 0, "availability": 0, "malicious": false }),
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(high["risk_category"], "mycket_allvarlig");
+        assert_eq!(high["notify_imy_proposed"], true);
+        assert_eq!(high["inform_subjects_proposed"], true);
+
+        // Through the workflow: no decision before the DPO is consulted.
+        for to in ["under_utredning", "riskbedomd"] {
+            app.post(format!("/api/v1/breaches/{id}/transitions"))
+                .by(&chef)
+                .json(json!({ "to": to }))
+                .await
+                .expect(StatusCode::OK);
+        }
+        let refused = app
+            .post(format!("/api/v1/breaches/{id}/transitions"))
+            .by(&chef)
+            .json(json!({ "to": "anmald_imy" }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = refused["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert!(fields.contains(&"dpo_consulted_at"), "{refused}");
+        assert!(fields.contains(&"imy_notified_at"), "{refused}");
+        // A notification after the deadline needs the reason for the delay.
+        let late = app
+            .patch(format!("/api/v1/breaches/{id}"))
+            .by(&chef)
+            .json(json!({ "dpo_consulted_at": "2026-10-23T11:00:00+02:00",
+            "imy_notified_at": "2026-10-26T10:00:00+01:00" }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(late["errors"][0]["field"], "delay_reason", "{late}");
+        app.patch(format!("/api/v1/breaches/{id}"))
+            .by(&chef)
+            .json(json!({ "dpo_consulted_at": "2026-10-23T11:00:00+02:00",
+            "imy_notified_at": "2026-10-26T08:00:00Z" }))
+            .await
+            .expect(StatusCode::OK);
+        app.post(format!("/api/v1/breaches/{id}/transitions"))
+            .by(&dpo)
+            .json(json!({ "to": "anmald_imy" }))
+            .await
+            .expect(StatusCode::OK);
+        // The reporter sees where it stands, not the investigation.
+        let seen = app
+            .get(format!("/api/v1/breaches/{id}"))
+            .by(&emma)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(seen["status"], "anmald_imy");
+        assert!(seen["assessment"].is_null(), "{seen}");
+        assert!(seen["dpo_consulted_at"].is_null(), "{seen}");
+    }
+);
