@@ -314,3 +314,165 @@ impl JobHandler for ReminderHandler {
         })
     }
 }
+
+/// A breach's documents: the notification to IMY (art. 33.3) and the letter to the data subjects
+/// (art. 34.2), as plain text ready to copy, with what is still missing from each.
+#[derive(Debug, Clone)]
+pub struct BreachDocuments {
+    pub title: String,
+    pub notice: String,
+    pub notice_missing: Vec<&'static str>,
+    pub letter: String,
+    pub letter_missing: Vec<&'static str>,
+}
+
+/// The first whole number in a text ("cirka 30 elever" → 30): the notice states approximate counts.
+fn approx(text: Option<&str>) -> Option<u64> {
+    let t = text?;
+    let digits: String = t
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == ' ')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+impl App {
+    /// The documents of a breach the caller reads. The DPO named is the controller's (art. 33.3 b).
+    pub async fn breach_documents(
+        &self,
+        caller: &Caller,
+        id: &str,
+        phase: ombud_domain::breach::notice::Phase,
+    ) -> Result<BreachDocuments> {
+        use ombud_domain::breach::notice::{
+            LetterFacts, NoticeFacts, imy_notice, missing_items, missing_letter_items,
+            subject_letter,
+        };
+        use ombud_domain::breach::{AffectedData, BreachType};
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let r = self.store.record::<Breaches>(&id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Breaches::KIND), &r.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let d = &r.details;
+        let controller = match &r.controller_id {
+            Some(c) => Some(self.store.organisation(c.as_str()).await?),
+            None => None,
+        };
+        let dpo = match &controller {
+            Some(c) => self
+                .store
+                .members(&c.id)
+                .await?
+                .into_iter()
+                .find(|m| m.roles.contains(&Role::Dpo.as_str())),
+            None => None,
+        };
+        let affected: Vec<AffectedData> = d
+            .affected_data
+            .iter()
+            .filter_map(|c| AffectedData::parse(c))
+            .collect();
+        let lang = caller.lang;
+        let notice = NoticeFacts {
+            controller: controller.as_ref().map(|c| c.name.clone()),
+            reference: d.reference.clone(),
+            phase,
+            dated: d.imy_notified_at.or(Some(Timestamp::now())),
+            first_notified_at: d.imy_notified_at,
+            occurred_at: None,
+            discovered_at: d.discovered_at,
+            aware_at: d.aware_at,
+            types: d
+                .breach_types
+                .iter()
+                .filter_map(|t| BreachType::parse(t))
+                .collect(),
+            nature: Some(d.description.clone()),
+            data_categories: affected.clone(),
+            subject_categories: d.data_subjects.clone(),
+            subjects_approx: approx(d.data_subjects_count.as_deref()),
+            records_approx: approx(d.records_count.as_deref()),
+            dpo_name: dpo.as_ref().map(|m| m.name.clone()),
+            dpo_contact: dpo.as_ref().map(|m| m.email.clone()),
+            consequences: d.consequences.clone(),
+            measures: d.measures.clone(),
+            mitigation: d.measures.clone(),
+            delay_reason: d.delay_reason.clone(),
+            risk: d.risk_category(),
+            more_to_follow: d.ongoing,
+        };
+        let letter = LetterFacts {
+            controller: controller.as_ref().map(|c| c.name.clone()),
+            dated: Some(Timestamp::now()),
+            what_happened: Some(d.description.clone()),
+            occurred_at: d.discovered_at,
+            data_categories: affected,
+            consequences: d.consequences.clone(),
+            measures: d.measures.clone(),
+            self_help: None,
+            contact: None,
+            dpo_name: dpo.as_ref().map(|m| m.name.clone()),
+            dpo_contact: dpo.as_ref().map(|m| m.email.clone()),
+        };
+        Ok(BreachDocuments {
+            title: d.title().to_string(),
+            notice_missing: missing_items(&notice)
+                .into_iter()
+                .map(|m| m.label(lang))
+                .collect(),
+            notice: imy_notice(&notice, lang),
+            letter_missing: missing_letter_items(&letter)
+                .into_iter()
+                .map(|m| m.label(lang))
+                .collect(),
+            letter: subject_letter(&letter, lang),
+        })
+    }
+}
+
+impl App {
+    /// The breach figures the annual report quotes for an organisation's subtree and one year (by
+    /// the Stockholm calendar year of awareness): documented, judged reportable, notified within 72
+    /// hours, the time to notification, by type and cause.
+    pub async fn breach_figures(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+        year: i16,
+    ) -> Result<ombud_domain::breach::figures::YearFigures> {
+        use ombud_domain::breach::figures::{BreachSummary, figures};
+        use ombud_domain::breach::{BreachType, Cause};
+        let org = self.organisation(caller, organisation_id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Breaches::KIND), &org.scope())?;
+        let all = self.store.all_within::<Breaches>(&org).await?;
+        let summaries: Vec<BreachSummary> = all
+            .iter()
+            .filter_map(|r| {
+                let d = &r.details;
+                let proposal = d.risk_category().map(|c| c.proposal().except(d.art34()));
+                let notified = r.status.as_deref()
+                    == Some(ombud_domain::register::breach::ANMALD_IMY)
+                    || d.imy_notified_at.is_some();
+                Some(BreachSummary {
+                    aware_at: d.aware_at?,
+                    reportable_imy: notified || proposal.is_some_and(|p| p.notify_imy),
+                    reportable_subjects: proposal.is_some_and(|p| p.inform_subjects),
+                    notified_imy_at: d.imy_notified_at,
+                    types: d
+                        .breach_types
+                        .iter()
+                        .filter_map(|t| BreachType::parse(t))
+                        .collect(),
+                    cause: d.cause.as_deref().and_then(Cause::parse),
+                })
+            })
+            .collect();
+        Ok(figures(&summaries, year))
+    }
+}

@@ -25,6 +25,45 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Record(Action::Edit(Kind::Breach)),
         routes!(put_assessment),
     )
+    .add_for(
+        Some(Kind::Breach),
+        Access::Organisation(Action::Read(Kind::Breach)),
+        routes!(breach_figures),
+    )
+}
+
+/// Which year's figures.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct YearQuery {
+    /// The calendar year (Swedish time) the breaches became known; this year when left out.
+    pub year: Option<i16>,
+}
+
+/// The breach figures of the annual report for an organisation and what lies under it, for one
+/// year: breaches documented, judged reportable to IMY and to the data subjects, notified within 72
+/// hours, median and longest time from awareness to notification (ISO 8601 durations), by type and
+/// by cause.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/breach-figures", tag = "breaches",
+    params(("id" = String, Path), YearQuery),
+    responses((status = 200, description = "The year's figures"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn breach_figures(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<YearQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let year = q.year.unwrap_or_else(|| ombud_app::today().year());
+    if !(1900..=9999).contains(&year) {
+        return Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
+            "year",
+            ombud_domain::Rule::InvalidValue,
+        ))
+        .into());
+    }
+    let f = state.app.breach_figures(&ctx, &id, year).await?;
+    Ok(Json(
+        serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// A category set instead of the computed one.

@@ -6,6 +6,7 @@
 
 // The pages are being moved onto the application layer and the kernel's generic pages.
 pub mod account;
+pub mod breaches;
 pub mod forms;
 pub mod history;
 pub mod kinds;

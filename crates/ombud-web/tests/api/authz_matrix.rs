@@ -239,6 +239,13 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::NOT_FOUND
             }
         }
+        ("GET", "/api/v1/organisations/{id}/breach-figures", _) => {
+            if sees {
+                allow(w.reads_kind(Kind::Breach), S::OK)
+            } else {
+                S::NOT_FOUND
+            }
+        }
         ("GET", "/api/v1/{kind}", Some(_)) => {
             if sees {
                 S::OK
@@ -903,7 +910,10 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/{kind}/{id}/redigera", Some(k))
         | ("POST", "/{kind}/{id}/ta-bort", Some(k))
         | ("POST", "/{kind}/{id}/status", Some(k))
-        | ("POST", "/{kind}/{id}/efterlevnadskontroller", Some(k)) => edit(k, S::SEE_OTHER),
+        | ("POST", "/{kind}/{id}/efterlevnadskontroller", Some(k))
+        | ("POST", "/{kind}/{id}/riskbedomning", Some(k)) => edit(k, S::SEE_OTHER),
+        ("GET", "/{kind}/{id}/riskbedomning", Some(k)) => edit(k, S::OK),
+        ("GET", "/{kind}/{id}/dokument", Some(_)) => read(S::OK),
         (m, p, _) => panic!(
             "page {m} {p} ({:?}) is not in the matrix: add its probe and rule",
             r.access
@@ -1180,6 +1190,23 @@ async fn probe_page(
                 &[
                     ("checked_on", "2026-01-05"),
                     ("finding", "Stämmer med avtalet."),
+                    ("version", &version),
+                ],
+            )
+            .await
+        }
+        ("POST", "/{kind}/{id}/riskbedomning", Some(k)) => {
+            let id = kind_record(k);
+            let version = record_version(app, admin, k, &id).await;
+            b.post(
+                app,
+                &fill(&id),
+                &[
+                    ("data_processing_context", "2"),
+                    ("ease_of_identification", "0.75"),
+                    ("confidentiality", "0.25"),
+                    ("integrity", "0"),
+                    ("availability", "0"),
                     ("version", &version),
                 ],
             )

@@ -24,12 +24,24 @@ pub struct Panel {
     pub heading: String,
     pub lines: Vec<(String, bool)>,
     pub facts: Vec<(String, String, bool)>,
+    /// Where to act on it, as (href, text).
+    pub links: Vec<(String, String)>,
 }
 
 /// The texts a kind's own panels ask its message file for (checked by a test).
 pub fn keys(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::ProcessingActivity | Kind::Breach => &[],
+        Kind::ProcessingActivity => &[],
+        Kind::Breach => &[
+            "risk",
+            "risk.deadline",
+            "risk.category",
+            "risk.none",
+            "risk.proposal",
+            "assess",
+            "documents",
+            "notice.assessment",
+        ],
         Kind::System => &[
             "figures.heading",
             "figures.scope",
@@ -113,6 +125,7 @@ async fn system_figures(
         .into_iter()
         .map(|(key, n)| (k(key), n.to_string(), false))
         .collect(),
+        links: Vec::new(),
     })
 }
 
@@ -121,12 +134,15 @@ pub fn record_panels(
     kind: Kind,
     facts: &Map<String, Value>,
     details: &Value,
+    href: &str,
+    may_edit: bool,
     lang: Lang,
 ) -> Vec<Panel> {
     let k = |key: &str| kt(lang, kind, key);
     let yes = |key: &str| facts.get(key).and_then(Value::as_bool).unwrap_or(false);
     match kind {
-        Kind::ProcessingActivity | Kind::Breach => Vec::new(),
+        Kind::ProcessingActivity => Vec::new(),
+        Kind::Breach => vec![breach_panel(facts, details, href, may_edit, lang)],
         Kind::System => {
             let (text, warn) = if yes("classification_current") {
                 (k("classification.current"), false)
@@ -140,6 +156,7 @@ pub fn record_panels(
                 heading: k("classification.heading"),
                 lines: vec![(text, warn)],
                 facts: Vec::new(),
+                links: Vec::new(),
             }]
         }
         Kind::Agreement => {
@@ -171,8 +188,75 @@ pub fn record_panels(
                     (k("watch.last-check"), last.0, last.1),
                     (k("watch.transfers"), transfer_line.0, transfer_line.1),
                 ],
+                links: Vec::new(),
             }]
         }
+    }
+}
+
+/// A breach's deadline with its countdown, its risk category and the proposal that follows, and
+/// the ways to the assessment and the documents.
+fn breach_panel(
+    facts: &Map<String, Value>,
+    details: &Value,
+    href: &str,
+    may_edit: bool,
+    lang: Lang,
+) -> Panel {
+    use ombud_domain::breach::clock;
+    let k = |key: &str| kt(lang, Kind::Breach, key);
+    let text = |key: &str| facts.get(key).and_then(Value::as_str);
+    let mut out = Vec::new();
+    let notified = details.get("imy_notified_at").and_then(Value::as_str);
+    if let Some(deadline) = text("imy_deadline").and_then(|t| t.parse::<jiff::Timestamp>().ok()) {
+        let when = clock::display_stockholm(deadline);
+        match notified {
+            Some(_) => out.push((k("risk.deadline"), when, false)),
+            None => {
+                let left = clock::remaining(deadline, jiff::Timestamp::now());
+                let late = left.is_negative();
+                out.push((
+                    k("risk.deadline"),
+                    format!("{when} · {}", clock::remaining_text(left, lang)),
+                    late,
+                ));
+            }
+        }
+    }
+    match text("risk_category_label") {
+        Some(label) => {
+            let score = facts
+                .get("severity_score")
+                .and_then(Value::as_f64)
+                .map(|s| format!("{s}").replace('.', lang.pick(",", ".")))
+                .unwrap_or_default();
+            out.push((k("risk.category"), format!("{label} ({score})"), false));
+            let notify = facts
+                .get("notify_imy_proposed")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let inform = facts
+                .get("inform_subjects_proposed")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let proposal = ombud_domain::breach::severity::Proposal {
+                notify_imy: notify,
+                inform_subjects: inform,
+            };
+            out.push((k("risk.proposal"), proposal.text(lang), false));
+        }
+        None => out.push((k("risk.category"), k("risk.none"), true)),
+    }
+    let mut links = vec![(format!("{href}/dokument"), k("documents"))];
+    if may_edit {
+        links.insert(0, (format!("{href}/riskbedomning"), k("assess")));
+    }
+    Panel {
+        id: "risk",
+        heading: k("risk"),
+        lines: Vec::new(),
+        facts: out,
+        links,
     }
 }
 

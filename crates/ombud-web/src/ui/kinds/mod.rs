@@ -63,6 +63,27 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
             Access::Record(Action::Edit(Kind::Agreement)),
             post(extras::add_check),
         )
+        .add_for(
+            Kind::Breach,
+            "GET",
+            "/incidenter/{id}/riskbedomning",
+            Access::Record(Action::Edit(Kind::Breach)),
+            get(crate::ui::breaches::assessment),
+        )
+        .add_for(
+            Kind::Breach,
+            "POST",
+            "/incidenter/{id}/riskbedomning",
+            Access::Record(Action::Edit(Kind::Breach)),
+            post(crate::ui::breaches::assess),
+        )
+        .add_for(
+            Kind::Breach,
+            "GET",
+            "/incidenter/{id}/dokument",
+            Access::Record(Action::Read(Kind::Breach)),
+            get(crate::ui::breaches::documents),
+        )
 }
 
 fn kind_routes<D: Descriptor>(r: PageRoutes) -> PageRoutes {
@@ -219,7 +240,7 @@ fn notice(lang: Lang, kind: Kind, code: &str, known: &[&str]) -> Option<String> 
 }
 
 /// Renders a page with a status other than 200.
-fn render_with<T: askama::Template>(
+pub(crate) fn render_with<T: askama::Template>(
     status: axum::http::StatusCode,
     page: &T,
 ) -> axum::response::Response {

@@ -329,7 +329,7 @@ async fn record_page<D: Descriptor>(
             .iter()
             .map(|g| g.message(lang).to_string())
             .collect(),
-        panels: extras::record_panels(kind, &facts, &details, lang),
+        panels: extras::record_panels(kind, &facts, &details, &href, view.may_edit, lang),
         sections: sections(info, &details, lang),
         links: link_groups(info, &out, &back, lang),
         checks: extras::checks(kind, &id, r.version, &details, view.may_edit, check),

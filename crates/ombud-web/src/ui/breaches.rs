@@ -1,0 +1,418 @@
+//! A breach's own pages: the risk assessment by ENISA's method, with the decision support that
+//! leads the assessor to its numbers, and the documents — the notification to IMY and the letter to
+//! the data subjects — ready to copy.
+
+use super::forms::{self, Fields, Problems, SummaryItem, check_csrf};
+use super::kinds::{kt, record_href, render_with};
+use super::layout::Frame;
+use super::{PageError, render};
+use crate::AppState;
+use crate::auth::UiCtx;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::AppError;
+use ombud_app::breaches::AssessmentIn;
+use ombud_domain::Lang;
+use ombud_domain::breach::notice::Phase;
+use ombud_domain::breach::severity::{
+    AvailabilityLoss, ConfidentialityLoss, DataCategory, EaseOfIdentification, IntegrityLoss,
+};
+use ombud_domain::kernel::Kind;
+use ombud_domain::register::breach::{Breaches, RISK_OPTIONS};
+
+/// One option of a radio group, with what it means.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub explanation: String,
+    pub checked: bool,
+}
+
+/// One question of the assessment.
+pub struct Question {
+    pub name: &'static str,
+    pub legend: String,
+    pub hint: String,
+    pub error: Option<String>,
+    pub options: Vec<Opt>,
+}
+
+#[derive(Template)]
+#[template(path = "breach_assessment.html")]
+pub struct AssessmentPage {
+    pub frame: Frame,
+    pub title: String,
+    pub record_href: String,
+    pub name: String,
+    pub action: String,
+    pub version: i64,
+    pub intro: String,
+    pub questions: Vec<Question>,
+    pub malicious: bool,
+    pub override_choices: Vec<super::forms::Choice>,
+    pub justification: String,
+    pub justification_error: Option<String>,
+    pub form_error: Option<String>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+fn l(lang: Lang, sv: &'static str, en: &'static str) -> String {
+    lang.pick(sv, en).to_string()
+}
+
+fn question<T: Copy>(
+    name: &'static str,
+    legend: String,
+    hint: String,
+    all: &[T],
+    value: impl Fn(T) -> String,
+    label: impl Fn(T) -> String,
+    explanation: impl Fn(T) -> String,
+    chosen: &str,
+    problems: &Problems,
+) -> Question {
+    Question {
+        name,
+        legend,
+        hint,
+        error: problems.field(&format!("a-{name}")).map(str::to_string),
+        options: all
+            .iter()
+            .map(|v| Opt {
+                checked: value(*v) == chosen,
+                value: value(*v),
+                label: label(*v),
+                explanation: explanation(*v),
+            })
+            .collect(),
+    }
+}
+
+fn number(x: f64) -> String {
+    // The form's values are the method's own numbers, written as the API takes them.
+    let s = format!("{x}");
+    s.trim_end_matches(".0").to_string()
+}
+
+fn questions(lang: Lang, f: &Fields, problems: &Problems) -> Vec<Question> {
+    let dpc_hint = DataCategory::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({}): {}",
+                c.label(lang),
+                c.basic_score(),
+                c.covers(lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![
+        question(
+            "data_processing_context",
+            l(
+                lang,
+                "Uppgifternas art och sammanhang (DPC)",
+                "Data processing context (DPC)",
+            ),
+            format!(
+                "{} {dpc_hint}",
+                l(
+                    lang,
+                    "Välj grundvärdet för den känsligaste kategorin av uppgifter, och justera upp eller ned om sammanhanget kräver det (t.ex. barn eller en stor mängd uppgifter om samma person; uppgifterna var redan offentliga). Motivera en justering i fältet nedan.",
+                    "Choose the basic score of the most sensitive category of data, and adjust it up or down when the context calls for it (e.g. children or much data about the same person; the data was public already). Justify an adjustment in the field below.",
+                )
+            ),
+            &[1u8, 2, 3, 4],
+            |v| v.to_string(),
+            |v| v.to_string(),
+            |v| match v {
+                1 => l(
+                    lang,
+                    "Enkla uppgifter, inga slutsatser om personen.",
+                    "Simple data, no inferences about the person.",
+                ),
+                2 => l(
+                    lang,
+                    "Beteende, eller slutsatser om social eller ekonomisk ställning.",
+                    "Behaviour, or inferences about social or financial status.",
+                ),
+                3 => l(
+                    lang,
+                    "Ekonomiska uppgifter, eller slutsatser om hälsa, sexualitet, politisk eller religiös övertygelse.",
+                    "Financial data, or inferences about health, sexuality, political or religious beliefs.",
+                ),
+                _ => l(
+                    lang,
+                    "Känsliga uppgifter, eller avgörande för personens säkerhet (t.ex. skyddad identitet, barn).",
+                    "Sensitive data, or critical to the person's safety (e.g. protected identity, children).",
+                ),
+            },
+            f.get("data_processing_context"),
+            problems,
+        ),
+        question(
+            "ease_of_identification",
+            l(
+                lang,
+                "Hur lätt personerna kan identifieras (EI)",
+                "Ease of identification (EI)",
+            ),
+            l(
+                lang,
+                "Välj den högsta nivån som gäller, med alla medel som rimligen kan användas.",
+                "Choose the highest level that applies, by all means reasonably likely to be used.",
+            ),
+            EaseOfIdentification::ALL,
+            |v| number(v.value()),
+            |v| format!("{} ({})", v.label(lang), number(v.value())),
+            |v| v.explanation(lang).to_string(),
+            f.get("ease_of_identification"),
+            problems,
+        ),
+        question(
+            "confidentiality",
+            l(
+                lang,
+                "Förlust av konfidentialitet",
+                "Loss of confidentiality",
+            ),
+            String::new(),
+            ConfidentialityLoss::ALL,
+            |v| number(v.value()),
+            |v| format!("{} (+{})", v.label(lang), number(v.value())),
+            |v| v.explanation(lang).to_string(),
+            f.get("confidentiality"),
+            problems,
+        ),
+        question(
+            "integrity",
+            l(lang, "Förlust av riktighet", "Loss of integrity"),
+            String::new(),
+            IntegrityLoss::ALL,
+            |v| number(v.value()),
+            |v| format!("{} (+{})", v.label(lang), number(v.value())),
+            |v| v.explanation(lang).to_string(),
+            f.get("integrity"),
+            problems,
+        ),
+        question(
+            "availability",
+            l(lang, "Förlust av tillgänglighet", "Loss of availability"),
+            String::new(),
+            AvailabilityLoss::ALL,
+            |v| number(v.value()),
+            |v| format!("{} (+{})", v.label(lang), number(v.value())),
+            |v| v.explanation(lang).to_string(),
+            f.get("availability"),
+            problems,
+        ),
+    ]
+}
+
+async fn assessment_page(
+    state: &AppState,
+    ctx: &ombud_app::Caller,
+    id: &str,
+    f: &Fields,
+    problems: Problems,
+) -> Result<AssessmentPage, PageError> {
+    let view = state.app.read::<Breaches>(ctx, id).await?;
+    if !view.may_edit {
+        return Err(PageError::Forbidden);
+    }
+    let lang = ctx.lang;
+    let r = &view.record;
+    let href = record_href(Kind::Breach, r.id.as_str());
+    let chosen_override = f.get("override_category").to_string();
+    let mut override_choices = vec![super::forms::Choice::new(
+        "",
+        l(
+            lang,
+            "Ingen: använd den beräknade kategorin",
+            "None: use the computed category",
+        ),
+        chosen_override.is_empty(),
+    )];
+    override_choices.extend(
+        RISK_OPTIONS.iter().map(|o| {
+            super::forms::Choice::new(o.code, o.label.get(lang), chosen_override == o.code)
+        }),
+    );
+    Ok(AssessmentPage {
+        frame: Frame::new(state, ctx, &format!("{href}/riskbedomning"), "incidenter"),
+        title: l(lang, "Riskbedömning", "Risk assessment"),
+        name: r.details.title().to_string(),
+        action: format!("{href}/riskbedomning"),
+        record_href: href,
+        version: r.version,
+        intro: l(
+            lang,
+            "Bedömningen följer ENISA:s metod för allvarlighetsgrad (v1.0, 2013): allvarlighet = DPC × EI + omständigheter. Resultatet förs till riktlinjens fyra riskkategorier och ger ett förslag om anmälan, som dataskyddsombudet bekräftar eller ändrar.",
+            "The assessment follows ENISA's severity method (v1.0, 2013): severity = DPC × EI + circumstances. The result maps to the guideline's four risk categories and gives a proposal on notification, which the DPO confirms or changes.",
+        ),
+        questions: questions(lang, f, &problems),
+        malicious: f.checked("malicious"),
+        override_choices,
+        justification: f.get("override_justification").to_string(),
+        justification_error: problems
+            .field("a-category_override.justification")
+            .map(str::to_string),
+        form_error: problems.form.clone(),
+        summary: forms::summary([&problems]),
+        notice: None,
+    })
+}
+
+/// `GET /incidenter/{id}/riskbedomning`: the form, filled with the assessment on record.
+pub async fn assessment(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let view = state.app.read::<Breaches>(&ctx, &id).await?;
+    let mut kept = Vec::new();
+    if let Some(a) = &view.record.details.assessment {
+        let i = ombud_domain::breach::severity::AssessmentInput::from(a.input);
+        kept.extend([
+            (
+                "data_processing_context",
+                i.data_processing_context.to_string(),
+            ),
+            ("ease_of_identification", number(i.ease_of_identification)),
+            ("confidentiality", number(i.confidentiality)),
+            ("integrity", number(i.integrity)),
+            ("availability", number(i.availability)),
+        ]);
+        if i.malicious {
+            kept.push(("malicious", "1".into()));
+        }
+        if let Some(o) = &a.category_override {
+            kept.push(("override_category", o.category.as_str().into()));
+            kept.push(("override_justification", o.justification.clone()));
+        }
+    }
+    let f = Fields(kept.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+    Ok(render(
+        &assessment_page(&state, &ctx, &id, &f, Problems::default()).await?,
+    ))
+}
+
+/// `POST /incidenter/{id}/riskbedomning`.
+pub async fn assess(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let mut problems = Problems::default();
+    let mut read = |name: &str| -> f64 {
+        match f.get(name).trim().parse::<f64>() {
+            Ok(v) => v,
+            Err(_) => {
+                problems.push(
+                    &format!("a-{name}"),
+                    name.to_string(),
+                    l(
+                        lang,
+                        "Välj ett av alternativen.",
+                        "Choose one of the options.",
+                    ),
+                );
+                f64::NAN
+            }
+        }
+    };
+    let dpc = read("data_processing_context");
+    let ei = read("ease_of_identification");
+    let c = read("confidentiality");
+    let i = read("integrity");
+    let a = read("availability");
+    let category = f.get("override_category").trim().to_string();
+    let input = AssessmentIn {
+        data_processing_context: if dpc.is_finite() { dpc as i64 } else { 0 },
+        ease_of_identification: ei,
+        confidentiality: c,
+        integrity: i,
+        availability: a,
+        malicious: f.checked("malicious"),
+        category_override: (!category.is_empty())
+            .then(|| (category, f.get("override_justification").to_string())),
+        answers: None,
+    };
+    let status = if problems.fields.is_empty() {
+        match state
+            .app
+            .assess_breach(&ctx, &id, Some(f.version()), input)
+            .await
+        {
+            Ok(r) => {
+                let to = format!(
+                    "{}?klart=assessment#risk",
+                    record_href(Kind::Breach, r.id.as_str())
+                );
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(AppError::Invalid(list)) => {
+                for inv in list {
+                    let id = format!("a-{}", inv.field);
+                    if problems.field(&id).is_none() {
+                        problems.push(&id, inv.field.to_string(), inv.rule.message(lang));
+                    }
+                }
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Err(AppError::Stale { .. }) => {
+                problems.form = Some(kt(lang, Kind::Breach, "stale"));
+                StatusCode::CONFLICT
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = assessment_page(&state, &ctx, &id, &f, problems).await?;
+    Ok(render_with(status, &page))
+}
+
+#[derive(Template)]
+#[template(path = "breach_documents.html")]
+pub struct DocumentsPage {
+    pub frame: Frame,
+    pub record_href: String,
+    pub name: String,
+    pub notice: String,
+    pub notice_missing: Vec<&'static str>,
+    pub letter: String,
+    pub letter_missing: Vec<&'static str>,
+    pub summary: Vec<SummaryItem>,
+    pub notice_flash: Option<String>,
+}
+
+/// `GET /incidenter/{id}/dokument`: the notification to IMY and the letter to the data subjects.
+pub async fn documents(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let d = state.app.breach_documents(&ctx, &id, Phase::First).await?;
+    let href = record_href(Kind::Breach, &id);
+    Ok(render(&DocumentsPage {
+        frame: Frame::new(&state, &ctx, &format!("{href}/dokument"), "incidenter"),
+        record_href: href,
+        name: d.title,
+        notice: d.notice,
+        notice_missing: d.notice_missing,
+        letter: d.letter,
+        letter_missing: d.letter_missing,
+        summary: Vec::new(),
+        notice_flash: None,
+    }))
+}
