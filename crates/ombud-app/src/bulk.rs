@@ -59,6 +59,46 @@ impl<'a> Bulk<'a> {
             .await?)
     }
 
+    /// Registers a record of `D` as reported by someone (the demo's breach reports): the server's
+    /// part of a new record names them, as it names whoever reports through the API.
+    pub async fn report<D: Descriptor>(
+        &mut self,
+        org: &Organisation,
+        draft: Value,
+        by_id: &str,
+        by_name: &str,
+    ) -> Result<Stored<D::Details>> {
+        let Value::Object(draft) = draft else {
+            return Err(AppError::Unprocessable("expected a JSON object".into()));
+        };
+        let mut details = parse::parse::<D>(draft)?.into_inner();
+        D::on_create(&mut details, by_id, by_name, self.w.now());
+        let valid = parse::revalidate::<D>(&details)?;
+        let grant = self
+            .principal
+            .authorize(Action::Edit(D::KIND), &org.scope())?;
+        Ok(self
+            .w
+            .insert::<D>(&grant, org, valid, None, &self.principal)
+            .await?)
+    }
+
+    /// Saves a changed record, checked as if a client had sent it (the server's own fields pass).
+    pub async fn save<D: Descriptor>(
+        &mut self,
+        current: &Stored<D::Details>,
+        after: Stored<D::Details>,
+    ) -> Result<Stored<D::Details>> {
+        parse::revalidate::<D>(&after.details)?;
+        let grant = self
+            .principal
+            .authorize(Action::Edit(D::KIND), &current.scope())?;
+        Ok(self
+            .w
+            .save::<D>(&grant, current, after, &self.principal)
+            .await?)
+    }
+
     /// Takes a workflow step (any step the workflow has: the system administrator may), with what a
     /// person would send with it.
     pub async fn step<D: Descriptor>(

@@ -333,8 +333,10 @@ pub async fn load(store: &Store) -> Result<()> {
     };
     b.w.create_user(ADMIN_EMAIL, "Systemadministratör", Some(&hash), true)
         .await?;
+    let mut ids: Vec<(&str, String, &str)> = Vec::new();
     for (email, name, grants) in PEOPLE {
         let u = b.w.create_user(email, name, Some(&hash), false).await?;
+        ids.push((email, u.id.to_string(), name));
         for (key, roles) in *grants {
             b.roles(
                 &org(key)?,
@@ -345,6 +347,13 @@ pub async fn load(store: &Store) -> Result<()> {
         }
     }
     crate::demo_register::load(&mut b, org, ombud_app::today()).await?;
+    let person = |email: &str| {
+        ids.iter()
+            .find(|(e, _, _)| *e == email)
+            .map(|(_, id, name)| (id.clone(), name.to_string()))
+            .ok_or_else(|| anyhow::anyhow!("demo person {email} missing"))
+    };
+    crate::demo_register::breaches(&mut b, org, person).await?;
     b.commit().await?;
     Ok(())
 }

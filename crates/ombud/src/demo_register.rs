@@ -499,3 +499,89 @@ pub async fn load(
     .await?;
     Ok(())
 }
+
+/// Two personal data breaches: one reported yesterday and under investigation, its 72 hours still
+/// running; one from last month, assessed, the DPO consulted and notified to IMY within the time.
+pub async fn breaches(
+    w: &mut Bulk<'_>,
+    org: impl Fn(&str) -> Result<Organisation>,
+    person: impl Fn(&str) -> Result<(String, String)>,
+) -> Result<()> {
+    use jiff::{SignedDuration, Timestamp};
+    use ombud_domain::register::breach::{
+        ANMALD_IMY, Breaches, RISKBEDOMD, RecordedAssessment, UNDER_UTREDNING,
+    };
+    let ago = |hours: i64| {
+        ombud_domain::time::to_storage(
+            Timestamp::now()
+                .checked_sub(SignedDuration::from_hours(hours))
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+        )
+    };
+    let (sara, sara_name) = person("sara.karlsson@sjostad.se")?;
+    let recent = w
+        .report::<Breaches>(
+            &org("itdrift")?,
+            draft(json!({
+                "description": "Lista med användarkonton och personnummer delad i fel Teams-kanal\nEn export från behörighetssystemet lades i en kanal där även konsulter är medlemmar.",
+                "discovered_at": ago(31),
+                "aware_at": ago(30),
+                "data_subjects": "Anställda på kommunstyrelsens förvaltning",
+                "data_subjects_count": "cirka 420",
+                "affected_data": ["personal_identity_number", "contact_details"],
+            })),
+            &sara,
+            &sara_name,
+        )
+        .await
+        .context("demo breach under investigation")?;
+    w.step::<Breaches>(&recent, UNDER_UTREDNING, &StepInput::default())
+        .await?;
+
+    let (elin, elin_name) = person("elin.nordin@sjostad.se")?;
+    let old = w
+        .report::<Breaches>(
+            &org("hemtjanst")?,
+            draft(json!({
+                "description": "Genomförandeplan skickad till fel anhörig\nEn genomförandeplan med uppgifter om hälsa skickades med e-post till fel mottagare.",
+                "discovered_at": ago(40 * 24 + 2),
+                "aware_at": ago(40 * 24),
+                "data_subjects": "En brukare i hemtjänsten",
+                "data_subjects_count": "1",
+                "affected_data": ["special_categories"],
+            })),
+            &elin,
+            &elin_name,
+        )
+        .await
+        .context("demo breach notified")?;
+    let old = w
+        .step::<Breaches>(&old, UNDER_UTREDNING, &StepInput::default())
+        .await?;
+    let mut after = old.clone();
+    let d = &mut after.details;
+    d.breach_types = vec!["confidentiality".into()];
+    d.cause = Some("human_error".into());
+    d.consequences = Some("Mottagaren fick del av känsliga uppgifter om brukarens hälsa.".into());
+    d.measures = Some("Mottagaren har bekräftat att e-posten är raderad. Rutinen för utskick är ändrad: genomförandeplaner skickas bara via säker e-post.".into());
+    d.dpo_consulted_at = ombud_domain::time::from_storage(&ago(40 * 24 - 20));
+    d.dpo_advice = Some("Anmäl till IMY: hälsouppgifter, men en mottagare som har raderat uppgifterna.".into());
+    d.imy_notified_at = ombud_domain::time::from_storage(&ago(40 * 24 - 50));
+    d.imy_reference = Some("IMY-2026-1234".into());
+    d.reference = Some("SDN 2026/88".into());
+    let input = ombud_domain::breach::severity::Assessment::from_api(3, 0.75, 0.25, 0.0, 0.0, false)
+        .map_err(|_| anyhow::anyhow!("demo assessment"))?;
+    d.assessment = Some(RecordedAssessment::new(
+        input,
+        None,
+        None,
+        "Anna Lindqvist",
+        &ago(40 * 24 - 24),
+    ));
+    let old = w.save::<Breaches>(&old, after).await?;
+    // Seed 004: the DPO is in every breach; here as the one who consulted and assessed.
+    let old = w.step::<Breaches>(&old, RISKBEDOMD, &StepInput::default()).await?;
+    w.step::<Breaches>(&old, ANMALD_IMY, &StepInput::default())
+        .await?;
+    Ok(())
+}
