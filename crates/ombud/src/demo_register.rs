@@ -565,12 +565,15 @@ pub async fn breaches(
     d.consequences = Some("Mottagaren fick del av känsliga uppgifter om brukarens hälsa.".into());
     d.measures = Some("Mottagaren har bekräftat att e-posten är raderad. Rutinen för utskick är ändrad: genomförandeplaner skickas bara via säker e-post.".into());
     d.dpo_consulted_at = ombud_domain::time::from_storage(&ago(40 * 24 - 20));
-    d.dpo_advice = Some("Anmäl till IMY: hälsouppgifter, men en mottagare som har raderat uppgifterna.".into());
+    d.dpo_advice = Some(
+        "Anmäl till IMY: hälsouppgifter, men en mottagare som har raderat uppgifterna.".into(),
+    );
     d.imy_notified_at = ombud_domain::time::from_storage(&ago(40 * 24 - 50));
     d.imy_reference = Some("IMY-2026-1234".into());
     d.reference = Some("SDN 2026/88".into());
-    let input = ombud_domain::breach::severity::Assessment::from_api(3, 0.75, 0.25, 0.0, 0.0, false)
-        .map_err(|_| anyhow::anyhow!("demo assessment"))?;
+    let input =
+        ombud_domain::breach::severity::Assessment::from_api(3, 0.75, 0.25, 0.0, 0.0, false)
+            .map_err(|_| anyhow::anyhow!("demo assessment"))?;
     d.assessment = Some(RecordedAssessment::new(
         input,
         None,
@@ -580,7 +583,9 @@ pub async fn breaches(
     ));
     let old = w.save::<Breaches>(&old, after).await?;
     // Seed 004: the DPO is in every breach; here as the one who consulted and assessed.
-    let old = w.step::<Breaches>(&old, RISKBEDOMD, &StepInput::default()).await?;
+    let old = w
+        .step::<Breaches>(&old, RISKBEDOMD, &StepInput::default())
+        .await?;
     w.step::<Breaches>(&old, ANMALD_IMY, &StepInput::default())
         .await?;
     Ok(())

@@ -64,14 +64,14 @@ fn l(lang: Lang, sv: &'static str, en: &'static str) -> String {
     lang.pick(sv, en).to_string()
 }
 
-fn question<T: Copy>(
+/// One option as (value, label, explanation).
+type Choice3 = (String, String, String);
+
+fn question(
     name: &'static str,
     legend: String,
     hint: String,
-    all: &[T],
-    value: impl Fn(T) -> String,
-    label: impl Fn(T) -> String,
-    explanation: impl Fn(T) -> String,
+    options: Vec<Choice3>,
     chosen: &str,
     problems: &Problems,
 ) -> Question {
@@ -80,16 +80,28 @@ fn question<T: Copy>(
         legend,
         hint,
         error: problems.field(&format!("a-{name}")).map(str::to_string),
-        options: all
-            .iter()
-            .map(|v| Opt {
-                checked: value(*v) == chosen,
-                value: value(*v),
-                label: label(*v),
-                explanation: explanation(*v),
+        options: options
+            .into_iter()
+            .map(|(value, label, explanation)| Opt {
+                checked: value == chosen,
+                value,
+                label,
+                explanation,
             })
             .collect(),
     }
+}
+
+/// The options of one of the method's scales.
+fn scale<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> String,
+    label: impl Fn(T) -> String,
+    explanation: impl Fn(T) -> String,
+) -> Vec<Choice3> {
+    all.iter()
+        .map(|v| (value(*v), label(*v), explanation(*v)))
+        .collect()
 }
 
 fn number(x: f64) -> String {
@@ -127,31 +139,33 @@ fn questions(lang: Lang, f: &Fields, problems: &Problems) -> Vec<Question> {
                     "Choose the basic score of the most sensitive category of data, and adjust it up or down when the context calls for it (e.g. children or much data about the same person; the data was public already). Justify an adjustment in the field below.",
                 )
             ),
-            &[1u8, 2, 3, 4],
-            |v| v.to_string(),
-            |v| v.to_string(),
-            |v| match v {
-                1 => l(
-                    lang,
-                    "Enkla uppgifter, inga slutsatser om personen.",
-                    "Simple data, no inferences about the person.",
-                ),
-                2 => l(
-                    lang,
-                    "Beteende, eller slutsatser om social eller ekonomisk ställning.",
-                    "Behaviour, or inferences about social or financial status.",
-                ),
-                3 => l(
-                    lang,
-                    "Ekonomiska uppgifter, eller slutsatser om hälsa, sexualitet, politisk eller religiös övertygelse.",
-                    "Financial data, or inferences about health, sexuality, political or religious beliefs.",
-                ),
-                _ => l(
-                    lang,
-                    "Känsliga uppgifter, eller avgörande för personens säkerhet (t.ex. skyddad identitet, barn).",
-                    "Sensitive data, or critical to the person's safety (e.g. protected identity, children).",
-                ),
-            },
+            scale(
+                &[1u8, 2, 3, 4],
+                |v| v.to_string(),
+                |v| v.to_string(),
+                |v| match v {
+                    1 => l(
+                        lang,
+                        "Enkla uppgifter, inga slutsatser om personen.",
+                        "Simple data, no inferences about the person.",
+                    ),
+                    2 => l(
+                        lang,
+                        "Beteende, eller slutsatser om social eller ekonomisk ställning.",
+                        "Behaviour, or inferences about social or financial status.",
+                    ),
+                    3 => l(
+                        lang,
+                        "Ekonomiska uppgifter, eller slutsatser om hälsa, sexualitet, politisk eller religiös övertygelse.",
+                        "Financial data, or inferences about health, sexuality, political or religious beliefs.",
+                    ),
+                    _ => l(
+                        lang,
+                        "Känsliga uppgifter, eller avgörande för personens säkerhet (t.ex. skyddad identitet, barn).",
+                        "Sensitive data, or critical to the person's safety (e.g. protected identity, children).",
+                    ),
+                },
+            ),
             f.get("data_processing_context"),
             problems,
         ),
@@ -167,10 +181,12 @@ fn questions(lang: Lang, f: &Fields, problems: &Problems) -> Vec<Question> {
                 "Välj den högsta nivån som gäller, med alla medel som rimligen kan användas.",
                 "Choose the highest level that applies, by all means reasonably likely to be used.",
             ),
-            EaseOfIdentification::ALL,
-            |v| number(v.value()),
-            |v| format!("{} ({})", v.label(lang), number(v.value())),
-            |v| v.explanation(lang).to_string(),
+            scale(
+                EaseOfIdentification::ALL,
+                |v| number(v.value()),
+                |v| format!("{} ({})", v.label(lang), number(v.value())),
+                |v| v.explanation(lang).to_string(),
+            ),
             f.get("ease_of_identification"),
             problems,
         ),
@@ -182,10 +198,12 @@ fn questions(lang: Lang, f: &Fields, problems: &Problems) -> Vec<Question> {
                 "Loss of confidentiality",
             ),
             String::new(),
-            ConfidentialityLoss::ALL,
-            |v| number(v.value()),
-            |v| format!("{} (+{})", v.label(lang), number(v.value())),
-            |v| v.explanation(lang).to_string(),
+            scale(
+                ConfidentialityLoss::ALL,
+                |v| number(v.value()),
+                |v| format!("{} (+{})", v.label(lang), number(v.value())),
+                |v| v.explanation(lang).to_string(),
+            ),
             f.get("confidentiality"),
             problems,
         ),
@@ -193,10 +211,12 @@ fn questions(lang: Lang, f: &Fields, problems: &Problems) -> Vec<Question> {
             "integrity",
             l(lang, "Förlust av riktighet", "Loss of integrity"),
             String::new(),
-            IntegrityLoss::ALL,
-            |v| number(v.value()),
-            |v| format!("{} (+{})", v.label(lang), number(v.value())),
-            |v| v.explanation(lang).to_string(),
+            scale(
+                IntegrityLoss::ALL,
+                |v| number(v.value()),
+                |v| format!("{} (+{})", v.label(lang), number(v.value())),
+                |v| v.explanation(lang).to_string(),
+            ),
             f.get("integrity"),
             problems,
         ),
@@ -204,10 +224,12 @@ fn questions(lang: Lang, f: &Fields, problems: &Problems) -> Vec<Question> {
             "availability",
             l(lang, "Förlust av tillgänglighet", "Loss of availability"),
             String::new(),
-            AvailabilityLoss::ALL,
-            |v| number(v.value()),
-            |v| format!("{} (+{})", v.label(lang), number(v.value())),
-            |v| v.explanation(lang).to_string(),
+            scale(
+                AvailabilityLoss::ALL,
+                |v| number(v.value()),
+                |v| format!("{} (+{})", v.label(lang), number(v.value())),
+                |v| v.explanation(lang).to_string(),
+            ),
             f.get("availability"),
             problems,
         ),
