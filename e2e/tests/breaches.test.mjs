@@ -62,11 +62,20 @@ test('an employee reports a breach and the DPO assesses it and drafts the notice
   await submit(anna, waiting.getByRole('link', { name: title }));
   assert.equal(new URL(anna.url()).pathname, breach);
   await submit(anna, anna.getByRole('link', { name: 'Gör riskbedömning' }));
+  // Decision support: simple data (basic score 1) about people in care, raised to 2, which needs its
+  // reason.
+  await anna.getByLabel('Enkla uppgifter (1)').check();
+  await anna.getByLabel(/^De registrerades särskilda karaktär/).check();
   await anna.getByLabel('2', { exact: true }).check();
   await anna.getByLabel('Betydande (0.75)').check();
   await anna.getByLabel(/Röjda för kända mottagare/).check();
   await anna.getByLabel(/^Ingen felaktig användning/).check();
   await anna.getByLabel(/^Kan återställas utan svårighet/).check();
+  const unexplained = await submit(anna, anna.getByRole('button', { name: 'Spara riskbedömningen' }));
+  assert.equal(unexplained.status(), 422);
+  assert.match(await anna.locator('#error-summary').innerText(), /Motivering av DPC/);
+  assert.ok(await anna.getByLabel('Enkla uppgifter (1)').isChecked(), 'the answers are kept');
+  await anna.getByLabel('Motivering av DPC').fill('Brukare i hemtjänsten är en utsatt grupp.');
   await submit(anna, anna.getByRole('button', { name: 'Spara riskbedömningen' }));
   assert.match(await anna.locator('#risk').innerText(), /obetydlig risk \(1,75\)/);
   await submit(anna, anna.getByRole('link', { name: 'Anmälan och brev' }));

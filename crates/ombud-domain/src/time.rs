@@ -3,6 +3,7 @@
 //! The stored form has exactly six fractional digits and a `Z`, so that text order is time order in
 //! both databases.
 
+use crate::Lang;
 use jiff::{Timestamp, tz::TimeZone};
 
 /// The fixed storage form of an instant: `2026-11-25T18:19:21.123456Z`.
@@ -10,20 +11,160 @@ pub fn to_storage(ts: Timestamp) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Longest instant a client may send: RFC 3339 with nanoseconds and an offset is 35 characters.
-pub const INSTANT_MAX: usize = 64;
+/// Longest instant text accepted from the API: RFC 3339 with nanoseconds is 35 characters, so
+/// anything longer is not an instant, and a bound keeps the parser's work small.
+pub const API_INSTANT_MAX: usize = 64;
 
-/// An instant as clients send it: RFC 3339 with its offset or `Z` (`2026-09-07T10:00:00+02:00`). A
-/// time without an offset names no instant and is refused, as is anything longer than
-/// [`INSTANT_MAX`] or with a time zone annotation that disagrees with its offset.
+/// An instant as clients send it, see [`parse_api_instant`]; surrounding space is trimmed (a form's
+/// or a sheet's value), and what is refused is `None`.
 pub fn parse_instant(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    if s.len() > INSTANT_MAX || s.contains('[') {
-        return None;
+    parse_api_instant(s.trim()).ok()
+}
+
+/// Why an instant from the API was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("required")]
+    Empty,
+    #[error("too_long")]
+    TooLong,
+    /// A civil date and time, or a bare date: which instant is meant depends on a zone not given.
+    #[error("missing_offset")]
+    MissingOffset,
+    #[error("invalid_instant")]
+    Invalid,
+}
+
+impl TimeError {
+    /// A stable machine-readable code, for API clients.
+    pub fn code(self) -> &'static str {
+        match self {
+            TimeError::Empty => "required",
+            TimeError::TooLong => "too_long",
+            TimeError::MissingOffset => "missing_offset",
+            TimeError::Invalid => "invalid_instant",
+        }
     }
-    // jiff reads RFC 3339 and RFC 9557; the offset is what makes it an instant, and jiff refuses a
-    // timestamp without one. Lower-case `t`/`z` and a space for `T` are RFC 3339's own allowances.
-    s.parse::<Timestamp>().ok()
+
+    /// The crate's general rule, for carrying the failure as an [`crate::Invalid`].
+    pub fn rule(self) -> crate::Rule {
+        match self {
+            TimeError::Empty => crate::Rule::Required,
+            TimeError::TooLong => crate::Rule::TooLong {
+                max: API_INSTANT_MAX,
+            },
+            TimeError::MissingOffset | TimeError::Invalid => crate::Rule::InvalidValue,
+        }
+    }
+
+    /// The text a person reads.
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            TimeError::Empty => lang.pick("Ange en tidpunkt.", "Give an instant."),
+            TimeError::TooLong => lang.pick(
+                "Tidpunkten är för lång för att vara en tidpunkt.",
+                "The text is too long to be an instant.",
+            ),
+            TimeError::MissingOffset => lang.pick(
+                "Ange tidpunkten med tidszon, till exempel 2026-09-07T10:00:00+02:00 eller 2026-09-07T08:00:00Z.",
+                "Give the instant with its offset, e.g. 2026-09-07T10:00:00+02:00 or 2026-09-07T08:00:00Z.",
+            ),
+            TimeError::Invalid => lang.pick(
+                "Ange tidpunkten enligt RFC 3339, till exempel 2026-09-07T10:00:00+02:00.",
+                "Give the instant in RFC 3339 form, e.g. 2026-09-07T10:00:00+02:00.",
+            ),
+        }
+    }
+}
+
+/// Reads an instant from the API: RFC 3339 with an explicit offset or `Z`, such as
+/// `2026-09-07T10:00:00+02:00` or `2026-09-07T08:00:00.5Z`.
+///
+/// The shape is checked by hand before jiff reads the value, because jiff's own parser is kinder
+/// than the API should be: it would take a zone annotation, a space for the `T`, a time without
+/// seconds. Seconds are required (as in RFC 3339), a fraction may have at most nine digits, the
+/// `T` and `Z` may be lower case (RFC 3339 §5.6), a leap second is read as the second before it,
+/// and surrounding space is refused rather than trimmed, as it is not part of an instant. Whether
+/// the instant is plausible (not in the future, not before it must follow) is the caller's rule.
+pub fn parse_api_instant(s: &str) -> Result<Timestamp, TimeError> {
+    if s.is_empty() {
+        return Err(TimeError::Empty);
+    }
+    if s.len() > API_INSTANT_MAX {
+        return Err(TimeError::TooLong);
+    }
+    check_rfc3339(s.as_bytes())?;
+    s.to_ascii_uppercase()
+        .parse::<Timestamp>()
+        .map_err(|_| TimeError::Invalid)
+}
+
+/// Exactly `n` ASCII digits at `at`, as a number.
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let part = b.get(at..at + n)?;
+    part.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
+}
+
+fn byte_is(b: &[u8], at: usize, want: &[u8]) -> bool {
+    b.get(at).is_some_and(|c| want.contains(c))
+}
+
+fn check_rfc3339(b: &[u8]) -> Result<(), TimeError> {
+    use TimeError::{Invalid, MissingOffset};
+    // full-date = YYYY-MM-DD
+    let (Some(_), Some(month), Some(day)) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2))
+    else {
+        return Err(Invalid);
+    };
+    if !byte_is(b, 4, b"-") || !byte_is(b, 7, b"-") || !(1..=12).contains(&month) {
+        return Err(Invalid);
+    }
+    if !(1..=31).contains(&day) {
+        return Err(Invalid);
+    }
+    if b.len() == 10 {
+        return Err(MissingOffset);
+    }
+    // "T" partial-time = HH:MM:SS[.fraction]
+    if !byte_is(b, 10, b"Tt") {
+        return Err(Invalid);
+    }
+    let (Some(hour), Some(minute), Some(second)) =
+        (digits(b, 11, 2), digits(b, 14, 2), digits(b, 17, 2))
+    else {
+        return Err(Invalid);
+    };
+    if !byte_is(b, 13, b":") || !byte_is(b, 16, b":") {
+        return Err(Invalid);
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return Err(Invalid);
+    }
+    let mut at = 19;
+    if byte_is(b, at, b".") {
+        let fraction = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if !(1..=9).contains(&fraction) {
+            return Err(Invalid);
+        }
+        at += 1 + fraction;
+    }
+    // time-offset = "Z" / ("+" / "-") HH:MM
+    match b.get(at) {
+        None => Err(MissingOffset),
+        Some(b'Z' | b'z') if b.len() == at + 1 => Ok(()),
+        Some(b'+' | b'-') if b.len() == at + 6 => {
+            match (digits(b, at + 1, 2), digits(b, at + 4, 2)) {
+                (Some(h), Some(m)) if byte_is(b, at + 3, b":") && h <= 23 && m <= 59 => Ok(()),
+                _ => Err(Invalid),
+            }
+        }
+        _ => Err(Invalid),
+    }
 }
 
 /// An instant as RFC 3339 in Stockholm's offset at that instant: `2026-09-07T10:00:00+02:00` —
@@ -50,33 +191,26 @@ pub enum Local {
 
 /// Reads a wall-clock time in Stockholm without guessing on the days the clocks change.
 pub fn resolve_local(dt: jiff::civil::DateTime) -> Local {
-    use jiff::tz::AmbiguousOffset;
-    let tz = stockholm();
-    let amb = tz.to_ambiguous_timestamp(dt);
-    match amb.offset() {
-        AmbiguousOffset::Unambiguous { offset } => match offset.to_timestamp(dt) {
-            Ok(ts) => Local::Unique(ts),
-            Err(_) => Local::Unique(Timestamp::UNIX_EPOCH),
+    use jiff::tz::{AmbiguousOffset, Offset};
+    // Only at the ends of jiff's range (years ±9999) has an offset no instant; the end it is at.
+    let at = |offset: Offset| {
+        offset.to_timestamp(dt).unwrap_or(if dt.year() < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        })
+    };
+    match stockholm().to_ambiguous_timestamp(dt).offset() {
+        AmbiguousOffset::Unambiguous { offset } => Local::Unique(at(offset)),
+        AmbiguousOffset::Fold { before, after } => Local::Twice {
+            summer: at(before),
+            winter: at(after),
         },
-        AmbiguousOffset::Fold { before, after } => {
-            match (before.to_timestamp(dt), after.to_timestamp(dt)) {
-                (Ok(summer), Ok(winter)) => Local::Twice { summer, winter },
-                _ => Local::Unique(Timestamp::UNIX_EPOCH),
-            }
-        }
-        AmbiguousOffset::Gap { before, after } => {
-            // The gap's edges: the last instant under the old offset and the first under the new.
-            match (before.to_timestamp(dt), after.to_timestamp(dt)) {
-                (Ok(a), Ok(b)) => {
-                    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-                    Local::Skipped {
-                        before: lo,
-                        after: hi,
-                    }
-                }
-                _ => Local::Unique(Timestamp::UNIX_EPOCH),
-            }
-        }
+        // The offset in force after the gap gives the earlier instant.
+        AmbiguousOffset::Gap { before, after } => Local::Skipped {
+            before: at(after),
+            after: at(before),
+        },
     }
 }
 
@@ -84,7 +218,7 @@ pub fn resolve_local(dt: jiff::civil::DateTime) -> Local {
 /// with seconds).
 pub fn parse_local(s: &str) -> Option<jiff::civil::DateTime> {
     let s = s.trim();
-    if s.len() > INSTANT_MAX {
+    if s.len() > API_INSTANT_MAX {
         return None;
     }
     s.replacen(' ', "T", 1)

@@ -8,19 +8,16 @@
 //! typed into the UI in Swedish civil time is resolved by [`resolve_local`], which reports the hour
 //! that does not exist in spring and the hour that occurs twice in autumn instead of guessing.
 
-use crate::time::stockholm;
-use crate::{Lang, Rule};
+use crate::Lang;
+use crate::time::{Local, stockholm};
 use jiff::civil::{Date, DateTime, Time};
-use jiff::tz::{AmbiguousOffset, Offset};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// The time art. 33.1 allows from awareness to notification.
 pub const IMY_WINDOW: SignedDuration = SignedDuration::from_hours(72);
 
-/// Longest instant text accepted from the API: RFC 3339 with nanoseconds is 35 characters, so
-/// anything longer is not an instant, and a bound keeps the parser's work small.
-pub const API_INSTANT_MAX: usize = 64;
+pub use crate::time::{API_INSTANT_MAX, TimeError, parse_api_instant};
 
 /// When the notification to IMY is due: exactly 72 hours of elapsed time after awareness.
 ///
@@ -76,152 +73,6 @@ pub fn display_stockholm(ts: Timestamp) -> String {
         .to_string()
 }
 
-/// Why an instant from the API was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TimeError {
-    #[error("required")]
-    Empty,
-    #[error("too_long")]
-    TooLong,
-    /// A civil date and time, or a bare date: which instant is meant depends on a zone not given.
-    #[error("missing_offset")]
-    MissingOffset,
-    #[error("invalid_instant")]
-    Invalid,
-}
-
-impl TimeError {
-    /// A stable machine-readable code, for API clients.
-    pub fn code(self) -> &'static str {
-        match self {
-            TimeError::Empty => "required",
-            TimeError::TooLong => "too_long",
-            TimeError::MissingOffset => "missing_offset",
-            TimeError::Invalid => "invalid_instant",
-        }
-    }
-
-    /// The crate's general rule, for carrying the failure as an [`crate::Invalid`].
-    pub fn rule(self) -> Rule {
-        match self {
-            TimeError::Empty => Rule::Required,
-            TimeError::TooLong => Rule::TooLong {
-                max: API_INSTANT_MAX,
-            },
-            TimeError::MissingOffset | TimeError::Invalid => Rule::InvalidValue,
-        }
-    }
-
-    /// The text a person reads.
-    pub fn message(self, lang: Lang) -> &'static str {
-        match self {
-            TimeError::Empty => lang.pick("Ange en tidpunkt.", "Give an instant."),
-            TimeError::TooLong => lang.pick(
-                "Tidpunkten är för lång för att vara en tidpunkt.",
-                "The text is too long to be an instant.",
-            ),
-            TimeError::MissingOffset => lang.pick(
-                "Ange tidpunkten med tidszon, till exempel 2026-09-07T10:00:00+02:00 eller 2026-09-07T08:00:00Z.",
-                "Give the instant with its offset, e.g. 2026-09-07T10:00:00+02:00 or 2026-09-07T08:00:00Z.",
-            ),
-            TimeError::Invalid => lang.pick(
-                "Ange tidpunkten enligt RFC 3339, till exempel 2026-09-07T10:00:00+02:00.",
-                "Give the instant in RFC 3339 form, e.g. 2026-09-07T10:00:00+02:00.",
-            ),
-        }
-    }
-}
-
-/// Reads an instant from the API: RFC 3339 with an explicit offset or `Z`, such as
-/// `2026-09-07T10:00:00+02:00` or `2026-09-07T08:00:00.5Z`.
-///
-/// The shape is checked by hand before jiff reads the value, because jiff's own parser is kinder
-/// than the API should be: it would take a zone annotation, a space for the `T`, a time without
-/// seconds. Seconds are required (as in RFC 3339), a fraction may have at most nine digits, the
-/// `T` and `Z` may be lower case (RFC 3339 §5.6), a leap second is read as the second before it,
-/// and surrounding space is refused rather than trimmed, as it is not part of an instant. Whether
-/// the instant is plausible (not in the future, not before it must follow) is the caller's rule.
-pub fn parse_api_instant(s: &str) -> Result<Timestamp, TimeError> {
-    if s.is_empty() {
-        return Err(TimeError::Empty);
-    }
-    if s.len() > API_INSTANT_MAX {
-        return Err(TimeError::TooLong);
-    }
-    check_rfc3339(s.as_bytes())?;
-    s.to_ascii_uppercase()
-        .parse::<Timestamp>()
-        .map_err(|_| TimeError::Invalid)
-}
-
-/// Exactly `n` ASCII digits at `at`, as a number.
-fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
-    let part = b.get(at..at + n)?;
-    part.iter().try_fold(0u32, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-    })
-}
-
-fn byte_is(b: &[u8], at: usize, want: &[u8]) -> bool {
-    b.get(at).is_some_and(|c| want.contains(c))
-}
-
-fn check_rfc3339(b: &[u8]) -> Result<(), TimeError> {
-    use TimeError::{Invalid, MissingOffset};
-    // full-date = YYYY-MM-DD
-    let (Some(_), Some(month), Some(day)) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2))
-    else {
-        return Err(Invalid);
-    };
-    if !byte_is(b, 4, b"-") || !byte_is(b, 7, b"-") || !(1..=12).contains(&month) {
-        return Err(Invalid);
-    }
-    if !(1..=31).contains(&day) {
-        return Err(Invalid);
-    }
-    if b.len() == 10 {
-        return Err(MissingOffset);
-    }
-    // "T" partial-time = HH:MM:SS[.fraction]
-    if !byte_is(b, 10, b"Tt") {
-        return Err(Invalid);
-    }
-    let (Some(hour), Some(minute), Some(second)) =
-        (digits(b, 11, 2), digits(b, 14, 2), digits(b, 17, 2))
-    else {
-        return Err(Invalid);
-    };
-    if !byte_is(b, 13, b":") || !byte_is(b, 16, b":") {
-        return Err(Invalid);
-    }
-    if hour > 23 || minute > 59 || second > 60 {
-        return Err(Invalid);
-    }
-    let mut at = 19;
-    if byte_is(b, at, b".") {
-        let fraction = b[at + 1..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        if !(1..=9).contains(&fraction) {
-            return Err(Invalid);
-        }
-        at += 1 + fraction;
-    }
-    // time-offset = "Z" / ("+" / "-") HH:MM
-    match b.get(at) {
-        None => Err(MissingOffset),
-        Some(b'Z' | b'z') if b.len() == at + 1 => Ok(()),
-        Some(b'+' | b'-') if b.len() == at + 6 => {
-            match (digits(b, at + 1, 2), digits(b, at + 4, 2)) {
-                (Some(h), Some(m)) if byte_is(b, at + 3, b":") && h <= 23 && m <= 59 => Ok(()),
-                _ => Err(Invalid),
-            }
-        }
-        _ => Err(Invalid),
-    }
-}
-
 /// A civil date and time typed in Swedish time, resolved to the instant(s) it can mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -247,25 +98,13 @@ pub enum LocalTime {
 /// record holds, cannot be expressed as an instant; it is clamped to the range rather than
 /// panicking.
 pub fn resolve_local(date: Date, time: Time) -> LocalTime {
-    let dt = date.to_datetime(time);
-    let at = |offset: Offset| {
-        offset.to_timestamp(dt).unwrap_or(if dt.year() < 0 {
-            Timestamp::MIN
-        } else {
-            Timestamp::MAX
-        })
-    };
-    match stockholm().to_ambiguous_timestamp(dt).offset() {
-        AmbiguousOffset::Unambiguous { offset } => LocalTime::Unique(at(offset)),
-        AmbiguousOffset::Fold { before, after } => LocalTime::Ambiguous {
-            earlier: at(before),
-            later: at(after),
+    match crate::time::resolve_local(date.to_datetime(time)) {
+        Local::Unique(t) => LocalTime::Unique(t),
+        Local::Twice { summer, winter } => LocalTime::Ambiguous {
+            earlier: summer,
+            later: winter,
         },
-        // The offset in force after the gap gives the earlier instant.
-        AmbiguousOffset::Gap { before, after } => LocalTime::Nonexistent {
-            before: at(after),
-            after: at(before),
-        },
+        Local::Skipped { before, after } => LocalTime::Nonexistent { before, after },
     }
 }
 
@@ -605,13 +444,13 @@ mod tests {
             );
             assert_eq!(
                 t1,
-                Offset::UTC
+                jiff::tz::Offset::UTC
                     .to_timestamp(spring.at(1, 0, 0, 0))
                     .expect("utc")
             );
             assert_eq!(
                 t2,
-                Offset::UTC
+                jiff::tz::Offset::UTC
                     .to_timestamp(autumn.at(1, 0, 0, 0))
                     .expect("utc")
             );

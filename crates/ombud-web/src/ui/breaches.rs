@@ -18,7 +18,8 @@ use ombud_app::breaches::AssessmentIn;
 use ombud_domain::Lang;
 use ombud_domain::breach::notice::Phase;
 use ombud_domain::breach::severity::{
-    AvailabilityLoss, ConfidentialityLoss, DataCategory, EaseOfIdentification, IntegrityLoss,
+    AvailabilityLoss, ConfidentialityLoss, ContextFactor, DataCategory, EaseOfIdentification,
+    IntegrityLoss,
 };
 use ombud_domain::kernel::Kind;
 use ombud_domain::register::breach::{Breaches, RISK_OPTIONS};
@@ -50,6 +51,11 @@ pub struct AssessmentPage {
     pub action: String,
     pub version: i64,
     pub intro: String,
+    /// The decision support before the DPC: the categories of data and the context factors.
+    pub categories: Vec<Opt>,
+    pub factors: Vec<Opt>,
+    pub dpc_justification: String,
+    pub dpc_justification_error: Option<String>,
     pub questions: Vec<Question>,
     pub malicious: bool,
     pub override_choices: Vec<super::forms::Choice>,
@@ -102,6 +108,31 @@ fn scale<T: Copy>(
     all.iter()
         .map(|v| (value(*v), label(*v), explanation(*v)))
         .collect()
+}
+
+/// What a field of the assessment is called in the error summary.
+fn field_label(lang: Lang, name: &str) -> String {
+    match name {
+        "data_processing_context" => l(
+            lang,
+            "Uppgifternas art och sammanhang (DPC)",
+            "Data processing context (DPC)",
+        ),
+        "ease_of_identification" => l(
+            lang,
+            "Hur lätt personerna kan identifieras (EI)",
+            "Ease of identification (EI)",
+        ),
+        "confidentiality" => l(
+            lang,
+            "Förlust av konfidentialitet",
+            "Loss of confidentiality",
+        ),
+        "integrity" => l(lang, "Förlust av riktighet", "Loss of integrity"),
+        "availability" => l(lang, "Förlust av tillgänglighet", "Loss of availability"),
+        "dpc_justification" => l(lang, "Motivering av DPC", "Justification of the DPC"),
+        _ => l(lang, "Annan riskkategori", "Another risk category"),
+    }
 }
 
 fn number(x: f64) -> String {
@@ -277,6 +308,30 @@ async fn assessment_page(
             "Bedömningen följer ENISA:s metod för allvarlighetsgrad (v1.0, 2013): allvarlighet = DPC × EI + omständigheter. Resultatet förs till riktlinjens fyra riskkategorier och ger ett förslag om anmälan, som dataskyddsombudet bekräftar eller ändrar.",
             "The assessment follows ENISA's severity method (v1.0, 2013): severity = DPC × EI + circumstances. The result maps to the guideline's four risk categories and gives a proposal on notification, which the DPO confirms or changes.",
         ),
+        categories: DataCategory::ALL
+            .iter()
+            .map(|c| Opt {
+                value: c.as_str().into(),
+                label: format!("{} ({})", c.label(lang), c.basic_score()),
+                explanation: c.covers(lang).into(),
+                checked: f.all("data_categories").iter().any(|v| v == c.as_str()),
+            })
+            .collect(),
+        factors: ContextFactor::ALL
+            .iter()
+            .map(|c| Opt {
+                value: c.as_str().into(),
+                label: format!(
+                    "{} ({})",
+                    c.label(lang),
+                    if c.increases() { "+" } else { "−" }
+                ),
+                explanation: c.explanation(lang).into(),
+                checked: f.all("context_factors").iter().any(|v| v == c.as_str()),
+            })
+            .collect(),
+        dpc_justification: f.get("dpc_justification").to_string(),
+        dpc_justification_error: problems.field("a-dpc_justification").map(str::to_string),
         questions: questions(lang, f, &problems),
         malicious: f.checked("malicious"),
         override_choices,
@@ -313,6 +368,34 @@ pub async fn assessment(
         if i.malicious {
             kept.push(("malicious", "1".into()));
         }
+        if let Some(ans) = &a.answers {
+            let list = |k: &str| -> Vec<String> {
+                ans.get(k)
+                    .and_then(serde_json::Value::as_array)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            kept.extend(
+                list("data_categories")
+                    .into_iter()
+                    .map(|c| ("data_categories", c)),
+            );
+            kept.extend(
+                list("context_factors")
+                    .into_iter()
+                    .map(|c| ("context_factors", c)),
+            );
+            if let Some(j) = ans
+                .get("dpc_justification")
+                .and_then(serde_json::Value::as_str)
+            {
+                kept.push(("dpc_justification", j.to_string()));
+            }
+        }
         if let Some(o) = &a.category_override {
             kept.push(("override_category", o.category.as_str().into()));
             kept.push(("override_justification", o.justification.clone()));
@@ -341,7 +424,7 @@ pub async fn assess(
             Err(_) => {
                 problems.push(
                     &format!("a-{name}"),
-                    name.to_string(),
+                    field_label(lang, name),
                     l(
                         lang,
                         "Välj ett av alternativen.",
@@ -358,6 +441,51 @@ pub async fn assess(
     let i = read("integrity");
     let a = read("availability");
     let category = f.get("override_category").trim().to_string();
+    // The decision support's answers: the categories of data and the context factors that led to
+    // the DPC. A DPC other than the highest basic score of the categories chosen needs its reason
+    // (ENISA §2: a changed score is explained).
+    let categories: Vec<DataCategory> = f
+        .all("data_categories")
+        .iter()
+        .filter_map(|c| DataCategory::parse(c))
+        .collect();
+    let factors: Vec<ContextFactor> = f
+        .all("context_factors")
+        .iter()
+        .filter_map(|c| ContextFactor::parse(c))
+        .collect();
+    let justification = f.get("dpc_justification").trim().to_string();
+    let basic = categories.iter().map(|c| c.basic_score()).max();
+    if let Some(b) = basic
+        && dpc.is_finite()
+        && f64::from(b) != dpc
+        && justification.is_empty()
+    {
+        problems.push(
+            "a-dpc_justification",
+            field_label(lang, "dpc_justification"),
+            l(
+                lang,
+                "Motivera varför DPC skiljer sig från grundvärdet för de valda kategorierna.",
+                "Say why the DPC differs from the basic score of the categories chosen.",
+            ),
+        );
+    }
+    if justification.chars().count() > ombud_domain::breach::JUSTIFICATION_MAX {
+        problems.push(
+            "a-dpc_justification",
+            field_label(lang, "dpc_justification"),
+            ombud_domain::Rule::TooLong {
+                max: ombud_domain::breach::JUSTIFICATION_MAX,
+            }
+            .message(lang),
+        );
+    }
+    let answers = serde_json::json!({
+        "data_categories": categories.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "context_factors": factors.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "dpc_justification": justification,
+    });
     let input = AssessmentIn {
         data_processing_context: if dpc.is_finite() { dpc as i64 } else { 0 },
         ease_of_identification: ei,
@@ -367,7 +495,7 @@ pub async fn assess(
         malicious: f.checked("malicious"),
         category_override: (!category.is_empty())
             .then(|| (category, f.get("override_justification").to_string())),
-        answers: None,
+        answers: Some(answers),
     };
     let status = if problems.fields.is_empty() {
         match state
@@ -386,7 +514,7 @@ pub async fn assess(
                 for inv in list {
                     let id = format!("a-{}", inv.field);
                     if problems.field(&id).is_none() {
-                        problems.push(&id, inv.field.to_string(), inv.rule.message(lang));
+                        problems.push(&id, field_label(lang, inv.field), inv.rule.message(lang));
                     }
                 }
                 StatusCode::UNPROCESSABLE_ENTITY

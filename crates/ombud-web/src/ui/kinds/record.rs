@@ -65,6 +65,8 @@ pub struct StepView {
 pub struct WorkflowView {
     pub heading: String,
     pub status: String,
+    /// Whether the workflow has a review at all (a breach's has none).
+    pub reviewed: bool,
     /// "Granskad av dataskyddsombudet …, <när>".
     pub approved: Option<String>,
     /// The reason an approval overrode open gaps.
@@ -268,6 +270,7 @@ async fn record_page<D: Descriptor>(
         WorkflowView {
             heading: kt(lang, kind, "workflow"),
             status: state.label.get(lang).to_string(),
+            reviewed: !w.awaiting_review().is_empty(),
             approved,
             despite,
             submitted,
