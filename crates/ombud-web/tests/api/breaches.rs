@@ -193,3 +193,130 @@ both!(
         assert!(seen["dpo_consulted_at"].is_null(), "{seen}");
     }
 );
+
+/// Waits for a scheduled job to be done, and answers its outcome.
+async fn outcome_of(app: &TestApp, key: &str) -> String {
+    for _ in 0..200 {
+        if let Some(job) = app.store.scheduled_job(key).await.expect("job read")
+            && job.done_at.is_some()
+        {
+            return job.outcome.unwrap_or_default();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the job {key} never ran");
+}
+
+both!(
+    reminders_come_while_no_decision_is_recorded_and_not_twice_across_a_restart,
+    |app| async move {
+        let admin = app.admin().await;
+        let city = text(&app.org(&admin, "Exempelstad", "city", None).await, "id");
+        let board = text(
+            &app.org(&admin, "Utbildningsnämnden", "board", Some(&city))
+                .await,
+            "id",
+        );
+        let dpo = app
+            .person("dina@utb.exempelstad.se", "Dina Dataskydd")
+            .await;
+        app.grant(&board, &dpo.id, &[Role::Dpo]).await;
+        let report = |aware: &str| {
+            json!({ "organisation_id": board, "description": "Elevlista på vift",
+            "discovered_at": aware, "aware_at": aware })
+        };
+        // Aware 49 hours ago: the 24- and 48-hour reminders are due; only the latest is sent.
+        let aware = jiff::Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_hours(49))
+            .expect("in range")
+            .to_string();
+        let open = text(
+            &app.post("/api/v1/breaches")
+                .by(&admin)
+                .json(report(&aware))
+                .await
+                .expect(StatusCode::CREATED),
+            "id",
+        );
+        // The same, but decided already: no reminder at all.
+        let decided = text(
+            &app.post("/api/v1/breaches")
+                .by(&admin)
+                .json(report(&aware))
+                .await
+                .expect(StatusCode::CREATED),
+            "id",
+        );
+        app.put(format!("/api/v1/breaches/{decided}/assessment"))
+            .by(&admin)
+            .json(
+                json!({ "data_processing_context": 1, "ease_of_identification": 0.25,
+            "confidentiality": 0, "integrity": 0, "availability": 0, "malicious": false }),
+            )
+            .await
+            .expect(StatusCode::OK);
+        app.patch(format!("/api/v1/breaches/{decided}"))
+            .by(&admin)
+            .json(json!({ "dpo_consulted_at": aware }))
+            .await
+            .expect(StatusCode::OK);
+        for to in ["under_utredning", "riskbedomd", "ej_anmalningspliktig"] {
+            app.post(format!("/api/v1/breaches/{decided}/transitions"))
+                .by(&admin)
+                .json(json!({ "to": to }))
+                .await
+                .expect(StatusCode::OK);
+        }
+
+        let config = ombud_app::jobs::SchedulerConfig {
+            poll: std::time::Duration::from_millis(50),
+            ..Default::default()
+        };
+        let handlers = ombud_app::jobs::handlers(&app.store, "https://ombud.exempelstad.se");
+        let scheduler =
+            ombud_app::jobs::spawn_scheduler(app.store.clone(), handlers.clone(), config.clone());
+        assert!(
+            outcome_of(&app, &format!("breach:{open}:reminder:h24"))
+                .await
+                .starts_with("skipped: a later reminder"),
+        );
+        assert_eq!(
+            outcome_of(&app, &format!("breach:{open}:reminder:h48")).await,
+            "reminder queued for 1"
+        );
+        let mail = app
+            .store
+            .outbox_entry(&format!("breach:{open}:reminder:h48:{}", dpo.id))
+            .await
+            .expect("outbox read")
+            .expect("the DPO is reminded");
+        assert!(mail.subject.starts_with("Påminnelse"), "{}", mail.subject);
+        for h in ["h24", "h48"] {
+            assert!(
+                outcome_of(&app, &format!("breach:{decided}:reminder:{h}"))
+                    .await
+                    .starts_with("skipped: a decision"),
+            );
+        }
+        scheduler.stop().await;
+
+        // After a restart the done jobs are not run again, and the 66-hour one still waits.
+        let again = ombud_app::jobs::spawn_scheduler(app.store.clone(), handlers, config);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        again.stop().await;
+        let h48 = app
+            .store
+            .scheduled_job(&format!("breach:{open}:reminder:h48"))
+            .await
+            .expect("job read")
+            .expect("the job");
+        assert_eq!(h48.attempts, 0, "{h48:?}");
+        let h66 = app
+            .store
+            .scheduled_job(&format!("breach:{open}:reminder:h66"))
+            .await
+            .expect("job read")
+            .expect("the job");
+        assert!(h66.done_at.is_none(), "{h66:?}");
+    }
+);
