@@ -123,7 +123,7 @@ impl App {
 
 /// The people to tell of a breach in an organisation: those holding a role in [`TOLD`] there or
 /// above it, within its controller.
-async fn recipients(
+pub(crate) async fn recipients(
     store: &Store,
     path: &str,
     controller_id: Option<&str>,
@@ -147,10 +147,10 @@ async fn recipients(
     Ok(out)
 }
 
-struct Recipient {
-    user_id: String,
-    name: String,
-    email: String,
+pub(crate) struct Recipient {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
 }
 
 fn local(t: Option<Timestamp>) -> String {

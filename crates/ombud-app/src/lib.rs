@@ -19,6 +19,7 @@ pub mod gaps;
 pub mod jobs;
 pub mod kinds;
 pub mod mail;
+pub mod notices;
 pub mod organisations;
 pub mod people;
 pub mod records;

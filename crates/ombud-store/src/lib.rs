@@ -13,6 +13,7 @@ mod attention;
 pub mod audit;
 mod epoch;
 mod migrate;
+pub mod notices;
 pub mod organisations;
 pub mod outbox;
 pub mod paging;

@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "breaches",
         sql: include_str!("../migrations/0007_breaches.sql"),
     },
+    Migration {
+        version: 8,
+        name: "breach_notices",
+        sql: include_str!("../migrations/0008_breach_notices.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.

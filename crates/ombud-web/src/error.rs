@@ -127,7 +127,7 @@ fn field_error(i: &Invalid, lang: Lang) -> FieldError {
 }
 
 /// Swedish and English text for a conflict code from the store.
-fn conflict_text(code: &str, lang: Lang) -> &'static str {
+pub(crate) fn conflict_text(code: &str, lang: Lang) -> &'static str {
     match code {
         "email_taken" => lang.pick(
             "Det finns redan en person med den e-postadressen.",
@@ -144,6 +144,14 @@ fn conflict_text(code: &str, lang: Lang) -> &'static str {
         "import_key_taken" => lang.pick(
             "Två rader fick samma nyckel. Ge raderna olika namn eller en id-kolumn.",
             "Two rows got the same key. Give the rows different names or an id column.",
+        ),
+        "notice_already_registered" => lang.pick(
+            "Incidenten i underrättelsen är redan registrerad hos er.",
+            "The breach of the notice is registered with you already.",
+        ),
+        "organisation_archived" => lang.pick(
+            "Organisationen är arkiverad.",
+            "The organisation is archived.",
         ),
         "backup_postgres_with_pg_dump" => lang.pick(
             "Säkerhetskopiera PostgreSQL med pg_dump.",

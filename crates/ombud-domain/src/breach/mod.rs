@@ -16,6 +16,7 @@ pub mod clock;
 pub mod figures;
 pub mod notice;
 pub mod severity;
+pub mod shared;
 
 pub use clock::{
     LocalTime, Reminder, ReminderPlan, TimeError, imy_deadline, late_notification_needs_reason,
@@ -31,6 +32,7 @@ pub use severity::{
     Art34Exception, Assessment, Band, CategoryScore, ContextFactor, DataCategory, Override,
     Proposal, RiskCategory, effective_category, overall_dpc,
 };
+pub use shared::SharedFacts;
 
 use crate::kernel::field::Text2;
 use crate::{Invalid, Lang, Rule};

@@ -9,13 +9,14 @@ use crate::error::{ApiError, Problem};
 use crate::routes::{Access, ApiRoutes};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use ombud_app::breaches::AssessmentIn;
+use ombud_app::notices::BreachNotice;
 use ombud_domain::authz::Action;
 use ombud_domain::kernel::Kind;
 use ombud_domain::register::breach::Breaches;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -30,6 +31,170 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Organisation(Action::Read(Kind::Breach)),
         routes!(breach_figures),
     )
+    .add_for(
+        Some(Kind::Breach),
+        Access::Record(Action::Read(Kind::Breach)),
+        routes!(list_sent_notices),
+    )
+    .add_for(
+        Some(Kind::Breach),
+        Access::Record(Action::Edit(Kind::Breach)),
+        routes!(send_notices),
+    )
+    // The inbox: notices to the controllers where the caller reads breaches at the controller itself.
+    .add(Access::SignedIn, routes!(inbox))
+    .add(
+        Access::Record(Action::Read(Kind::Breach)),
+        routes!(get_notice),
+    )
+    .add(
+        Access::Record(Action::Create(Kind::Breach)),
+        routes!(register_notice),
+    )
+}
+
+/// A timestamp kept in storage form, as the API writes instants (RFC 3339, UTC).
+fn instant(stored: &str) -> Value {
+    ombud_domain::time::from_storage(stored).map_or(Value::Null, |t| Value::String(t.to_string()))
+}
+
+/// A notice as its recipient reads it: who told them and when, their own deadline (72 hours from
+/// being told), the shared facts, and the breach they registered from it.
+fn notice_for_recipient(n: &BreachNotice) -> Value {
+    let deadline = ombud_domain::time::from_storage(&n.sent_at)
+        .map(ombud_domain::breach::shared::their_deadline);
+    json!({
+        "id": n.id,
+        "from": n.from_name,
+        "to": { "id": n.to_controller_id, "name": n.to_name },
+        "sent_at": instant(&n.sent_at),
+        "sent_by": { "name": n.sent_by_name, "email": n.sent_by_email },
+        "imy_deadline": deadline.map(|t| t.to_string()),
+        "facts": n.facts,
+        "read_at": n.read_at.as_deref().map(instant),
+        "read_by": n.read_by_name,
+        "registered_breach_id": n.registered_breach_id,
+    })
+}
+
+/// A notice as its sender sees it: to whom, when, what was shared, and when it was read there.
+fn notice_for_sender(n: &BreachNotice) -> Value {
+    json!({
+        "id": n.id,
+        "to": { "id": n.to_controller_id, "name": n.to_name },
+        "sent_at": instant(&n.sent_at),
+        "sent_by": { "name": n.sent_by_name, "email": n.sent_by_email },
+        "facts": n.facts,
+        "read_at": n.read_at.as_deref().map(instant),
+        "read_by": n.read_by_name,
+    })
+}
+
+/// The notices sent from a breach to other controllers of this Ombud (newest first), with when each
+/// was read there; and `controllers`, those a notice may be sent to (the city's other controllers,
+/// by id and name).
+#[utoipa::path(get, path = "/api/v1/breaches/{id}/notices", tag = "breaches",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The notices sent"), (status = 404, body = Problem)))]
+pub async fn list_sent_notices(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let s = state.app.sent_notices(&ctx, &id).await?;
+    Ok(Json(json!({
+        "items": s.sent.iter().map(notice_for_sender).collect::<Vec<_>>(),
+        "controllers": s.controllers.iter().map(|c| json!({ "id": c.id, "name": c.name })).collect::<Vec<_>>(),
+    })))
+}
+
+/// Whom to tell, and what to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeBody {
+    /// The controllers of this Ombud to tell (1–50), never the breach's own.
+    pub controller_ids: Vec<String>,
+    /// A note to them (who to contact, what is asked of them); at most 4,000 characters.
+    pub message: Option<String>,
+}
+
+/// Tell other controllers of this Ombud of the breach, at once: each receives a notice in its breach
+/// inbox with the shared facts (what happened, when, whose data and how much, the nature, the cause,
+/// the measures) and never the breach's internal notes, assessment or decisions; its 72 hours run
+/// from now. Its breach handlers are told by e-mail. Answers 201 with the notices sent.
+#[utoipa::path(post, path = "/api/v1/breaches/{id}/notices", tag = "breaches",
+    params(("id" = String, Path)),
+    request_body = NoticeBody,
+    responses((status = 201, description = "The notices sent"), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn send_notices(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoticeBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let sent = state
+        .app
+        .send_breach_notices(&ctx, &id, &body.controller_ids, body.message.as_deref())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "items": sent.iter().map(notice_for_sender).collect::<Vec<_>>() })),
+    ))
+}
+
+/// The breach inbox: notices from other controllers of this Ombud to the controllers where the
+/// caller handles breaches (a role that reads breaches, held at the controller itself). Unread
+/// first, then newest; at most 500.
+#[utoipa::path(get, path = "/api/v1/breach-notices", tag = "breaches",
+    responses((status = 200, description = "The notices")))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> Result<Json<Value>, ApiError> {
+    let items = state.app.breach_inbox(&ctx).await?;
+    Ok(Json(json!({
+        "items": items.iter().map(notice_for_recipient).collect::<Vec<_>>(),
+        "next": Value::Null,
+    })))
+}
+
+/// One notice of the inbox. The first reading at the recipient is recorded (`read_at`,
+/// `read_by`), and the sender sees it. `imy_deadline` is the recipient's own: 72 hours from when
+/// they were told.
+#[utoipa::path(get, path = "/api/v1/breach-notices/{id}", tag = "breaches",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The notice"), (status = 404, body = Problem)))]
+pub async fn get_notice(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let n = state.app.open_breach_notice(&ctx, &id).await?;
+    Ok(Json(notice_for_recipient(&n)))
+}
+
+/// Register the breach of a notice as the recipient's own, in the controller it was sent to: aware
+/// (and discovered) when the notice was sent, so the 72 hours run from then. Answers 201 with the new
+/// breach, as `POST /api/v1/breaches` does; 409 when it is registered already.
+#[utoipa::path(post, path = "/api/v1/breach-notices/{id}/breach", tag = "breaches",
+    params(("id" = String, Path)),
+    responses((status = 201, description = "The breach registered"), (status = 404, body = Problem),
+              (status = 409, body = Problem)))]
+pub async fn register_notice(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, HeaderMap, Json<Value>), ApiError> {
+    let r = state.app.register_breach_notice(&ctx, &id).await?;
+    let version = r.version;
+    let path = format!("/api/v1/breaches/{}", r.id.as_str());
+    let view = state.app.view::<Breaches>(&ctx, r).await?;
+    Ok(super::kinds::created(
+        path,
+        version,
+        record_json::<Breaches>(&view, ctx.lang),
+    ))
 }
 
 /// Which year's figures.

@@ -352,7 +352,11 @@ impl<D: Descriptor> serde::Serialize for ListOut<'_, D> {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-fn created(path: String, version: i64, body: Value) -> (StatusCode, HeaderMap, Json<Value>) {
+pub(crate) fn created(
+    path: String,
+    version: i64,
+    body: Value,
+) -> (StatusCode, HeaderMap, Json<Value>) {
     let mut h = etag_headers(version);
     if let Ok(v) = HeaderValue::from_str(&path) {
         h.insert(header::LOCATION, v);

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod history;
 pub mod kinds;
 pub mod layout;
+pub mod notices;
 pub mod organisations;
 pub mod people;
 pub mod sign_in;

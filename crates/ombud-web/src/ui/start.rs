@@ -202,6 +202,38 @@ pub async fn start(
             empty: String::new(),
         });
     }
+    // Notices from other controllers that nobody here has read: their 72 hours may be running.
+    let unread: Vec<_> = state
+        .app
+        .breach_inbox(&ctx)
+        .await?
+        .into_iter()
+        .filter(|n| n.read_at.is_none())
+        .collect();
+    if !unread.is_empty() {
+        lists.push(ListView {
+            id: "notices",
+            heading: t("start-notices"),
+            total: unread.len() as i64,
+            items: unread
+                .iter()
+                .take(10)
+                .map(|n| ItemView {
+                    href: format!("/incidenter/inkorg/{}", n.id),
+                    name: super::notices::title_of(&n.facts),
+                    context: format!("{} · {}", t("start-notice-from"), n.from_name),
+                    note: Some(format!(
+                        "{} {}",
+                        t("start-notice-deadline"),
+                        super::notices::their_clock(n, lang).0
+                    )),
+                    comment: None,
+                })
+                .collect(),
+            more: vec![("/incidenter/inkorg".into(), t("start-notices-all"))],
+            empty: String::new(),
+        });
+    }
     if w.reports.total > 0 {
         lists.push(ListView {
             id: "reports",

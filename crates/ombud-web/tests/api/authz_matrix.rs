@@ -147,6 +147,15 @@ impl Who {
     fn administers(&self) -> bool {
         self.has(&[Role::Management])
     }
+    /// A notice to the place's controller: read (and registered as their breach) by those who read
+    /// breaches at the controller itself; a role at a unit does not open the controller's inbox.
+    fn inbox(&self, place: Place, ok: StatusCode) -> StatusCode {
+        if self.sees_above_unit(place) && self.reads_kind(Kind::Breach) {
+            ok
+        } else {
+            StatusCode::NOT_FOUND
+        }
+    }
 }
 
 fn allow(yes: bool, ok: StatusCode) -> StatusCode {
@@ -281,6 +290,12 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/api/v1/{kind}/{id}/transitions", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => edit(k, S::CREATED),
         ("PUT", "/api/v1/{kind}/{id}/assessment", Some(k)) => edit(k, S::OK),
+        ("GET", "/api/v1/{kind}/{id}/notices", Some(_)) => read(S::OK),
+        ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => edit(k, S::CREATED),
+        // The inbox lists what the person may read, and is empty for the rest.
+        ("GET", "/api/v1/breach-notices", _) => S::OK,
+        ("GET", "/api/v1/breach-notices/{id}", _) => w.inbox(place, S::OK),
+        ("POST", "/api/v1/breach-notices/{id}/breach", _) => w.inbox(place, S::CREATED),
         ("GET", "/api/v1/openapi.json", _) | ("GET", "/healthz", _) => S::OK,
         (m, p, _) => panic!(
             "{m} {p} ({:?}) is not in the matrix: add its probe and rule",
@@ -311,6 +326,15 @@ struct World {
     berit: Person,
     /// Everything of B a person of A must never see.
     secrets_of_b: Vec<String>,
+    /// What the directory of the city's controllers shows of B (its board, by id and name), which
+    /// the page that addresses a notice may show and nothing else may.
+    directory_of_b: Vec<String>,
+    /// A third controller, C, whose breach tells A and B.
+    c_board: String,
+    c_breach: String,
+    /// C's notice to A's board and to B's.
+    notice_to_a: String,
+    notice_to_b: String,
 }
 
 impl World {
@@ -320,6 +344,31 @@ impl World {
             Place::B => &self.b,
         }
     }
+
+    fn notice_to(&self, place: Place) -> &str {
+        match place {
+            Place::A => &self.notice_to_a,
+            Place::B => &self.notice_to_b,
+        }
+    }
+
+    fn board_of(&self, place: Place) -> &str {
+        &self.side(place).board
+    }
+}
+
+/// A notice from C's breach to a board, sent by the administrator.
+async fn notice(app: &TestApp, admin: &Person, c_breach: &str, to_board: &str) -> String {
+    let res = app
+        .post(format!("/api/v1/breaches/{c_breach}/notices"))
+        .by(admin)
+        .json(json!({ "controller_ids": [to_board], "message": "Ring Kulturförvaltningen." }))
+        .await
+        .expect(StatusCode::CREATED);
+    res["items"][0]["id"]
+        .as_str()
+        .expect("a notice id")
+        .to_string()
 }
 
 /// The least a record of a kind needs, for a probe.
@@ -445,6 +494,15 @@ async fn world(app: &TestApp) -> World {
         berit.email.clone(),
     ];
     secrets_of_b.extend(b.records.iter().map(|(_, id)| id.clone()));
+    let directory_of_b = vec![b_board.clone(), "Bygg- och miljö".into()];
+    let c_board = text(
+        &app.org(&admin, "Kulturnämnden", "board", Some(&city)).await,
+        "id",
+    );
+    let c_breach = record(&app, &admin, Kind::Breach, &c_board, "Kultur incident").await;
+    let notice_to_a = notice(app, &admin, &c_breach, &a_board).await;
+    let notice_to_b = notice(app, &admin, &c_breach, &b_board).await;
+    secrets_of_b.push(notice_to_b.clone());
     World {
         admin,
         a,
@@ -453,6 +511,11 @@ async fn world(app: &TestApp) -> World {
         probe,
         berit,
         secrets_of_b,
+        directory_of_b,
+        c_board,
+        c_breach,
+        notice_to_a,
+        notice_to_b,
     }
 }
 
@@ -633,6 +696,19 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
                     "confidentiality": 0.25, "integrity": 0, "availability": 0, "malicious": false }))
                 .await
         }
+        ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => {
+            app.post(fill(&r.path, &kind_record(k)))
+                .by(by)
+                .json(json!({ "controller_ids": [world.c_board] }))
+                .await
+        }
+        ("GET", "/api/v1/breach-notices/{id}", _) => {
+            app.get(fill(&r.path, world.notice_to(place))).by(by).await
+        }
+        ("POST", "/api/v1/breach-notices/{id}/breach", _) => {
+            let fresh = notice(app, admin, &world.c_breach, world.board_of(place)).await;
+            app.post(fill(&r.path, &fresh)).by(by).await
+        }
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => {
             app.post(fill(&r.path, &kind_record(k)))
                 .by(by)
@@ -644,6 +720,24 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
         }
         _ => app.call(method, r.path.clone()).by(by).await,
     }
+}
+
+/// The routes that show the directory of the city's controllers (to address a notice): they may
+/// name B's board, and nothing else of B.
+const DIRECTORY: &[&str] = &["/api/v1/{kind}/{id}/notices", "/{kind}/{id}/underrattelser"];
+
+/// Whether an answer carries anything of B that the route may not show.
+fn leaks_from(world: &World, r: &RouteInfo, res: &Resp) -> Option<String> {
+    if r.method == "GET" && DIRECTORY.contains(&r.pattern.as_str()) {
+        let text = res.text();
+        return world
+            .secrets_of_b
+            .iter()
+            .filter(|s| !world.directory_of_b.contains(s))
+            .find(|s| text.contains(s.as_str()))
+            .cloned();
+    }
+    leaks(world, res)
 }
 
 /// Whether an answer carries anything of B.
@@ -696,7 +790,7 @@ both!(
                         ));
                     }
                     if !w.admin()
-                        && let Some(secret) = leaks(&world, &res)
+                        && let Some(secret) = leaks_from(&world, &r, &res)
                     {
                         wrong.push(format!(
                             "{:<22} {:<6} {} about {place:?} tells {secret:?}: {}",
@@ -913,7 +1007,12 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         | ("POST", "/{kind}/{id}/efterlevnadskontroller", Some(k))
         | ("POST", "/{kind}/{id}/riskbedomning", Some(k)) => edit(k, S::SEE_OTHER),
         ("GET", "/{kind}/{id}/riskbedomning", Some(k)) => edit(k, S::OK),
-        ("GET", "/{kind}/{id}/dokument", Some(_)) => read(S::OK),
+        ("GET", "/{kind}/{id}/dokument", Some(_))
+        | ("GET", "/{kind}/{id}/underrattelser", Some(_)) => read(S::OK),
+        ("POST", "/{kind}/{id}/underrattelser", Some(k)) => edit(k, S::SEE_OTHER),
+        ("GET", "/incidenter/inkorg", _) => S::OK,
+        ("GET", "/incidenter/inkorg/{id}", _) => w.inbox(place, S::OK),
+        ("POST", "/incidenter/inkorg/{id}/registrera", _) => w.inbox(place, S::SEE_OTHER),
         (m, p, _) => panic!(
             "page {m} {p} ({:?}) is not in the matrix: add its probe and rule",
             r.access
@@ -1212,6 +1311,19 @@ async fn probe_page(
             )
             .await
         }
+        ("POST", "/{kind}/{id}/underrattelser", Some(k)) => {
+            b.post(
+                app,
+                &fill(&kind_record(k)),
+                &[("controller_ids", world.c_board.as_str())],
+            )
+            .await
+        }
+        ("GET", "/incidenter/inkorg/{id}", _) => b.get(app, &fill(world.notice_to(place))).await,
+        ("POST", "/incidenter/inkorg/{id}/registrera", _) => {
+            let fresh = notice(app, admin, &world.c_breach, world.board_of(place)).await;
+            b.post(app, &fill(&fresh), &[]).await
+        }
         (_, _, Some(k)) if r.path.contains("{id}") => b.get(app, &fill(&kind_record(k))).await,
         _ => b.get(app, &r.path).await,
     }
@@ -1242,7 +1354,7 @@ both!(
                         ));
                     }
                     if !w.admin()
-                        && let Some(secret) = leaks(&world, &res)
+                        && let Some(secret) = leaks_from(&world, &r, &res)
                     {
                         wrong.push(format!(
                             "{:<22} {:<4} {} about {place:?} tells {secret:?}",

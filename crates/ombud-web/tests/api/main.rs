@@ -12,6 +12,7 @@ mod concurrency;
 mod holes;
 mod import_systems;
 mod members;
+mod notices;
 mod organisations;
 mod outbox;
 mod registers_processing;

@@ -41,6 +41,20 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
             "assess",
             "documents",
             "notice.assessment",
+            "notices-link",
+            "inbox",
+            "figures.heading",
+            "figures.scope",
+            "figures.documented",
+            "figures.reportable-imy",
+            "figures.reportable-subjects",
+            "figures.within-72h",
+            "figures.median",
+            "figures.longest",
+            "figures.no-notification",
+            "figures.by-type",
+            "figures.by-cause",
+            "figures.no-cause",
         ],
         Kind::System => &[
             "figures.heading",
@@ -94,8 +108,91 @@ pub async fn list_panels(
 ) -> Result<Vec<Panel>, PageError> {
     match kind {
         Kind::System => Ok(vec![system_figures(state, ctx, organisation_id).await?]),
-        Kind::ProcessingActivity | Kind::Agreement | Kind::Breach => Ok(Vec::new()),
+        Kind::Breach => Ok(vec![breach_figures(state, ctx, organisation_id).await?]),
+        Kind::ProcessingActivity | Kind::Agreement => Ok(Vec::new()),
     }
+}
+
+/// This year's breach figures for the annual report, with the way to the inbox of notices from
+/// other controllers.
+async fn breach_figures(
+    state: &AppState,
+    ctx: &Caller,
+    organisation_id: &str,
+) -> Result<Panel, PageError> {
+    let lang = ctx.lang;
+    let k = |key: &str| kt(lang, Kind::Breach, key);
+    let year = ombud_app::today().year();
+    let f = state.app.breach_figures(ctx, organisation_id, year).await?;
+    let org = state.app.organisation(ctx, organisation_id).await?;
+    let hours = |d: Option<jiff::SignedDuration>| {
+        d.map_or_else(
+            || k("figures.no-notification"),
+            |d| {
+                let h = d.as_secs() as f64 / 3600.0;
+                format!("{h:.1} h").replace('.', lang.pick(",", "."))
+            },
+        )
+    };
+    let mut facts: Vec<(String, String, bool)> = vec![
+        (k("figures.documented"), f.documented.to_string(), false),
+        (
+            k("figures.reportable-imy"),
+            f.reportable_imy.to_string(),
+            false,
+        ),
+        (
+            k("figures.reportable-subjects"),
+            f.reportable_subjects.to_string(),
+            false,
+        ),
+        (
+            k("figures.within-72h"),
+            format!("{} / {}", f.notified_within_72h, f.notified_imy),
+            f.notified_within_72h < f.notified_imy,
+        ),
+        (k("figures.median"), hours(f.median_to_notification), false),
+        (
+            k("figures.longest"),
+            hours(f.longest_to_notification),
+            false,
+        ),
+    ];
+    let by_type: Vec<String> = f
+        .by_type
+        .iter()
+        .filter(|t| t.count > 0)
+        .map(|t| format!("{} {}", t.breach_type.label(lang), t.count))
+        .collect();
+    if !by_type.is_empty() {
+        facts.push((k("figures.by-type"), by_type.join(", "), false));
+    }
+    let by_cause: Vec<String> = f
+        .by_cause
+        .iter()
+        .filter(|c| c.count > 0)
+        .map(|c| {
+            let label = c
+                .cause
+                .map_or_else(|| k("figures.no-cause"), |c| c.label(lang).to_string());
+            format!("{label} {}", c.count)
+        })
+        .collect();
+    if !by_cause.is_empty() {
+        facts.push((k("figures.by-cause"), by_cause.join(", "), false));
+    }
+    Ok(Panel {
+        id: "figures",
+        heading: k("figures.heading"),
+        lines: vec![(
+            k("figures.scope")
+                .replace("{org}", &org.name)
+                .replace("{year}", &year.to_string()),
+            false,
+        )],
+        facts,
+        links: vec![("/incidenter/inkorg".into(), k("inbox"))],
+    })
 }
 
 /// The systems register's figures for the annual report ("16 of 107 systems classified").
@@ -247,7 +344,10 @@ fn breach_panel(
         }
         None => out.push((k("risk.category"), k("risk.none"), true)),
     }
-    let mut links = vec![(format!("{href}/dokument"), k("documents"))];
+    let mut links = vec![
+        (format!("{href}/dokument"), k("documents")),
+        (format!("{href}/underrattelser"), k("notices-link")),
+    ];
     if may_edit {
         links.insert(0, (format!("{href}/riskbedomning"), k("assess")));
     }

@@ -84,6 +84,39 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
             Access::Record(Action::Read(Kind::Breach)),
             get(crate::ui::breaches::documents),
         )
+        .add_for(
+            Kind::Breach,
+            "GET",
+            "/incidenter/{id}/underrattelser",
+            Access::Record(Action::Read(Kind::Breach)),
+            get(crate::ui::notices::sent),
+        )
+        .add_for(
+            Kind::Breach,
+            "POST",
+            "/incidenter/{id}/underrattelser",
+            Access::Record(Action::Edit(Kind::Breach)),
+            post(crate::ui::notices::send),
+        )
+        // The inbox: notices to the controllers where the person reads breaches at the controller.
+        .add(
+            "GET",
+            "/incidenter/inkorg",
+            Access::SignedIn,
+            get(crate::ui::notices::inbox),
+        )
+        .add(
+            "GET",
+            "/incidenter/inkorg/{id}",
+            Access::Record(Action::Read(Kind::Breach)),
+            get(crate::ui::notices::notice),
+        )
+        .add(
+            "POST",
+            "/incidenter/inkorg/{id}/registrera",
+            Access::Record(Action::Create(Kind::Breach)),
+            post(crate::ui::notices::register),
+        )
 }
 
 fn kind_routes<D: Descriptor>(r: PageRoutes) -> PageRoutes {
