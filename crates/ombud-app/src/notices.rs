@@ -165,18 +165,15 @@ impl App {
                     "{from} har underrättat {to} om en personuppgiftsincident som kan beröra era personuppgifter.\n\n\
                      Underrättad: {sent}\n\
                      Om incidenten är anmälningspliktig för er ska den anmälas till IMY senast: {deadline} (72 timmar efter att ni underrättades).\n\n\
-                     Läs underrättelsen i Ombud och registrera incidenten hos er: {link}\n",
+                     Läs underrättelsen i Ombud och registrera incidenten hos er: {url}/incidenter/inkorg/{id}\n",
                     from = notice.from_name,
                     to = to.name,
                     sent = ombud_domain::time::display_local(&notice.sent_at),
                     deadline = deadline
                         .map(ombud_domain::breach::clock::display_stockholm)
                         .unwrap_or_else(|| "–".into()),
-                    link = format!(
-                        "{}/incidenter/inkorg/{}",
-                        self.config.public_url.trim_end_matches('/'),
-                        notice.id
-                    ),
+                    url = self.config.public_url.trim_end_matches('/'),
+                    id = notice.id,
                 ),
                 lang: Lang::Sv,
                 organisation_id: Some(to.id.clone()),

@@ -499,7 +499,7 @@ async fn world(app: &TestApp) -> World {
         &app.org(&admin, "Kulturnämnden", "board", Some(&city)).await,
         "id",
     );
-    let c_breach = record(&app, &admin, Kind::Breach, &c_board, "Kultur incident").await;
+    let c_breach = record(app, &admin, Kind::Breach, &c_board, "Kultur incident").await;
     let notice_to_a = notice(app, &admin, &c_breach, &a_board).await;
     let notice_to_b = notice(app, &admin, &c_breach, &b_board).await;
     secrets_of_b.push(notice_to_b.clone());
