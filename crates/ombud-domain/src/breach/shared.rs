@@ -255,7 +255,7 @@ mod tests {
             Ok(vec![a.clone(), b.clone()])
         );
         assert_eq!(
-            check_recipients(&[a.clone()], Some(&a)).map_err(|e| e.rule),
+            check_recipients(std::slice::from_ref(&a), Some(&a)).map_err(|e| e.rule),
             Err(Rule::UnknownReference)
         );
         assert_eq!(
