@@ -18,7 +18,7 @@ use ombud_domain::ids::RecordId;
 use ombud_domain::kernel::Descriptor;
 use ombud_domain::kernel::parse;
 use ombud_domain::register::breach::{
-    BreachDetails, Breaches, CategoryOverride, RecordedAssessment,
+    BreachDetails, Breaches, CategoryOverride, DpoAnswer, DpoDecision, RecordedAssessment,
 };
 use ombud_domain::role::Role;
 use ombud_domain::{Invalid, Lang, Rule};
@@ -118,6 +118,79 @@ impl App {
             .await?;
         w.commit().await?;
         Ok(saved)
+    }
+}
+
+impl App {
+    /// Records the DPO's position on the proposal of a breach's risk category: confirmed, or
+    /// changed with a reason. Only the data protection officer takes it (or the administrator). It
+    /// records that the DPO was consulted, when that is not on record already.
+    pub async fn decide_as_dpo(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+        answer: DpoAnswer,
+    ) -> Result<Stored<BreachDetails>> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let current = w.record::<Breaches>(&id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Breaches::KIND), &current.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(Breaches::KIND), &current.scope())?;
+        if !is_dpo_at(caller, &current) {
+            return Err(AppError::Forbidden);
+        }
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale {
+                current: current.version,
+            });
+        }
+        let decision = DpoDecision::take(&current.details, answer, &caller.user.name, w.now())?;
+        let mut after = current.clone();
+        if after.details.dpo_consulted_at.is_none() {
+            after.details.dpo_consulted_at = ombud_domain::time::from_storage(w.now());
+        }
+        after.details.dpo_decision = Some(decision);
+        parse::revalidate::<Breaches>(&after.details)?;
+        let saved = w
+            .save::<Breaches>(&grant, &current, after, &caller.principal)
+            .await?;
+        w.commit().await?;
+        Ok(saved)
+    }
+}
+
+/// Whether the caller is the data protection officer where the breach is (or the administrator).
+fn is_dpo_at(caller: &Caller, r: &Stored<BreachDetails>) -> bool {
+    caller.principal.is_admin || caller.principal.roles_at(&r.scope()).contains(Role::Dpo)
+}
+
+impl App {
+    /// Whether the caller may take the DPO's position on a breach: answers as the step would (not
+    /// found, forbidden) without taking it.
+    pub async fn may_decide_as_dpo(&self, caller: &Caller, id: &str) -> Result<()> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let r = self.store.record::<Breaches>(&id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Breaches::KIND), &r.scope())
+            .map_err(|_| AppError::NotFound)?;
+        caller
+            .principal
+            .authorize(Action::Edit(Breaches::KIND), &r.scope())?;
+        if is_dpo_at(caller, &r) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 

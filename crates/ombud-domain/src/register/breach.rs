@@ -10,7 +10,7 @@
 
 use crate::breach::{
     AFFECTED_DATA_OPTIONS, BREACH_TYPE_OPTIONS, CAUSE_OPTIONS, OUR_ROLE_OPTIONS, clock,
-    severity::{self, Art34Exception, Assessment, RiskCategory},
+    severity::{self, Art34Exception, Assessment, Proposal, RiskCategory},
 };
 use crate::ids::RecordId;
 use crate::kernel::field::{Field, Opt, Section, opt, section, t2};
@@ -94,6 +94,92 @@ impl RecordedAssessment {
     }
 }
 
+/// The DPO's position on the proposal that follows from the risk category (seed 004: the DPO is
+/// involved in every breach): confirmed as it stands, or changed with a reason. It answers the
+/// category it was taken on; a new assessment with another category asks for a new position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DpoDecision {
+    pub category: RiskCategory,
+    /// What the category proposed.
+    pub proposed: Proposal,
+    /// What the DPO holds: the proposal, or their change of it.
+    pub notify_imy: bool,
+    pub inform_subjects: bool,
+    pub confirmed: bool,
+    /// Why the DPO changed the proposal (required then), or a remark on confirming it.
+    pub reason: Option<String>,
+    pub by: String,
+    pub at: String,
+}
+
+/// The DPO's answer to a proposal, as the API and the form give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DpoAnswer {
+    Confirm {
+        remark: Option<String>,
+    },
+    Change {
+        notify_imy: bool,
+        inform_subjects: bool,
+        reason: Option<String>,
+    },
+}
+
+impl DpoDecision {
+    /// The DPO's position on the breach's current proposal. A change that is no change is a
+    /// confirmation; a real change needs its reason.
+    pub fn take(
+        d: &BreachDetails,
+        answer: DpoAnswer,
+        by: &str,
+        at: &str,
+    ) -> Result<DpoDecision, Invalid> {
+        let category = d
+            .risk_category()
+            .ok_or_else(|| Invalid::new("assessment", Rule::Required))?;
+        let proposed = category.proposal().except(d.art34());
+        let (notify_imy, inform_subjects, reason) = match answer {
+            DpoAnswer::Confirm { remark } => {
+                (proposed.notify_imy, proposed.inform_subjects, remark)
+            }
+            DpoAnswer::Change {
+                notify_imy,
+                inform_subjects,
+                reason,
+            } => (notify_imy, inform_subjects, reason),
+        };
+        let reason = crate::text::optional_text(
+            "reason",
+            reason.as_deref(),
+            crate::breach::JUSTIFICATION_MAX,
+        )?;
+        let confirmed =
+            notify_imy == proposed.notify_imy && inform_subjects == proposed.inform_subjects;
+        if !confirmed && reason.is_none() {
+            return Err(Invalid::new("reason", Rule::Required));
+        }
+        Ok(DpoDecision {
+            category,
+            proposed,
+            notify_imy,
+            inform_subjects,
+            confirmed,
+            reason,
+            by: by.into(),
+            at: at.into(),
+        })
+    }
+
+    /// What the DPO holds, as a proposal.
+    pub fn position(&self) -> Proposal {
+        Proposal {
+            notify_imy: self.notify_imy,
+            inform_subjects: self.inform_subjects,
+        }
+    }
+}
+
 /// What a breach record says.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -141,6 +227,8 @@ pub struct BreachDetails {
     pub lessons: Option<String>,
     /// Kept by the server: set through the assessment's own door.
     pub assessment: Option<RecordedAssessment>,
+    /// Kept by the server: the DPO's position on the proposal, through its own door.
+    pub dpo_decision: Option<DpoDecision>,
     /// Kept by the server: set when the breach is reported.
     pub reported_by: Option<Reporter>,
 }
@@ -163,6 +251,16 @@ impl BreachDetails {
     /// The category in force, once assessed.
     pub fn risk_category(&self) -> Option<RiskCategory> {
         self.assessment.as_ref().map(|a| a.risk_category)
+    }
+
+    /// What is to be done about notification, as it stands: the DPO's position when it answers the
+    /// category in force, else the proposal of the category; none before an assessment.
+    pub fn position(&self) -> Option<Proposal> {
+        let category = self.risk_category()?;
+        match &self.dpo_decision {
+            Some(d) if d.category == category => Some(d.position()),
+            _ => Some(category.proposal().except(self.art34())),
+        }
     }
 
     pub fn art34(&self) -> Option<Art34Exception> {
@@ -343,8 +441,9 @@ pub fn step_rules(d: &BreachDetails, to: &str, comment: Option<&str>) -> Vec<Inv
     if to == ANMALD_IMY && d.imy_notified_at.is_none() {
         out.push(Invalid::new("imy_notified_at", Rule::Required));
     }
-    // Deciding against the proposal takes a reason, as the DPO changes a proposal with one.
-    let proposed_notify = d.risk_category().is_some_and(|c| c.proposal().notify_imy);
+    // Deciding against the position on record (the DPO's, else the category's proposal) takes a
+    // reason, as the DPO changes a proposal with one.
+    let proposed_notify = d.position().is_some_and(|p| p.notify_imy);
     let against = (to == EJ_ANMALNINGSPLIKTIG && proposed_notify)
         || (to == ANMALD_IMY && d.assessment.is_some() && !proposed_notify);
     if against && comment.is_none_or(|c| c.trim().is_empty()) {
@@ -661,6 +760,11 @@ const FIELDS: &[Field] = &[
         "What the exception rests on, e.g. how the data was encrypted.",
     ),
     Field::kept("assessment", t2("Riskbedömning", "Risk assessment")).section("handling"),
+    Field::kept(
+        "dpo_decision",
+        t2("Dataskyddsombudets ställningstagande", "The DPO's position"),
+    )
+    .section("handling"),
     Field::kept("reported_by", t2("Rapporterad av", "Reported by")).section("report"),
 ];
 
@@ -903,10 +1007,140 @@ impl Descriptor for Breaches {
                 "inform_subjects_proposed".into(),
                 Value::Bool(p.inform_subjects),
             );
+            // The DPO's position, when it answers the category in force.
+            let current = d
+                .dpo_decision
+                .as_ref()
+                .filter(|dd| dd.category == a.risk_category);
+            m.insert(
+                "dpo_position_current".into(),
+                Value::Bool(current.is_some()),
+            );
         } else {
             m.insert("severity_score".into(), Value::Null);
             m.insert("risk_category".into(), Value::Null);
         }
         m
+    }
+}
+
+#[cfg(test)]
+mod dpo_tests {
+    use super::*;
+
+    fn assessed(dpc: i64) -> BreachDetails {
+        let input = Assessment::from_api(dpc, 1.0, 0.5, 0.0, 0.0, false).expect("valid");
+        BreachDetails {
+            assessment: Some(RecordedAssessment::new(input, None, None, "A", "t")),
+            ..BreachDetails::default()
+        }
+    }
+
+    #[test]
+    fn no_position_before_an_assessment() {
+        let d = BreachDetails::default();
+        assert_eq!(
+            DpoDecision::take(&d, DpoAnswer::Confirm { remark: None }, "D", "t")
+                .map_err(|e| e.field),
+            Err("assessment")
+        );
+        assert_eq!(d.position(), None);
+    }
+
+    #[test]
+    fn confirming_holds_the_proposal_and_a_change_needs_its_reason() {
+        for dpc in 1..=4 {
+            let d = assessed(dpc);
+            let proposed = d.risk_category().expect("assessed").proposal();
+            let c =
+                DpoDecision::take(&d, DpoAnswer::Confirm { remark: None }, "D", "t").expect("ok");
+            assert!(c.confirmed);
+            assert_eq!(c.position(), proposed);
+            let flipped = DpoAnswer::Change {
+                notify_imy: !proposed.notify_imy,
+                inform_subjects: proposed.inform_subjects,
+                reason: Some("  ".into()),
+            };
+            assert_eq!(
+                DpoDecision::take(&d, flipped, "D", "t").map_err(|e| e.field),
+                Err("reason")
+            );
+            let changed = DpoDecision::take(
+                &d,
+                DpoAnswer::Change {
+                    notify_imy: !proposed.notify_imy,
+                    inform_subjects: proposed.inform_subjects,
+                    reason: Some("Uppgifterna var krypterade".into()),
+                },
+                "D",
+                "t",
+            )
+            .expect("ok");
+            assert!(!changed.confirmed);
+            let mut with = d.clone();
+            with.dpo_decision = Some(changed.clone());
+            assert_eq!(with.position(), Some(changed.position()));
+            // A "change" to the proposal itself is a confirmation and needs no reason.
+            let same = DpoAnswer::Change {
+                notify_imy: proposed.notify_imy,
+                inform_subjects: proposed.inform_subjects,
+                reason: None,
+            };
+            assert!(DpoDecision::take(&d, same, "D", "t").expect("ok").confirmed);
+        }
+    }
+
+    #[test]
+    fn a_position_on_an_earlier_category_gives_way_to_the_new_proposal() {
+        let low = assessed(1);
+        let decision = DpoDecision::take(
+            &low,
+            DpoAnswer::Change {
+                notify_imy: true,
+                inform_subjects: false,
+                reason: Some("Försiktighet".into()),
+            },
+            "D",
+            "t",
+        )
+        .expect("ok");
+        let mut high = assessed(4);
+        high.dpo_decision = Some(decision);
+        assert_ne!(low.risk_category(), high.risk_category());
+        assert_eq!(
+            high.position(),
+            high.risk_category()
+                .map(|c| c.proposal().except(high.art34()))
+        );
+    }
+
+    #[test]
+    fn deciding_as_the_dpo_holds_needs_no_comment_and_against_it_does() {
+        // Negligible risk proposes no notification; the DPO holds that IMY is to be told.
+        let mut d = assessed(1);
+        d.dpo_consulted_at = Some(Timestamp::UNIX_EPOCH);
+        d.imy_notified_at = Some(Timestamp::UNIX_EPOCH);
+        assert!(!d.risk_category().expect("assessed").proposal().notify_imy);
+        d.dpo_decision = Some(
+            DpoDecision::take(
+                &d,
+                DpoAnswer::Change {
+                    notify_imy: true,
+                    inform_subjects: false,
+                    reason: Some("Skyddad identitet".into()),
+                },
+                "D",
+                "t",
+            )
+            .expect("ok"),
+        );
+        assert!(step_rules(&d, ANMALD_IMY, None).is_empty());
+        assert_eq!(
+            step_rules(&d, EJ_ANMALNINGSPLIKTIG, None)
+                .iter()
+                .map(|i| i.field)
+                .collect::<Vec<_>>(),
+            vec!["comment"]
+        );
     }
 }

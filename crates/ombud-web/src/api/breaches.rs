@@ -31,6 +31,12 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Organisation(Action::Read(Kind::Breach)),
         routes!(breach_figures),
     )
+    // The DPO's own door: Edit, and the DPO's role where the breach is (checked by the service).
+    .add_for(
+        Some(Kind::Breach),
+        Access::Record(Action::Edit(Kind::Breach)),
+        routes!(put_dpo_decision),
+    )
     .add_for(
         Some(Kind::Breach),
         Access::Record(Action::Read(Kind::Breach)),
@@ -293,6 +299,64 @@ pub async fn put_assessment(
     let saved = state
         .app
         .assess_breach(&ctx, &id, if_match(&headers), input)
+        .await?;
+    let h = etag_headers(saved.version);
+    let view = state.app.view::<Breaches>(&ctx, saved).await?;
+    Ok((h, Json(record_json::<Breaches>(&view, ctx.lang))))
+}
+
+/// The DPO's position on the proposal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DpoDecisionBody {
+    /// `true`: the proposal stands as the category gives it. `false`: the DPO changes it, giving
+    /// `notify_imy`, `inform_subjects` and the `reason`.
+    pub confirm: bool,
+    pub notify_imy: Option<bool>,
+    pub inform_subjects: Option<bool>,
+    /// Required for a change; a remark when confirming. At most 4,000 characters.
+    pub reason: Option<String>,
+}
+
+/// The data protection officer confirms the proposal that follows from the risk category, or
+/// changes it with a reason (kept in the history). Only the DPO where the breach is takes this
+/// step; it also records that the DPO was consulted. Answers the whole breach; its `dpo_decision`
+/// holds the position and the category it answers.
+#[utoipa::path(put, path = "/api/v1/breaches/{id}/dpo-decision", tag = "breaches",
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = DpoDecisionBody,
+    responses((status = 200, description = "The breach"), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_dpo_decision(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<DpoDecisionBody>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    use ombud_domain::register::breach::DpoAnswer;
+    let answer = if body.confirm {
+        DpoAnswer::Confirm {
+            remark: body.reason,
+        }
+    } else {
+        let need = |v: Option<bool>, field: &'static str| {
+            v.ok_or_else(|| {
+                ombud_app::AppError::from(ombud_domain::Invalid::new(
+                    field,
+                    ombud_domain::Rule::Required,
+                ))
+            })
+        };
+        DpoAnswer::Change {
+            notify_imy: need(body.notify_imy, "notify_imy")?,
+            inform_subjects: need(body.inform_subjects, "inform_subjects")?,
+            reason: body.reason,
+        }
+    };
+    let saved = state
+        .app
+        .decide_as_dpo(&ctx, &id, if_match(&headers), answer)
         .await?;
     let h = etag_headers(saved.version);
     let view = state.app.view::<Breaches>(&ctx, saved).await?;

@@ -566,3 +566,139 @@ pub async fn documents(
         notice_flash: None,
     }))
 }
+
+#[derive(Template)]
+#[template(path = "breach_dpo.html")]
+pub struct DpoPage {
+    pub frame: Frame,
+    pub record_href: String,
+    pub action: String,
+    pub name: String,
+    pub version: i64,
+    pub category: String,
+    pub proposal: String,
+    pub notify: bool,
+    pub inform: bool,
+    pub reason: String,
+    pub reason_error: Option<String>,
+    pub form_error: Option<String>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+/// The DPO's form, filled with their position on record (when it answers the category in force),
+/// else with the proposal.
+async fn dpo_page(
+    state: &AppState,
+    ctx: &ombud_app::Caller,
+    id: &str,
+    chosen: Option<(bool, bool, String)>,
+    problems: Problems,
+) -> Result<DpoPage, PageError> {
+    let lang = ctx.lang;
+    let view = state.app.read::<Breaches>(ctx, id).await?;
+    let d = &view.record.details;
+    let category = d.risk_category().ok_or(PageError::NotFound)?;
+    let proposed = category.proposal().except(d.art34());
+    let (notify, inform, reason) = chosen.unwrap_or_else(|| {
+        let position = d.position().unwrap_or(proposed);
+        let reason = d
+            .dpo_decision
+            .as_ref()
+            .filter(|dd| dd.category == category)
+            .and_then(|dd| dd.reason.clone())
+            .unwrap_or_default();
+        (position.notify_imy, position.inform_subjects, reason)
+    });
+    let href = record_href(Kind::Breach, id);
+    Ok(DpoPage {
+        frame: Frame::new(
+            state,
+            ctx,
+            &format!("{href}/dpo-stallningstagande"),
+            "incidenter",
+        ),
+        action: format!("{href}/dpo-stallningstagande"),
+        record_href: href,
+        name: d.title().to_string(),
+        version: view.record.version,
+        category: category.label(lang).to_string(),
+        proposal: proposed.text(lang),
+        notify,
+        inform,
+        reason,
+        reason_error: problems.field("d-reason").map(str::to_string),
+        form_error: problems.form.clone(),
+        summary: forms::summary([&problems]),
+        notice: None,
+    })
+}
+
+/// `GET /incidenter/{id}/dpo-stallningstagande`: only the DPO where the breach is takes this step.
+pub async fn dpo_form(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    state.app.may_decide_as_dpo(&ctx, &id).await?;
+    Ok(render(
+        &dpo_page(&state, &ctx, &id, None, Problems::default()).await?,
+    ))
+}
+
+/// `POST /incidenter/{id}/dpo-stallningstagande`.
+pub async fn dpo_decide(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    use ombud_domain::register::breach::DpoAnswer;
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let notify = f.get("notify_imy") == "ja";
+    let inform = f.get("inform_subjects") == "ja";
+    let reason = f.get("reason").to_string();
+    let answer = DpoAnswer::Change {
+        notify_imy: notify,
+        inform_subjects: inform,
+        reason: Some(reason.clone()),
+    };
+    let mut problems = Problems::default();
+    let status = match state
+        .app
+        .decide_as_dpo(&ctx, &id, Some(f.version()), answer)
+        .await
+    {
+        Ok(r) => {
+            let to = format!(
+                "{}?klart=dpo#risk",
+                record_href(Kind::Breach, r.id.as_str())
+            );
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(AppError::Invalid(list)) => {
+            for inv in list {
+                let text = if inv.field == "reason" && inv.rule == ombud_domain::Rule::Required {
+                    l(
+                        lang,
+                        "Ange skälen när du avviker från förslaget.",
+                        "Give your reasons when you depart from the proposal.",
+                    )
+                } else {
+                    inv.rule.message(lang)
+                };
+                problems.push("d-reason", l(lang, "Skäl", "Reason"), text);
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(AppError::Stale { .. }) => {
+            problems.form = Some(kt(lang, Kind::Breach, "stale"));
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let page = dpo_page(&state, &ctx, &id, Some((notify, inform, reason)), problems).await?;
+    Ok(render_with(status, &page))
+}

@@ -147,6 +147,14 @@ impl Who {
     fn administers(&self) -> bool {
         self.has(&[Role::Management])
     }
+    /// The DPO's position on a breach's proposal: the DPO's alone among those who handle breaches.
+    fn decides(&self, kind: Kind, place: Place, ok: StatusCode) -> StatusCode {
+        if !self.sees(place) || !self.reads_kind(kind) {
+            StatusCode::NOT_FOUND
+        } else {
+            allow(self.edits(kind) && self.has(&[Role::Dpo]), ok)
+        }
+    }
     /// A notice to the place's controller: read (and registered as their breach) by those who read
     /// breaches at the controller itself; a role at a unit does not open the controller's inbox.
     fn inbox(&self, place: Place, ok: StatusCode) -> StatusCode {
@@ -290,6 +298,7 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/api/v1/{kind}/{id}/transitions", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => edit(k, S::CREATED),
         ("PUT", "/api/v1/{kind}/{id}/assessment", Some(k)) => edit(k, S::OK),
+        ("PUT", "/api/v1/{kind}/{id}/dpo-decision", Some(k)) => w.decides(k, place, S::OK),
         ("GET", "/api/v1/{kind}/{id}/notices", Some(_)) => read(S::OK),
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => edit(k, S::CREATED),
         // The inbox lists what the person may read, and is empty for the rest.
@@ -355,6 +364,19 @@ impl World {
     fn board_of(&self, place: Place) -> &str {
         &self.side(place).board
     }
+}
+
+/// Gives a breach a risk assessment (negligible risk: the proposal is not to notify), by the
+/// administrator.
+async fn assessed(app: &TestApp, admin: &Person, breach: &str) {
+    app.put(format!("/api/v1/breaches/{breach}/assessment"))
+        .by(admin)
+        .json(
+            json!({ "data_processing_context": 2, "ease_of_identification": 0.75,
+            "confidentiality": 0.25, "integrity": 0, "availability": 0, "malicious": false }),
+        )
+        .await
+        .expect(StatusCode::OK);
 }
 
 /// A notice from C's breach to a board, sent by the administrator.
@@ -696,6 +718,14 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
                     "confidentiality": 0.25, "integrity": 0, "availability": 0, "malicious": false }))
                 .await
         }
+        ("PUT", "/api/v1/{kind}/{id}/dpo-decision", Some(k)) => {
+            let id = kind_record(k);
+            assessed(app, admin, &id).await;
+            app.put(fill(&r.path, &id))
+                .by(by)
+                .json(json!({ "confirm": true }))
+                .await
+        }
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => {
             app.post(fill(&r.path, &kind_record(k)))
                 .by(by)
@@ -1010,6 +1040,10 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("GET", "/{kind}/{id}/dokument", Some(_))
         | ("GET", "/{kind}/{id}/underrattelser", Some(_)) => read(S::OK),
         ("POST", "/{kind}/{id}/underrattelser", Some(k)) => edit(k, S::SEE_OTHER),
+        ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => w.decides(k, place, S::OK),
+        ("POST", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
+            w.decides(k, place, S::SEE_OTHER)
+        }
         ("GET", "/incidenter/inkorg", _) => S::OK,
         ("GET", "/incidenter/inkorg/{id}", _) => w.inbox(place, S::OK),
         ("POST", "/incidenter/inkorg/{id}/registrera", _) => w.inbox(place, S::SEE_OTHER),
@@ -1320,6 +1354,26 @@ async fn probe_page(
             .await
         }
         ("GET", "/incidenter/inkorg/{id}", _) => b.get(app, &fill(world.notice_to(place))).await,
+        ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
+            let id = kind_record(k);
+            assessed(app, admin, &id).await;
+            b.get(app, &fill(&id)).await
+        }
+        ("POST", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
+            let id = kind_record(k);
+            assessed(app, admin, &id).await;
+            let version = record_version(app, admin, k, &id).await;
+            b.post(
+                app,
+                &fill(&id),
+                &[
+                    ("notify_imy", "nej"),
+                    ("inform_subjects", "nej"),
+                    ("version", &version),
+                ],
+            )
+            .await
+        }
         ("POST", "/incidenter/inkorg/{id}/registrera", _) => {
             let fresh = notice(app, admin, &world.c_breach, world.board_of(place)).await;
             b.post(app, &fill(&fresh), &[]).await

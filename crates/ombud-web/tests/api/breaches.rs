@@ -320,3 +320,89 @@ both!(
         assert!(h66.done_at.is_none(), "{h66:?}");
     }
 );
+
+both!(
+    the_dpo_confirms_or_changes_the_proposal_with_a_reason,
+    |app| async move {
+        let admin = app.admin().await;
+        let board = text(&app.org(&admin, "Kulturnämnden", "board", None).await, "id");
+        let dpo = app.person("dina@kultur.exempelstad.se", "Dina Dpo").await;
+        app.grant(&board, &dpo.id, &[Role::Dpo]).await;
+        let chef = app.person("max@kultur.exempelstad.se", "Max Chef").await;
+        app.grant(&board, &chef.id, &[Role::Manager]).await;
+        let id = text(
+            &app.post("/api/v1/breaches")
+                .by(&chef)
+                .json(json!({ "organisation_id": board, "description": "Krypterad USB-sticka borttappad",
+                    "discovered_at": "2026-05-04T09:00:00+02:00", "aware_at": "2026-05-04T09:00:00+02:00" }))
+                .await
+                .expect(StatusCode::CREATED),
+            "id",
+        );
+        // Before an assessment there is nothing to take a position on.
+        app.put(format!("/api/v1/breaches/{id}/dpo-decision"))
+            .by(&dpo)
+            .json(json!({ "confirm": true }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        // Begränsad risk: the proposal is to notify IMY.
+        let a = app
+            .put(format!("/api/v1/breaches/{id}/assessment"))
+            .by(&chef)
+            .json(
+                json!({ "data_processing_context": 3, "ease_of_identification": 0.75,
+                "confidentiality": 0.25, "integrity": 0, "availability": 0, "malicious": false }),
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(a["risk_category"], "begransad", "{a}");
+        assert_eq!(a["notify_imy_proposed"], true);
+        // The manager handles the breach but does not speak for the DPO.
+        app.put(format!("/api/v1/breaches/{id}/dpo-decision"))
+            .by(&chef)
+            .json(json!({ "confirm": true }))
+            .await
+            .expect(StatusCode::FORBIDDEN);
+        // A change without its reason is refused, naming the field.
+        let refused = app
+            .put(format!("/api/v1/breaches/{id}/dpo-decision"))
+            .by(&dpo)
+            .json(json!({ "confirm": false, "notify_imy": false, "inform_subjects": false }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused["errors"][0]["field"], "reason", "{refused}");
+        let decided = app
+            .put(format!("/api/v1/breaches/{id}/dpo-decision"))
+            .by(&dpo)
+            .json(
+                json!({ "confirm": false, "notify_imy": false, "inform_subjects": false,
+                "reason": "Stickan var krypterad med stark kryptering; nyckeln är inte röjd." }),
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(decided["dpo_decision"]["confirmed"], false, "{decided}");
+        assert_eq!(decided["dpo_decision"]["by"], "Dina Dpo");
+        assert!(
+            decided["dpo_consulted_at"].is_string(),
+            "consulted, on record"
+        );
+        // Deciding as the DPO holds needs no comment, though it departs from the category's proposal.
+        for to in ["under_utredning", "riskbedomd", "ej_anmalningspliktig"] {
+            app.post(format!("/api/v1/breaches/{id}/transitions"))
+                .by(&chef)
+                .json(json!({ "to": to }))
+                .await
+                .expect(StatusCode::OK);
+        }
+        // The history keeps the position taken.
+        let history = app
+            .get(format!("/api/v1/breaches/{id}/history"))
+            .by(&dpo)
+            .await
+            .expect(StatusCode::OK);
+        assert!(
+            history.to_string().contains("nyckeln är inte röjd"),
+            "{history}"
+        );
+    }
+);

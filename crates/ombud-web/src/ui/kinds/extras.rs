@@ -41,7 +41,14 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
             "assess",
             "documents",
             "notice.assessment",
+            "notice.dpo",
             "notices-link",
+            "dpo.take",
+            "dpo.position",
+            "dpo.none",
+            "dpo.confirmed",
+            "dpo.changed",
+            "dpo.reason",
             "inbox",
             "figures.heading",
             "figures.scope",
@@ -226,20 +233,28 @@ async fn system_figures(
     })
 }
 
+/// What the reader of a record may do that its panels offer.
+#[derive(Debug, Clone, Copy)]
+pub struct Powers {
+    pub edit: bool,
+    /// Take the DPO's position on a breach's proposal.
+    pub decide: bool,
+}
+
 /// The panels a record's page shows beside its gaps, from the facts that follow from the record.
 pub fn record_panels(
     kind: Kind,
     facts: &Map<String, Value>,
     details: &Value,
     href: &str,
-    may_edit: bool,
+    may: Powers,
     lang: Lang,
 ) -> Vec<Panel> {
     let k = |key: &str| kt(lang, kind, key);
     let yes = |key: &str| facts.get(key).and_then(Value::as_bool).unwrap_or(false);
     match kind {
         Kind::ProcessingActivity => Vec::new(),
-        Kind::Breach => vec![breach_panel(facts, details, href, may_edit, lang)],
+        Kind::Breach => vec![breach_panel(facts, details, href, may, lang)],
         Kind::System => {
             let (text, warn) = if yes("classification_current") {
                 (k("classification.current"), false)
@@ -297,7 +312,7 @@ fn breach_panel(
     facts: &Map<String, Value>,
     details: &Value,
     href: &str,
-    may_edit: bool,
+    may: Powers,
     lang: Lang,
 ) -> Panel {
     use ombud_domain::breach::clock;
@@ -341,6 +356,7 @@ fn breach_panel(
                 inform_subjects: inform,
             };
             out.push((k("risk.proposal"), proposal.text(lang), false));
+            out.push(dpo_position(facts, details, lang));
         }
         None => out.push((k("risk.category"), k("risk.none"), true)),
     }
@@ -348,7 +364,10 @@ fn breach_panel(
         (format!("{href}/dokument"), k("documents")),
         (format!("{href}/underrattelser"), k("notices-link")),
     ];
-    if may_edit {
+    if may.decide && text("risk_category_label").is_some() {
+        links.insert(0, (format!("{href}/dpo-stallningstagande"), k("dpo.take")));
+    }
+    if may.edit {
         links.insert(0, (format!("{href}/riskbedomning"), k("assess")));
     }
     Panel {
@@ -358,6 +377,39 @@ fn breach_panel(
         facts: out,
         links,
     }
+}
+
+/// The DPO's position on the proposal, as one fact: none yet (a warning), confirmed, or changed with
+/// its reason; a position on an earlier category counts as none.
+fn dpo_position(facts: &Map<String, Value>, details: &Value, lang: Lang) -> (String, String, bool) {
+    let k = |key: &str| kt(lang, Kind::Breach, key);
+    let current = facts
+        .get("dpo_position_current")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let decision = details
+        .get("dpo_decision")
+        .cloned()
+        .and_then(|v| serde_json::from_value::<ombud_domain::register::breach::DpoDecision>(v).ok())
+        .filter(|_| current);
+    let text = match decision {
+        None => return (k("dpo.position"), k("dpo.none"), true),
+        Some(d) => {
+            let who = format!("{}, {}", d.by, ombud_domain::time::display_local(&d.at));
+            if d.confirmed {
+                format!("{} ({who})", k("dpo.confirmed"))
+            } else {
+                format!(
+                    "{} {} {}: {} ({who})",
+                    k("dpo.changed"),
+                    d.position().text(lang),
+                    k("dpo.reason"),
+                    d.reason.unwrap_or_default()
+                )
+            }
+        }
+    };
+    (k("dpo.position"), text, false)
 }
 
 /// One entry of the compliance log.

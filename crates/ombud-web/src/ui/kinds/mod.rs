@@ -87,6 +87,20 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .add_for(
             Kind::Breach,
             "GET",
+            "/incidenter/{id}/dpo-stallningstagande",
+            Access::Record(Action::Edit(Kind::Breach)),
+            get(crate::ui::breaches::dpo_form),
+        )
+        .add_for(
+            Kind::Breach,
+            "POST",
+            "/incidenter/{id}/dpo-stallningstagande",
+            Access::Record(Action::Edit(Kind::Breach)),
+            post(crate::ui::breaches::dpo_decide),
+        )
+        .add_for(
+            Kind::Breach,
+            "GET",
             "/incidenter/{id}/underrattelser",
             Access::Record(Action::Read(Kind::Breach)),
             get(crate::ui::notices::sent),

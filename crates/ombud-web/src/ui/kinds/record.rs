@@ -332,7 +332,23 @@ async fn record_page<D: Descriptor>(
             .iter()
             .map(|g| g.message(lang).to_string())
             .collect(),
-        panels: extras::record_panels(kind, &facts, &details, &href, view.may_edit, lang),
+        panels: extras::record_panels(
+            kind,
+            &facts,
+            &details,
+            &href,
+            extras::Powers {
+                edit: view.may_edit,
+                // The DPO's own step on a breach's proposal.
+                decide: view.may_edit
+                    && (ctx.principal.is_admin
+                        || ctx
+                            .principal
+                            .roles_at(&r.scope())
+                            .contains(ombud_domain::role::Role::Dpo)),
+            },
+            lang,
+        ),
         sections: sections(info, &details, lang),
         links: link_groups(info, &out, &back, lang),
         checks: extras::checks(kind, &id, r.version, &details, view.may_edit, check),
