@@ -13,12 +13,18 @@ use crate::{App, AppError, Caller, Result, Stored};
 use jiff::Timestamp;
 use ombud_domain::authz::Action;
 use ombud_domain::breach::clock::{self, Reminder};
+use ombud_domain::breach::notice::{
+    LetterFacts, NoticeFacts, Phase, imy_notice, missing_items, missing_letter_items,
+    subject_letter,
+};
 use ombud_domain::breach::severity::{Assessment, RiskCategory};
+use ombud_domain::breach::{AffectedData, BreachType};
 use ombud_domain::ids::RecordId;
 use ombud_domain::kernel::Descriptor;
 use ombud_domain::kernel::parse;
 use ombud_domain::register::breach::{
-    BreachDetails, Breaches, CategoryOverride, DpoAnswer, DpoDecision, RecordedAssessment,
+    BreachDetails, Breaches, CategoryOverride, DpoAnswer, DpoDecision, ImyNoticeSent,
+    RecordedAssessment,
 };
 use ombud_domain::role::Role;
 use ombud_domain::{Invalid, Lang, Rule};
@@ -389,14 +395,21 @@ impl JobHandler for ReminderHandler {
 }
 
 /// A breach's documents: the notification to IMY (art. 33.3) and the letter to the data subjects
-/// (art. 34.2), as plain text ready to copy, with what is still missing from each.
+/// (art. 34.2), as plain text ready to copy, with what is still missing from each; the notifications
+/// sent so far, as they were sent; and the phase the drafted notification is.
 #[derive(Debug, Clone)]
 pub struct BreachDocuments {
     pub title: String,
+    pub controller: Option<String>,
+    /// The next notification to send: the first, or the next supplement (art. 33.4).
+    pub phase: Phase,
     pub notice: String,
     pub notice_missing: Vec<&'static str>,
     pub letter: String,
     pub letter_missing: Vec<&'static str>,
+    pub sent: Vec<ImyNoticeSent>,
+    pub version: i64,
+    pub may_record: bool,
 }
 
 /// The first whole number in a text ("cirka 30 elever" → 30): the notice states approximate counts.
@@ -411,88 +424,120 @@ fn approx(text: Option<&str>) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// A breach's controller and its DPO (art. 33.3 b names the DPO).
+struct Contacts {
+    controller: Option<String>,
+    dpo_name: Option<String>,
+    dpo_contact: Option<String>,
+}
+
+async fn contacts(store: &Store, r: &Stored<BreachDetails>) -> Result<Contacts> {
+    let controller = match &r.controller_id {
+        Some(c) => Some(store.organisation(c.as_str()).await?),
+        None => None,
+    };
+    let dpo = match &controller {
+        Some(c) => store
+            .members(&c.id)
+            .await?
+            .into_iter()
+            .find(|m| m.roles.contains(&Role::Dpo.as_str())),
+        None => None,
+    };
+    Ok(Contacts {
+        controller: controller.map(|c| c.name),
+        dpo_name: dpo.as_ref().map(|m| m.name.clone()),
+        dpo_contact: dpo.map(|m| m.email),
+    })
+}
+
+/// The notification to IMY of a breach for a phase, dated as given.
+fn notice_facts(d: &BreachDetails, c: &Contacts, phase: Phase, dated: Timestamp) -> NoticeFacts {
+    NoticeFacts {
+        controller: c.controller.clone(),
+        reference: d.reference.clone(),
+        phase,
+        dated: Some(dated),
+        first_notified_at: d
+            .imy_notices
+            .first()
+            .map(|n| n.sent_at)
+            .or(d.imy_notified_at),
+        occurred_at: None,
+        discovered_at: d.discovered_at,
+        aware_at: d.aware_at,
+        types: d
+            .breach_types
+            .iter()
+            .filter_map(|t| BreachType::parse(t))
+            .collect(),
+        nature: Some(d.description.clone()),
+        data_categories: d
+            .affected_data
+            .iter()
+            .filter_map(|c| AffectedData::parse(c))
+            .collect(),
+        subject_categories: d.data_subjects.clone(),
+        subjects_approx: approx(d.data_subjects_count.as_deref()),
+        records_approx: approx(d.records_count.as_deref()),
+        dpo_name: c.dpo_name.clone(),
+        dpo_contact: c.dpo_contact.clone(),
+        consequences: d.consequences.clone(),
+        measures: d.measures.clone(),
+        mitigation: d.measures.clone(),
+        delay_reason: d.delay_reason.clone(),
+        risk: d.risk_category(),
+        more_to_follow: d.ongoing,
+    }
+}
+
+/// Which of a breach's documents, as PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreachDocument {
+    /// A notification to IMY: one sent (by its phase), or the draft of the next.
+    Notice(Option<u16>),
+    /// The letter to the data subjects.
+    Letter,
+}
+
 impl App {
-    /// The documents of a breach the caller reads. The DPO named is the controller's (art. 33.3 b).
-    pub async fn breach_documents(
-        &self,
-        caller: &Caller,
-        id: &str,
-        phase: ombud_domain::breach::notice::Phase,
-    ) -> Result<BreachDocuments> {
-        use ombud_domain::breach::notice::{
-            LetterFacts, NoticeFacts, imy_notice, missing_items, missing_letter_items,
-            subject_letter,
-        };
-        use ombud_domain::breach::{AffectedData, BreachType};
+    /// Reads a breach the caller may read.
+    async fn readable_breach(&self, caller: &Caller, id: &str) -> Result<Stored<BreachDetails>> {
         let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
         let r = self.store.record::<Breaches>(&id).await?;
         caller
             .principal
             .authorize(Action::Read(Breaches::KIND), &r.scope())
             .map_err(|_| AppError::NotFound)?;
+        Ok(r)
+    }
+
+    /// The documents of a breach the caller reads.
+    pub async fn breach_documents(&self, caller: &Caller, id: &str) -> Result<BreachDocuments> {
+        let r = self.readable_breach(caller, id).await?;
         let d = &r.details;
-        let controller = match &r.controller_id {
-            Some(c) => Some(self.store.organisation(c.as_str()).await?),
-            None => None,
-        };
-        let dpo = match &controller {
-            Some(c) => self
-                .store
-                .members(&c.id)
-                .await?
-                .into_iter()
-                .find(|m| m.roles.contains(&Role::Dpo.as_str())),
-            None => None,
-        };
-        let affected: Vec<AffectedData> = d
-            .affected_data
-            .iter()
-            .filter_map(|c| AffectedData::parse(c))
-            .collect();
+        let c = contacts(&self.store, &r).await?;
         let lang = caller.lang;
-        let notice = NoticeFacts {
-            controller: controller.as_ref().map(|c| c.name.clone()),
-            reference: d.reference.clone(),
-            phase,
-            dated: d.imy_notified_at.or(Some(Timestamp::now())),
-            first_notified_at: d.imy_notified_at,
-            occurred_at: None,
-            discovered_at: d.discovered_at,
-            aware_at: d.aware_at,
-            types: d
-                .breach_types
-                .iter()
-                .filter_map(|t| BreachType::parse(t))
-                .collect(),
-            nature: Some(d.description.clone()),
-            data_categories: affected.clone(),
-            subject_categories: d.data_subjects.clone(),
-            subjects_approx: approx(d.data_subjects_count.as_deref()),
-            records_approx: approx(d.records_count.as_deref()),
-            dpo_name: dpo.as_ref().map(|m| m.name.clone()),
-            dpo_contact: dpo.as_ref().map(|m| m.email.clone()),
-            consequences: d.consequences.clone(),
-            measures: d.measures.clone(),
-            mitigation: d.measures.clone(),
-            delay_reason: d.delay_reason.clone(),
-            risk: d.risk_category(),
-            more_to_follow: d.ongoing,
-        };
+        let now = Timestamp::now();
+        let phase = d.next_phase();
+        let notice = notice_facts(d, &c, phase, now);
         let letter = LetterFacts {
-            controller: controller.as_ref().map(|c| c.name.clone()),
-            dated: Some(Timestamp::now()),
+            controller: c.controller.clone(),
+            dated: Some(now),
             what_happened: Some(d.description.clone()),
             occurred_at: d.discovered_at,
-            data_categories: affected,
+            data_categories: notice.data_categories.clone(),
             consequences: d.consequences.clone(),
             measures: d.measures.clone(),
             self_help: None,
             contact: None,
-            dpo_name: dpo.as_ref().map(|m| m.name.clone()),
-            dpo_contact: dpo.as_ref().map(|m| m.email.clone()),
+            dpo_name: c.dpo_name.clone(),
+            dpo_contact: c.dpo_contact.clone(),
         };
         Ok(BreachDocuments {
             title: d.title().to_string(),
+            controller: c.controller.clone(),
+            phase,
             notice_missing: missing_items(&notice)
                 .into_iter()
                 .map(|m| m.label(lang))
@@ -503,7 +548,153 @@ impl App {
                 .map(|m| m.label(lang))
                 .collect(),
             letter: subject_letter(&letter, lang),
+            sent: d.imy_notices.clone(),
+            version: r.version,
+            may_record: caller
+                .principal
+                .can(Action::Edit(Breaches::KIND), &r.scope()),
         })
+    }
+
+    /// Records that the next notification to IMY was sent (the first, or a supplement), with its
+    /// text as drafted then and dated when it was sent; the first sets when IMY was notified, and
+    /// IMY's case number when given. A first notification after the 72 hours needs the reason for
+    /// the delay on record (art. 33.1).
+    pub async fn record_imy_notice(
+        &self,
+        caller: &Caller,
+        id: &str,
+        expected_version: Option<i64>,
+        sent_at: Option<Timestamp>,
+        imy_reference: Option<String>,
+    ) -> Result<Stored<BreachDetails>> {
+        let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        let current = w.record::<Breaches>(&id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Breaches::KIND), &current.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(Breaches::KIND), &current.scope())?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale {
+                current: current.version,
+            });
+        }
+        let now = Timestamp::now();
+        let sent_at = sent_at.unwrap_or(now);
+        if sent_at > now + jiff::SignedDuration::from_mins(5) {
+            return Err(Invalid::new("sent_at", Rule::InstantInFuture).into());
+        }
+        let imy_reference = ombud_domain::text::optional_text(
+            "imy_reference",
+            imy_reference.as_deref(),
+            ombud_domain::register::breach::LINE_MAX,
+        )?;
+        let c = contacts(&self.store, &current).await?;
+        let mut after = current.clone();
+        let phase = after.details.next_phase();
+        let text = imy_notice(&notice_facts(&after.details, &c, phase, sent_at), Lang::Sv);
+        after.details.record_imy_notice(ImyNoticeSent {
+            phase: match phase {
+                Phase::First => 0,
+                Phase::Supplement(n) => n,
+            },
+            sent_at,
+            recorded_by: caller.user.name.clone(),
+            text,
+        })?;
+        if imy_reference.is_some() {
+            after.details.imy_reference = imy_reference;
+        }
+        parse::revalidate::<Breaches>(&after.details)?;
+        let saved = w
+            .save::<Breaches>(&grant, &current, after, &caller.principal)
+            .await?;
+        w.commit().await?;
+        Ok(saved)
+    }
+
+    /// A document of a breach as a PDF, typeset off the async threads: a notification as it was
+    /// sent (in Swedish, as IMY received it), the draft of the next, or the letter.
+    pub async fn breach_pdf(
+        &self,
+        caller: &Caller,
+        id: &str,
+        which: BreachDocument,
+    ) -> Result<crate::sheets::ExportFile> {
+        let lang = caller.lang;
+        let docs = self.breach_documents(caller, id).await?;
+        let (title, body, stem, doc_lang) = match which {
+            BreachDocument::Notice(Some(phase)) => {
+                let sent = docs
+                    .sent
+                    .iter()
+                    .find(|n| n.phase == phase)
+                    .ok_or(AppError::NotFound)?;
+                (
+                    notice_title(sent.phase(), Lang::Sv),
+                    sent.text.clone(),
+                    format!("anmalan-imy-{phase}"),
+                    Lang::Sv,
+                )
+            }
+            BreachDocument::Notice(None) => (
+                notice_title(docs.phase, lang),
+                docs.notice.clone(),
+                "anmalan-imy-utkast".to_string(),
+                lang,
+            ),
+            BreachDocument::Letter => (
+                docs.letter.lines().next().unwrap_or_default().to_string(),
+                docs.letter.clone(),
+                "brev-till-registrerade".to_string(),
+                lang,
+            ),
+        };
+        // The text's own first line is its title, which the document sets as its heading.
+        let body = body
+            .split_once('\n')
+            .map_or(String::new(), |(_, rest)| rest.to_string());
+        let now = ombud_domain::time::display_local(&ombud_domain::time::now());
+        let doc = ombud_report::pdf::TextDocument {
+            lang: doc_lang.tag().into(),
+            title,
+            organisation: docs.controller.clone().unwrap_or_default(),
+            author: caller.user.name.clone(),
+            generated: match lang {
+                Lang::Sv => format!("Utskriven {now} av {}", caller.user.name),
+                Lang::En => format!("Printed {now} by {}", caller.user.name),
+            },
+            body,
+        };
+        let bytes = crate::blocking(move || ombud_report::pdf::text_pdf(&doc))
+            .await?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(crate::sheets::ExportFile {
+            content_type: "application/pdf",
+            file_name: format!("{stem}.pdf"),
+            bytes,
+        })
+    }
+}
+
+/// The heading of a notification in its phase.
+pub fn notice_title(phase: Phase, lang: Lang) -> String {
+    match (phase, lang) {
+        (Phase::First, Lang::Sv) => "Anmälan av personuppgiftsincident till IMY".into(),
+        (Phase::First, Lang::En) => "Notification of a personal data breach to IMY".into(),
+        (Phase::Supplement(n), Lang::Sv) => {
+            format!("Komplettering {n} av anmälan om personuppgiftsincident till IMY")
+        }
+        (Phase::Supplement(n), Lang::En) => {
+            format!("Supplement {n} to the notification of a personal data breach to IMY")
+        }
     }
 }
 

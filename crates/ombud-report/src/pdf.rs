@@ -8,6 +8,7 @@ use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
 
 static REGISTER: &str = include_str!("../templates/register.typ");
+static TEXT: &str = include_str!("../templates/text.typ");
 static SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static SANS_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
@@ -36,18 +37,74 @@ pub struct RegisterDocument {
     pub records: Vec<Section>,
 }
 
+/// A document written as plain text first: a notification, a letter. Blocks are separated by blank
+/// lines; a block that starts with a numbered line without a colon ("2. Incidentens art") has that
+/// line as its heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextDocument {
+    pub lang: String,
+    pub title: String,
+    /// Under the title (the sender); may be empty.
+    pub organisation: String,
+    pub author: String,
+    pub generated: String,
+    pub body: String,
+}
+
+/// A block of a text document: its heading (or none) and its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub heading: String,
+    pub lines: Vec<String>,
+}
+
+/// Splits a text into its blocks.
+pub fn paragraphs(body: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    for block in body.split("\n\n") {
+        let mut lines: Vec<String> = block
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let first = &lines[0];
+        let numbered = first
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        let heading = if numbered && !first.contains(':') {
+            lines.remove(0)
+        } else {
+            String::new()
+        };
+        out.push(Paragraph { heading, lines });
+    }
+    out
+}
+
+/// Typesets a text document.
+pub fn text_pdf(doc: &TextDocument) -> Result<Vec<u8>, PdfError> {
+    typeset(TEXT, serde_json_free::text_json(doc))
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("the PDF could not be made: {0}")]
 pub struct PdfError(String);
 
 /// Typesets the register.
 pub fn register_pdf(doc: &RegisterDocument) -> Result<Vec<u8>, PdfError> {
+    typeset(REGISTER, to_json(doc))
+}
+
+fn typeset(template: &'static str, data: String) -> Result<Vec<u8>, PdfError> {
     let engine = TypstEngine::builder()
-        .main_file(REGISTER)
+        .main_file(template)
         .fonts([SANS, SANS_BOLD])
         .build();
     let mut inputs = Dict::new();
-    inputs.insert("data".into(), to_json(doc).into_value());
+    inputs.insert("data".into(), data.into_value());
     let compiled: PagedDocument = engine
         .compile_with_input(inputs)
         .output
@@ -59,7 +116,30 @@ pub fn register_pdf(doc: &RegisterDocument) -> Result<Vec<u8>, PdfError> {
 /// The document as the JSON the template reads; written by hand to keep serde out of this crate's
 /// public types.
 mod serde_json_free {
-    use super::RegisterDocument;
+    use super::{RegisterDocument, TextDocument};
+
+    pub fn text_json(d: &TextDocument) -> String {
+        let paragraphs: Vec<String> = super::paragraphs(&d.body)
+            .iter()
+            .map(|p| {
+                let lines: Vec<String> = p.lines.iter().map(|l| s(l)).collect();
+                format!(
+                    "{{\"heading\": {}, \"lines\": [{}]}}",
+                    s(&p.heading),
+                    lines.join(", ")
+                )
+            })
+            .collect();
+        format!(
+            "{{\"lang\": {}, \"title\": {}, \"organisation\": {}, \"author\": {}, \"generated\": {}, \"paragraphs\": [{}]}}",
+            s(&d.lang),
+            s(&d.title),
+            s(&d.organisation),
+            s(&d.author),
+            s(&d.generated),
+            paragraphs.join(", ")
+        )
+    }
 
     fn s(v: &str) -> String {
         let mut out = String::with_capacity(v.len() + 2);
@@ -151,6 +231,30 @@ mod tests {
             "a tagged PDF has a structure tree"
         );
         assert!(text.contains("/Lang"), "the document language is set");
+    }
+
+    #[test]
+    fn a_text_typesets_with_its_numbered_headings_and_markup_as_text() {
+        let body = "Omgång: Första anmälan\nDatum: 2026-03-01\n\n1. Tidpunkter\nUpptäckt: 2026-03-01 10:00\n\n2. Incidentens art\nBeskrivning:\n#set page(width: 1cm) *inte fetstil* $x$ [länk](x)\n";
+        let p = paragraphs(body);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].heading, "");
+        assert_eq!(p[1].heading, "1. Tidpunkter");
+        assert_eq!(
+            p[2].lines[1],
+            "#set page(width: 1cm) *inte fetstil* $x$ [länk](x)"
+        );
+        let pdf = text_pdf(&TextDocument {
+            lang: "sv".into(),
+            title: "Anmälan av personuppgiftsincident".into(),
+            organisation: "Utbildningsnämnden".into(),
+            author: "Ombud".into(),
+            generated: "Utskriven 2026-03-01".into(),
+            body: body.into(),
+        })
+        .expect("typesets");
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(String::from_utf8_lossy(&pdf).contains("StructTreeRoot"));
     }
 
     #[test]

@@ -180,6 +180,29 @@ impl DpoDecision {
     }
 }
 
+/// A notification to IMY as it was sent: the first (phase 0) or a supplement (1, 2, …, art. 33.4),
+/// dated, with its text as sent, so that what IMY was told stays on record whatever is added later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImyNoticeSent {
+    pub phase: u16,
+    pub sent_at: Timestamp,
+    pub recorded_by: String,
+    pub text: String,
+}
+
+impl ImyNoticeSent {
+    pub fn phase(&self) -> crate::breach::Phase {
+        match self.phase {
+            0 => crate::breach::Phase::First,
+            n => crate::breach::Phase::Supplement(n),
+        }
+    }
+}
+
+/// How many notices (the first and its supplements) one breach keeps.
+pub const IMY_NOTICES_MAX: usize = 50;
+
 /// What a breach record says.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -229,6 +252,8 @@ pub struct BreachDetails {
     pub assessment: Option<RecordedAssessment>,
     /// Kept by the server: the DPO's position on the proposal, through its own door.
     pub dpo_decision: Option<DpoDecision>,
+    /// Kept by the server: the notifications to IMY as sent, the first and its supplements.
+    pub imy_notices: Vec<ImyNoticeSent>,
     /// Kept by the server: set when the breach is reported.
     pub reported_by: Option<Reporter>,
 }
@@ -261,6 +286,38 @@ impl BreachDetails {
             Some(d) if d.category == category => Some(d.position()),
             _ => Some(category.proposal().except(self.art34())),
         }
+    }
+
+    /// The phase the next notification to IMY would be: the first, or the next supplement.
+    pub fn next_phase(&self) -> crate::breach::Phase {
+        match u16::try_from(self.imy_notices.len()) {
+            Ok(0) => crate::breach::Phase::First,
+            Ok(n) => crate::breach::Phase::Supplement(n),
+            Err(_) => crate::breach::Phase::Supplement(u16::MAX),
+        }
+    }
+
+    /// Records a notification as sent: the first sets when IMY was notified (unless that is on
+    /// record already); a supplement needs the first before it and a time after it.
+    pub fn record_imy_notice(&mut self, sent: ImyNoticeSent) -> Result<(), Invalid> {
+        if self.imy_notices.len() >= IMY_NOTICES_MAX {
+            return Err(Invalid::new(
+                "imy_notices",
+                Rule::TooMany {
+                    max: IMY_NOTICES_MAX,
+                },
+            ));
+        }
+        if let Some(last) = self.imy_notices.last()
+            && sent.sent_at < last.sent_at
+        {
+            return Err(Invalid::new("sent_at", Rule::InstantTooEarly));
+        }
+        if sent.phase == 0 && self.imy_notified_at.is_none() {
+            self.imy_notified_at = Some(sent.sent_at);
+        }
+        self.imy_notices.push(sent);
+        Ok(())
     }
 
     pub fn art34(&self) -> Option<Art34Exception> {
@@ -760,6 +817,11 @@ const FIELDS: &[Field] = &[
         "What the exception rests on, e.g. how the data was encrypted.",
     ),
     Field::kept("assessment", t2("Riskbedömning", "Risk assessment")).section("handling"),
+    Field::kept(
+        "imy_notices",
+        t2("Anmälningar till IMY", "Notifications to IMY"),
+    )
+    .section("notification"),
     Field::kept(
         "dpo_decision",
         t2("Dataskyddsombudets ställningstagande", "The DPO's position"),

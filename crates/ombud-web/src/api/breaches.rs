@@ -40,6 +40,16 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
     .add_for(
         Some(Kind::Breach),
         Access::Record(Action::Read(Kind::Breach)),
+        routes!(get_imy_notice),
+    )
+    .add_for(
+        Some(Kind::Breach),
+        Access::Record(Action::Edit(Kind::Breach)),
+        routes!(record_imy_notice),
+    )
+    .add_for(
+        Some(Kind::Breach),
+        Access::Record(Action::Read(Kind::Breach)),
         routes!(list_sent_notices),
     )
     .add_for(
@@ -357,6 +367,141 @@ pub async fn put_dpo_decision(
     let saved = state
         .app
         .decide_as_dpo(&ctx, &id, if_match(&headers), answer)
+        .await?;
+    let h = etag_headers(saved.version);
+    let view = state.app.view::<Breaches>(&ctx, saved).await?;
+    Ok((h, Json(record_json::<Breaches>(&view, ctx.lang))))
+}
+
+/// Which notification, in which form.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct NoticeQuery {
+    /// A notification sent: 0 the first, 1… its supplements. Left out: the draft of the next.
+    pub phase: Option<u16>,
+    /// `json` (default), `text` or `pdf`.
+    pub format: Option<String>,
+}
+
+/// The notification to IMY with every item of art. 33.3: the draft of the next one to send (the
+/// first, or the next supplement, art. 33.4) with the items still missing, or one sent, as it was
+/// sent. `format=text` answers the plain text to copy into IMY's e-service; `format=pdf` a PDF.
+#[utoipa::path(get, path = "/api/v1/breaches/{id}/imy-notice", tag = "breaches",
+    params(("id" = String, Path), NoticeQuery),
+    responses((status = 200, description = "The notification"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn get_imy_notice(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use ombud_app::breaches::BreachDocument;
+    match q.format.as_deref().unwrap_or("json") {
+        "pdf" => {
+            let f = state
+                .app
+                .breach_pdf(&ctx, &id, BreachDocument::Notice(q.phase))
+                .await?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, f.content_type.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", f.file_name),
+                    ),
+                ],
+                f.bytes,
+            )
+                .into_response())
+        }
+        format @ ("json" | "text") => {
+            let d = state.app.breach_documents(&ctx, &id).await?;
+            let (phase, text, missing, sent_at) = match q.phase {
+                Some(p) => {
+                    let sent = d
+                        .sent
+                        .iter()
+                        .find(|n| n.phase == p)
+                        .ok_or(ApiError::NotFound)?;
+                    (
+                        p,
+                        sent.text.clone(),
+                        Vec::new(),
+                        Some(sent.sent_at.to_string()),
+                    )
+                }
+                None => (
+                    match d.phase {
+                        ombud_domain::breach::Phase::First => 0,
+                        ombud_domain::breach::Phase::Supplement(n) => n,
+                    },
+                    d.notice.clone(),
+                    d.notice_missing.clone(),
+                    None,
+                ),
+            };
+            if format == "text" {
+                return Ok(
+                    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response(),
+                );
+            }
+            Ok(Json(json!({
+                "phase": phase,
+                "sent_at": sent_at,
+                "text": text,
+                "missing": missing,
+                "sent": d.sent.iter().map(|n| json!({
+                    "phase": n.phase, "sent_at": n.sent_at.to_string(), "recorded_by": n.recorded_by,
+                })).collect::<Vec<_>>(),
+            }))
+            .into_response())
+        }
+        _ => Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
+            "format",
+            ombud_domain::Rule::InvalidValue,
+        ))
+        .into()),
+    }
+}
+
+/// When the notification was sent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImyNoticeBody {
+    /// RFC 3339 with an offset; now when left out.
+    pub sent_at: Option<String>,
+    /// IMY's case number, from its acknowledgement.
+    pub imy_reference: Option<String>,
+}
+
+/// Record that the next notification to IMY was sent (the first, or the next supplement): its text
+/// is kept as drafted then, dated when sent. The first sets `imy_notified_at`; after the 72 hours it
+/// needs `delay_reason` on record (art. 33.1). Answers the whole breach.
+#[utoipa::path(post, path = "/api/v1/breaches/{id}/imy-notices", tag = "breaches",
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = ImyNoticeBody,
+    responses((status = 200, description = "The breach"), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_imy_notice(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ImyNoticeBody>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let sent_at = match body.sent_at.as_deref() {
+        None => None,
+        Some(s) => Some(ombud_domain::time::parse_instant(s).ok_or_else(|| {
+            ombud_app::AppError::from(ombud_domain::Invalid::new(
+                "sent_at",
+                ombud_domain::Rule::InvalidInstant,
+            ))
+        })?),
+    };
+    let saved = state
+        .app
+        .record_imy_notice(&ctx, &id, if_match(&headers), sent_at, body.imy_reference)
         .await?;
     let h = etag_headers(saved.version);
     let view = state.app.view::<Breaches>(&ctx, saved).await?;

@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ombud_app::AppError;
 use ombud_app::breaches::AssessmentIn;
 use ombud_domain::Lang;
-use ombud_domain::breach::notice::Phase;
 use ombud_domain::breach::severity::{
     AvailabilityLoss, ConfidentialityLoss, ContextFactor, DataCategory, EaseOfIdentification,
     IntegrityLoss,
@@ -532,39 +531,253 @@ pub async fn assess(
     Ok(render_with(status, &page))
 }
 
+/// One notification to IMY as sent.
+pub struct SentNoticeRow {
+    pub title: String,
+    pub sent: String,
+    pub by: String,
+    pub pdf: String,
+}
+
 #[derive(Template)]
 #[template(path = "breach_documents.html")]
 pub struct DocumentsPage {
     pub frame: Frame,
     pub record_href: String,
     pub name: String,
-    pub notice: String,
+    pub notice_title: String,
+    pub notice_text: String,
     pub notice_missing: Vec<&'static str>,
     pub letter: String,
     pub letter_missing: Vec<&'static str>,
+    pub sent: Vec<SentNoticeRow>,
+    pub may_record: bool,
+    pub version: i64,
+    pub action: String,
+    pub sent_at: String,
+    pub imy_reference: String,
+    pub sent_at_error: Option<String>,
+    pub form_error: Option<String>,
     pub summary: Vec<SummaryItem>,
-    pub notice_flash: Option<String>,
+    pub notice: Option<String>,
 }
 
-/// `GET /incidenter/{id}/dokument`: the notification to IMY and the letter to the data subjects.
+async fn documents_page(
+    state: &AppState,
+    ctx: &ombud_app::Caller,
+    id: &str,
+    f: &Fields,
+    problems: &Problems,
+    flash: Option<String>,
+) -> Result<DocumentsPage, PageError> {
+    let lang = ctx.lang;
+    let d = state.app.breach_documents(ctx, id).await?;
+    let href = record_href(Kind::Breach, id);
+    let now = ombud_domain::time::to_local_rfc3339(jiff::Timestamp::now());
+    Ok(DocumentsPage {
+        frame: Frame::new(state, ctx, &format!("{href}/dokument"), "incidenter"),
+        action: format!("{href}/dokument/skickad"),
+        name: d.title,
+        notice_title: ombud_app::breaches::notice_title(d.phase, lang),
+        notice_text: d.notice,
+        notice_missing: d.notice_missing,
+        letter: d.letter,
+        letter_missing: d.letter_missing,
+        sent: d
+            .sent
+            .iter()
+            .map(|n| SentNoticeRow {
+                title: ombud_app::breaches::notice_title(n.phase(), lang),
+                sent: ombud_domain::breach::clock::display_stockholm(n.sent_at),
+                by: n.recorded_by.clone(),
+                pdf: format!("{href}/dokument/imy.pdf?omgang={}", n.phase),
+            })
+            .collect(),
+        may_record: d.may_record,
+        version: d.version,
+        sent_at: if f.get("sent_at").is_empty() {
+            now.get(..16).unwrap_or_default().to_string()
+        } else {
+            f.get("sent_at").to_string()
+        },
+        imy_reference: f.get("imy_reference").to_string(),
+        sent_at_error: problems.field("s-sent_at").map(str::to_string),
+        form_error: problems.form.clone(),
+        summary: forms::summary([problems]),
+        record_href: href,
+        notice: flash,
+    })
+}
+
+/// `GET /incidenter/{id}/dokument`: the notification to IMY (the next to send, and those sent) and
+/// the letter to the data subjects.
 pub async fn documents(
     State(state): State<AppState>,
     UiCtx(ctx): UiCtx,
     Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<super::notices::Done>,
 ) -> Result<Response, PageError> {
-    let d = state.app.breach_documents(&ctx, &id, Phase::First).await?;
-    let href = record_href(Kind::Breach, &id);
-    Ok(render(&DocumentsPage {
-        frame: Frame::new(&state, &ctx, &format!("{href}/dokument"), "incidenter"),
-        record_href: href,
-        name: d.title,
-        notice: d.notice,
-        notice_missing: d.notice_missing,
-        letter: d.letter,
-        letter_missing: d.letter_missing,
-        summary: Vec::new(),
-        notice_flash: None,
-    }))
+    let flash = (q.klart == "skickad").then(|| {
+        l(
+            ctx.lang,
+            "Anmälan är registrerad som skickad. Texten sparas som den skickades.",
+            "The notification is recorded as sent. Its text is kept as it was sent.",
+        )
+    });
+    let page = documents_page(
+        &state,
+        &ctx,
+        &id,
+        &Fields::default(),
+        &Problems::default(),
+        flash,
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PdfQuery {
+    /// A notification sent, by its phase; without it, the draft of the next.
+    pub omgang: Option<u16>,
+}
+
+fn file(f: ombud_app::sheets::ExportFile) -> Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", f.file_name),
+            ),
+        ],
+        f.bytes,
+    )
+        .into_response()
+}
+
+/// `GET /incidenter/{id}/dokument/imy.pdf`: a notification to IMY as PDF.
+pub async fn notice_pdf(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PdfQuery>,
+) -> Result<Response, PageError> {
+    use ombud_app::breaches::BreachDocument;
+    Ok(file(
+        state
+            .app
+            .breach_pdf(&ctx, &id, BreachDocument::Notice(q.omgang))
+            .await?,
+    ))
+}
+
+/// `GET /incidenter/{id}/dokument/brev.pdf`: the letter to the data subjects as PDF.
+pub async fn letter_pdf(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    use ombud_app::breaches::BreachDocument;
+    Ok(file(
+        state
+            .app
+            .breach_pdf(&ctx, &id, BreachDocument::Letter)
+            .await?,
+    ))
+}
+
+/// `POST /incidenter/{id}/dokument/skickad`: records that the next notification was sent. The time
+/// is Stockholm's wall clock; on a day the clocks change, an hour that does not exist or occurs twice
+/// is refused rather than guessed.
+pub async fn record_sent(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    use ombud_domain::time::{Local, parse_local, resolve_local};
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let mut problems = Problems::default();
+    let label = l(lang, "Skickad", "Sent");
+    let sent_at = match parse_local(f.get("sent_at")).map(resolve_local) {
+        Some(Local::Unique(t)) => Some(t),
+        Some(Local::Twice { .. }) => {
+            problems.push(
+                "s-sent_at",
+                label.clone(),
+                l(
+                    lang,
+                    "Klockslaget inträffar två gånger när klockan ställs om. Ange en tid utanför den timmen, eller registrera via API:t med tidszon.",
+                    "The time occurs twice when the clocks change. Give a time outside that hour, or record it through the API with an offset.",
+                ),
+            );
+            None
+        }
+        Some(Local::Skipped { .. }) => {
+            problems.push(
+                "s-sent_at",
+                label.clone(),
+                l(
+                    lang,
+                    "Klockslaget finns inte den dagen, eftersom klockan ställs fram.",
+                    "The time does not exist that day, as the clocks go forward.",
+                ),
+            );
+            None
+        }
+        None => {
+            problems.push(
+                "s-sent_at",
+                label.clone(),
+                ombud_domain::Rule::InvalidInstant.message(lang),
+            );
+            None
+        }
+    };
+    let status = if let Some(at) = sent_at {
+        let reference = Some(f.get("imy_reference").to_string());
+        match state
+            .app
+            .record_imy_notice(&ctx, &id, Some(f.version()), Some(at), reference)
+            .await
+        {
+            Ok(r) => {
+                let to = format!(
+                    "{}/dokument?klart=skickad",
+                    record_href(Kind::Breach, r.id.as_str())
+                );
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(AppError::Invalid(list)) => {
+                for inv in list {
+                    let text = if inv.field == "delay_reason" {
+                        l(
+                            lang,
+                            "Anmälan görs mer än 72 timmar efter kännedom. Ange skälen till förseningen på incidenten först (artikel 33.1).",
+                            "The notification comes more than 72 hours after awareness. Give the reasons for the delay on the breach first (article 33.1).",
+                        )
+                    } else {
+                        inv.rule.message(lang)
+                    };
+                    problems.push("s-sent_at", label.clone(), text);
+                }
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Err(AppError::Stale { .. }) => {
+                problems.form = Some(kt(lang, Kind::Breach, "stale"));
+                StatusCode::CONFLICT
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = documents_page(&state, &ctx, &id, &f, &problems, None).await?;
+    Ok(render_with(status, &page))
 }
 
 #[derive(Template)]

@@ -299,7 +299,9 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/api/v1/{kind}/{id}/compliance-checks", Some(k)) => edit(k, S::CREATED),
         ("PUT", "/api/v1/{kind}/{id}/assessment", Some(k)) => edit(k, S::OK),
         ("PUT", "/api/v1/{kind}/{id}/dpo-decision", Some(k)) => w.decides(k, place, S::OK),
-        ("GET", "/api/v1/{kind}/{id}/notices", Some(_)) => read(S::OK),
+        ("GET", "/api/v1/{kind}/{id}/notices", Some(_))
+        | ("GET", "/api/v1/{kind}/{id}/imy-notice", Some(_)) => read(S::OK),
+        ("POST", "/api/v1/{kind}/{id}/imy-notices", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => edit(k, S::CREATED),
         // The inbox lists what the person may read, and is empty for the rest.
         ("GET", "/api/v1/breach-notices", _) => S::OK,
@@ -726,6 +728,13 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
                 .json(json!({ "confirm": true }))
                 .await
         }
+        ("POST", "/api/v1/{kind}/{id}/imy-notices", Some(k)) => {
+            let fresh = record(app, admin, k, &side.unit, "Att anmäla").await;
+            app.post(fill(&r.path, &fresh))
+                .by(by)
+                .json(json!({ "sent_at": "2026-01-06T09:00:00+01:00" }))
+                .await
+        }
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => {
             app.post(fill(&r.path, &kind_record(k)))
                 .by(by)
@@ -1039,7 +1048,10 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("GET", "/{kind}/{id}/riskbedomning", Some(k)) => edit(k, S::OK),
         ("GET", "/{kind}/{id}/dokument", Some(_))
         | ("GET", "/{kind}/{id}/underrattelser", Some(_)) => read(S::OK),
-        ("POST", "/{kind}/{id}/underrattelser", Some(k)) => edit(k, S::SEE_OTHER),
+        ("POST", "/{kind}/{id}/underrattelser", Some(k))
+        | ("POST", "/{kind}/{id}/dokument/skickad", Some(k)) => edit(k, S::SEE_OTHER),
+        ("GET", "/{kind}/{id}/dokument/imy.pdf", Some(_))
+        | ("GET", "/{kind}/{id}/dokument/brev.pdf", Some(_)) => read(S::OK),
         ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => w.decides(k, place, S::OK),
         ("POST", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
             w.decides(k, place, S::SEE_OTHER)
@@ -1354,6 +1366,15 @@ async fn probe_page(
             .await
         }
         ("GET", "/incidenter/inkorg/{id}", _) => b.get(app, &fill(world.notice_to(place))).await,
+        ("POST", "/{kind}/{id}/dokument/skickad", Some(k)) => {
+            let fresh = record(app, admin, k, &side.unit, "Att anmäla").await;
+            b.post(
+                app,
+                &fill(&fresh),
+                &[("sent_at", "2026-01-06T09:00"), ("version", "1")],
+            )
+            .await
+        }
         ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
             let id = kind_record(k);
             assessed(app, admin, &id).await;

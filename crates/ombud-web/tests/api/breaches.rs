@@ -406,3 +406,120 @@ both!(
         );
     }
 );
+
+both!(
+    the_notification_goes_in_phases_each_kept_as_sent,
+    |app| async move {
+        let admin = app.admin().await;
+        let board = text(&app.org(&admin, "Miljönämnden", "board", None).await, "id");
+        let dpo = app.person("mia@miljo.exempelstad.se", "Mia Dpo").await;
+        app.grant(&board, &dpo.id, &[Role::Dpo]).await;
+        let id = text(
+            &app.post("/api/v1/breaches")
+                .by(&dpo)
+                .json(json!({ "organisation_id": board, "description": "Tillsynsärenden publicerade av misstag",
+                    "discovered_at": "2026-03-27T09:00:00+01:00", "aware_at": "2026-03-27T10:00:00+01:00",
+                    "ongoing": true }))
+                .await
+                .expect(StatusCode::CREATED),
+            "id",
+        );
+        let draft = app
+            .get(format!("/api/v1/breaches/{id}/imy-notice"))
+            .by(&dpo)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(draft["phase"], 0, "{draft}");
+        assert!(
+            draft["missing"].as_array().is_some_and(|m| !m.is_empty()),
+            "{draft}"
+        );
+        // Sent after the 72 hours (which end 2026-03-30 11:00 summer time): the delay needs its reason.
+        let late = app
+            .post(format!("/api/v1/breaches/{id}/imy-notices"))
+            .by(&dpo)
+            .json(json!({ "sent_at": "2026-03-30T12:00:00+02:00" }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(late["errors"][0]["field"], "delay_reason", "{late}");
+        app.patch(format!("/api/v1/breaches/{id}"))
+            .by(&dpo)
+            .json(json!({ "delay_reason": "Omfattningen var oklar till måndagen." }))
+            .await
+            .expect(StatusCode::OK);
+        let first = app
+            .post(format!("/api/v1/breaches/{id}/imy-notices"))
+            .by(&dpo)
+            .json(
+                json!({ "sent_at": "2026-03-30T12:00:00+02:00", "imy_reference": "IMY-2026-123" }),
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(first["imy_notified_at"], "2026-03-30T10:00:00Z", "{first}");
+        assert_eq!(first["imy_reference"], "IMY-2026-123");
+        // A supplement may not be dated before the first.
+        app.post(format!("/api/v1/breaches/{id}/imy-notices"))
+            .by(&dpo)
+            .json(json!({ "sent_at": "2026-03-30T11:00:00+02:00" }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        app.patch(format!("/api/v1/breaches/{id}"))
+            .by(&dpo)
+            .json(json!({ "measures": "Publiceringen är borttagen och sökmotorerna kontaktade." }))
+            .await
+            .expect(StatusCode::OK);
+        app.post(format!("/api/v1/breaches/{id}/imy-notices"))
+            .by(&dpo)
+            .json(json!({ "sent_at": "2026-04-01T15:00:00+02:00" }))
+            .await
+            .expect(StatusCode::OK);
+        // What IMY was told first stays as it was; the supplement says what came after.
+        let sent_first = app
+            .get(format!(
+                "/api/v1/breaches/{id}/imy-notice?phase=0&format=text"
+            ))
+            .by(&dpo)
+            .await;
+        assert_eq!(sent_first.status, StatusCode::OK);
+        let first_text = sent_first.text();
+        assert!(first_text.contains("Första anmälan"), "{first_text}");
+        assert!(
+            first_text.contains("Omfattningen var oklar"),
+            "{first_text}"
+        );
+        assert!(!first_text.contains("sökmotorerna"), "{first_text}");
+        let supplement = app
+            .get(format!(
+                "/api/v1/breaches/{id}/imy-notice?phase=1&format=text"
+            ))
+            .by(&dpo)
+            .await
+            .text();
+        assert!(supplement.contains("Komplettering 1"), "{supplement}");
+        assert!(supplement.contains("sökmotorerna"), "{supplement}");
+        let next = app
+            .get(format!("/api/v1/breaches/{id}/imy-notice"))
+            .by(&dpo)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(next["phase"], 2);
+        assert_eq!(next["sent"].as_array().map(Vec::len), Some(2));
+        let pdf = app
+            .get(format!(
+                "/api/v1/breaches/{id}/imy-notice?phase=1&format=pdf"
+            ))
+            .by(&dpo)
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+        assert!(pdf.body.starts_with(b"%PDF-"));
+        app.get(format!("/api/v1/breaches/{id}/imy-notice?phase=7"))
+            .by(&dpo)
+            .await
+            .expect(StatusCode::NOT_FOUND);
+        app.get(format!("/api/v1/breaches/{id}/imy-notice?format=docx"))
+            .by(&dpo)
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);

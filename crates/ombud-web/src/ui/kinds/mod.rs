@@ -87,6 +87,27 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .add_for(
             Kind::Breach,
             "GET",
+            "/incidenter/{id}/dokument/imy.pdf",
+            Access::Record(Action::Read(Kind::Breach)),
+            get(crate::ui::breaches::notice_pdf),
+        )
+        .add_for(
+            Kind::Breach,
+            "GET",
+            "/incidenter/{id}/dokument/brev.pdf",
+            Access::Record(Action::Read(Kind::Breach)),
+            get(crate::ui::breaches::letter_pdf),
+        )
+        .add_for(
+            Kind::Breach,
+            "POST",
+            "/incidenter/{id}/dokument/skickad",
+            Access::Record(Action::Edit(Kind::Breach)),
+            post(crate::ui::breaches::record_sent),
+        )
+        .add_for(
+            Kind::Breach,
+            "GET",
             "/incidenter/{id}/dpo-stallningstagande",
             Access::Record(Action::Edit(Kind::Breach)),
             get(crate::ui::breaches::dpo_form),
