@@ -78,9 +78,74 @@ test('an employee reports a breach and the DPO assesses it and drafts the notice
   await anna.getByLabel('Motivering av DPC').fill('Brukare i hemtjänsten är en utsatt grupp.');
   await submit(anna, anna.getByRole('button', { name: 'Spara riskbedömningen' }));
   assert.match(await anna.locator('#risk').innerText(), /obetydlig risk \(1,75\)/);
+  // The DPO takes a position on the proposal: kept as proposed, it is a confirmation.
+  await submit(anna, anna.getByRole('link', { name: /Ta ställning till förslaget/ }));
+  assert.ok(await anna.getByRole('group', { name: 'Ska incidenten anmälas till IMY?' }).getByLabel('Nej').isChecked());
+  // Departing from it without a reason is refused, with the choice kept.
+  await anna.getByRole('group', { name: 'Ska incidenten anmälas till IMY?' }).getByLabel('Ja').check();
+  const bare = await submit(anna, anna.getByRole('button', { name: 'Spara ställningstagandet' }));
+  assert.equal(bare.status(), 422);
+  assert.match(await anna.locator('#error-summary').innerText(), /Ange skälen/);
+  await anna.getByRole('group', { name: 'Ska incidenten anmälas till IMY?' }).getByLabel('Nej').check();
+  await submit(anna, anna.getByRole('button', { name: 'Spara ställningstagandet' }));
+  assert.match(await anna.locator('#risk').innerText(), /Bekräftar förslaget \(Anna Lindqvist/);
   await submit(anna, anna.getByRole('link', { name: 'Anmälan och brev' }));
   const notice = await anna.locator('#imy-text').inputValue();
   assert.match(notice, /Brukare i hemtjänsten/);
   assert.match(notice, /Anna Lindqvist/);
+  // The notice and the letter as PDF.
+  for (const name of ['Ladda ned utkastet som PDF', 'Ladda ned brevet som PDF']) {
+    const href = await anna.getByRole('link', { name }).getAttribute('href');
+    const pdf = await anna.request.get(href);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  }
+  // Recorded as sent: kept as sent, and the next draft is the first supplement.
+  await submit(anna, anna.getByRole('button', { name: 'Registrera som skickad' }));
+  assert.match(await anna.locator('[role=status]').innerText(), /registrerad som skickad/);
+  assert.match(await anna.locator('#sent-heading').locator('..').innerText(), /Anmälan av personuppgiftsincident till IMY/);
+  assert.match(await anna.locator('#imy-heading').innerText(), /Komplettering 1/);
+  assertAudited(anna);
+});
+
+test('another board is told of a breach, reads it in its inbox and registers it as its own', async () => {
+  const anna = await newPage(browser);
+  await signIn(anna, 'anna.lindqvist@sjostad.se');
+  await visit(anna, '/incidenter');
+  await submit(anna, anna.getByRole('link', { name: /Lista med användarkonton/ }));
+  const breach = new URL(anna.url()).pathname;
+  await submit(anna, anna.getByRole('link', { name: 'Underrätta andra personuppgiftsansvariga' }));
+  // What is shared is shown before it is sent; internal handling is not among it.
+  assert.match(await anna.locator('#shared-heading').locator('..').innerText(), /cirka 420/);
+  const none = await submit(anna, anna.getByRole('button', { name: 'Skicka underrättelsen' }));
+  assert.equal(none.status(), 422);
+  assert.match(await anna.locator('#error-summary').innerText(), /Välj minst en/);
+  await anna.getByLabel('Utbildningsnämnden').check();
+  const note = unique('Ring Anna om elevkonton');
+  await anna.getByLabel('Meddelande till mottagarna (frivilligt)').fill(note);
+  await submit(anna, anna.getByRole('button', { name: 'Skicka underrättelsen' }));
+  assert.match(await anna.locator('[role=status]').innerText(), /Underrättelsen är skickad/);
+  assert.match(await anna.locator('#sent-caption').locator('..').innerText(), /Utbildningsnämnden[\s\S]*Inte läst än/);
+  assertAudited(anna);
+
+  const sofia = await newPage(browser);
+  await signIn(sofia, 'sofia.bergstrom@sjostad.se');
+  const unread = sofia.locator('#wl-notices').locator('..');
+  assert.match(await unread.innerText(), /Lista med användarkonton/);
+  assert.match(await unread.innerText(), /Er anmälan till IMY senast/);
+  await submit(sofia, unread.getByRole('link', { name: /Lista med användarkonton/ }).first());
+  assert.match(await sofia.locator('main').innerText(), new RegExp(note));
+  // The sender's breach itself is not hers to open.
+  const theirs = await visit(sofia, breach);
+  assert.equal(theirs.status(), 404);
+  await sofia.goBack();
+  await submit(sofia, sofia.getByRole('button', { name: 'Registrera som incident hos oss' }));
+  assert.match(await sofia.locator('h1').innerText(), /Lista med användarkonton/);
+  assert.match(await sofia.locator('main').innerText(), /Utbildningsnämnden/);
+  assertAudited(sofia);
+
+  // The sender sees that it was read, and by whom.
+  await visit(anna, `${breach}/underrattelser`);
+  assert.match(await anna.locator('#sent-caption').locator('..').innerText(), /Sofia Bergström/);
   assertAudited(anna);
 });

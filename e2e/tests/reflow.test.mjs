@@ -89,7 +89,17 @@ async function walk(page) {
     await visitFits(page, `${record}/redigera`);
     await visitFits(page, `${record}/historik`);
     await visitFits(page, `${kind}/ny`);
+    if (kind === '/incidenter') {
+      // A breach's own pages: its documents, its notices to other controllers, the DPO's position.
+      await visitFits(page, `${record}/dokument`);
+      await visitFits(page, `${record}/underrattelser`);
+      await visitFits(page, `${record}/dpo-stallningstagande`);
+    }
   }
+  // The breach inbox and, when there is one, a notice in it.
+  await visitFits(page, '/incidenter/inkorg');
+  const notice = page.locator('table:has(#inbox-caption) tbody a').first();
+  if (await notice.count()) await visitFits(page, await notice.getAttribute('href'));
   await visitFits(page, '/konto');
   // And whatever else the main menu leads to (the people for an administrator, the gaps).
   const seen = new Set(['/', '/organisationer', ...KINDS, '/konto']);

@@ -197,4 +197,34 @@ impl<'a> Bulk<'a> {
     pub async fn commit(self) -> Result<()> {
         Ok(self.w.commit().await?)
     }
+
+    /// Tells another controller of a breach (see [`crate::notices`]), as the bulk load; no e-mail.
+    pub async fn notify_controller(
+        &mut self,
+        breach: &Stored<ombud_domain::register::breach::BreachDetails>,
+        from: &Organisation,
+        to: &Organisation,
+        message: &str,
+    ) -> Result<ombud_store::notices::Notice> {
+        let grant = self.principal.authorize(
+            Action::Edit(ombud_domain::kernel::Kind::Breach),
+            &breach.scope(),
+        )?;
+        let facts = ombud_domain::breach::SharedFacts::of(&breach.details, Some(message))?;
+        Ok(self
+            .w
+            .send_notice(
+                &grant,
+                ombud_store::notices::NewNotice {
+                    breach_id: breach.id.as_str(),
+                    breach_scope: breach.scope(),
+                    from,
+                    from_name: from.name.clone(),
+                    to,
+                    sent_by_email: None,
+                    facts,
+                },
+            )
+            .await?)
+    }
 }

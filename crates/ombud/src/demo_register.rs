@@ -535,8 +535,19 @@ pub async fn breaches(
         )
         .await
         .context("demo breach under investigation")?;
-    w.step::<Breaches>(&recent, UNDER_UTREDNING, &StepInput::default())
+    let recent = w
+        .step::<Breaches>(&recent, UNDER_UTREDNING, &StepInput::default())
         .await?;
+    // The export held accounts of the district board's staff too: IT-drift, their processor, tells
+    // them (their DPO finds it unread in the inbox).
+    w.notify_controller(
+        &recent,
+        &org("itdrift")?,
+        &org("norr")?,
+        "Exporten innehöll även konton för er personal. Kontakta Lars Nilsson, IT-drift, för listan över berörda.",
+    )
+    .await
+    .context("demo notice to another controller")?;
 
     let (elin, elin_name) = person("elin.nordin@sjostad.se")?;
     let old = w
@@ -568,7 +579,6 @@ pub async fn breaches(
     d.dpo_advice = Some(
         "Anmäl till IMY: hälsouppgifter, men en mottagare som har raderat uppgifterna.".into(),
     );
-    d.imy_notified_at = ombud_domain::time::from_storage(&ago(40 * 24 - 50));
     d.imy_reference = Some("IMY-2026-1234".into());
     d.reference = Some("SDN 2026/88".into());
     let input =
@@ -581,6 +591,33 @@ pub async fn breaches(
         "Anna Lindqvist",
         &ago(40 * 24 - 24),
     ));
+    // The notice as it was sent, which also records when IMY was notified.
+    let sent_at = ombud_domain::time::from_storage(&ago(40 * 24 - 50))
+        .ok_or_else(|| anyhow::anyhow!("demo notification time"))?;
+    let text = ombud_domain::breach::imy_notice(
+        &ombud_domain::breach::NoticeFacts {
+            controller: Some("Stadsdelsnämnd Norr".into()),
+            reference: after.details.reference.clone(),
+            dated: Some(sent_at),
+            discovered_at: after.details.discovered_at,
+            aware_at: after.details.aware_at,
+            nature: Some(after.details.description.clone()),
+            consequences: after.details.consequences.clone(),
+            measures: after.details.measures.clone(),
+            risk: after.details.risk_category(),
+            ..Default::default()
+        },
+        ombud_domain::Lang::Sv,
+    );
+    after
+        .details
+        .record_imy_notice(ombud_domain::register::breach::ImyNoticeSent {
+            phase: 0,
+            sent_at,
+            recorded_by: "Mehmet Yilmaz".into(),
+            text,
+        })
+        .map_err(|e| anyhow::anyhow!("demo notification: {e:?}"))?;
     let old = w.save::<Breaches>(&old, after).await?;
     // Seed 004: the DPO is in every breach; here as the one who consulted and assessed.
     let old = w
