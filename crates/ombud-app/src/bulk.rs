@@ -211,6 +211,7 @@ impl<'a> Bulk<'a> {
             &breach.scope(),
         )?;
         let facts = ombud_domain::breach::SharedFacts::of(&breach.details, Some(message))?;
+        let from_name = crate::notices::sender_name(&mut self.w, from).await?;
         Ok(self
             .w
             .send_notice(
@@ -219,7 +220,7 @@ impl<'a> Bulk<'a> {
                     breach_id: breach.id.as_str(),
                     breach_scope: breach.scope(),
                     from,
-                    from_name: from.name.clone(),
+                    from_name,
                     to,
                     sent_by_email: None,
                     facts,

@@ -40,6 +40,17 @@ pub struct SentNotices {
     pub shared_now: SharedFacts,
 }
 
+/// How a recipient reads who told them: "Controller (unit)", or the controller alone.
+pub(crate) async fn sender_name(w: &mut WriteTx<'_>, from: &Organisation) -> Result<String> {
+    Ok(match from.controller_id.as_deref() {
+        Some(c) if c != from.id => {
+            let controller = w.organisation(c).await?;
+            format!("{} ({})", controller.name, from.name)
+        }
+        _ => from.name.clone(),
+    })
+}
+
 impl App {
     /// The notices sent from a breach the caller reads, with what is needed to send another.
     pub async fn sent_notices(&self, caller: &Caller, breach_id: &str) -> Result<SentNotices> {
@@ -103,13 +114,7 @@ impl App {
         let to_ids = check_recipients(controller_ids, own)?;
         let facts = SharedFacts::of(&breach.details, message)?;
         let from = w.organisation(breach.organisation_id.as_str()).await?;
-        let from_name = match own {
-            Some(c) if c != from.id => {
-                let controller = w.organisation(c).await?;
-                format!("{} ({})", controller.name, from.name)
-            }
-            _ => from.name.clone(),
-        };
+        let from_name = sender_name(&mut w, &from).await?;
         let mut out = Vec::with_capacity(to_ids.len());
         for to_id in &to_ids {
             let to = match w.organisation(to_id).await {

@@ -207,6 +207,18 @@ pub struct DocumentTexts {
 }
 
 impl KindInfo {
+    /// Whether a record's review date has passed, as lists and records mark it. For a kind whose
+    /// date is a deadline, only while the clock runs: a breach notified in time is not late because
+    /// its 72 hours are over.
+    pub fn is_overdue(&self, status: Option<&str>, review_on: Option<Date>, today: Date) -> bool {
+        let running = match (self.deadline, self.workflow) {
+            (Some(d), Some(w)) => d.running_in.contains(&status.unwrap_or(w.initial)),
+            (Some(d), None) => status.is_none_or(|s| d.running_in.contains(&s)),
+            (None, _) => true,
+        };
+        running && gaps::is_overdue(review_on, today)
+    }
+
     /// The field of this name, anywhere among the kind's fields.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         field::find(self.fields, name)

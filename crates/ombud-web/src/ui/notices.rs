@@ -37,7 +37,13 @@ pub fn fact_rows(facts: &SharedFacts, lang: Lang) -> Vec<(String, String)> {
         let text = display(f, v, lang);
         let empty = text.trim().is_empty() || (f.key() == "ongoing" && v == false);
         if !empty {
-            out.push((f.label.get(lang).to_string(), text));
+            // The sender's awareness and role are theirs, not the reader's.
+            let label = match f.key() {
+                "aware_at" => l(lang, "Avsändaren fick kännedom", "The sender became aware"),
+                "our_role" => l(lang, "Avsändarens roll", "The sender's role"),
+                _ => f.label.get(lang).to_string(),
+            };
+            out.push((label, text));
         }
     }
     if let Some(m) = &facts.message {

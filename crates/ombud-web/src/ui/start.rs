@@ -221,7 +221,7 @@ pub async fn start(
                 .map(|n| ItemView {
                     href: format!("/incidenter/inkorg/{}", n.id),
                     name: super::notices::title_of(&n.facts),
-                    context: format!("{} · {}", t("start-notice-from"), n.from_name),
+                    context: format!("{} {}", t("start-notice-from"), n.from_name),
                     note: Some(format!(
                         "{} {}",
                         t("start-notice-deadline"),

@@ -106,6 +106,15 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// Where a kind's list leads besides its records: a breach's to the inbox of notices from other
+/// controllers.
+pub fn list_links(kind: Kind, lang: Lang) -> Vec<(String, String)> {
+    match kind {
+        Kind::Breach => vec![("/incidenter/inkorg".into(), kt(lang, kind, "inbox"))],
+        Kind::ProcessingActivity | Kind::System | Kind::Agreement => Vec::new(),
+    }
+}
+
 /// The panels a kind's list shows once an organisation is chosen.
 pub async fn list_panels(
     state: &AppState,

@@ -16,7 +16,6 @@ use ombud_app::records::{ListParams, filter_value};
 use ombud_app::{Cursor, PageRequest, today};
 use ombud_domain::Lang;
 use ombud_domain::authz::Action;
-use ombud_domain::kernel::gaps::is_overdue;
 use ombud_domain::kernel::query::{Cond, FilterKind, Sort};
 use ombud_domain::kernel::{ColumnType, Descriptor, KindInfo};
 
@@ -72,6 +71,8 @@ pub struct ListPage {
     pub may_edit: bool,
     pub new_href: String,
     pub import_href: String,
+    /// Where the list leads besides its records (a breach's inbox).
+    pub links: Vec<(String, String)>,
     pub new_label: String,
     pub next_href: Option<String>,
     pub first_href: Option<String>,
@@ -157,7 +158,7 @@ pub async fn page<D: Descriptor>(
                 organisation: item.row.organisation_name.clone(),
                 status: status_label(info, item.row.status.as_deref(), lang),
                 review: item.row.review_on.clone().unwrap_or_default(),
-                overdue: is_overdue(review, today),
+                overdue: info.is_overdue(item.row.status.as_deref(), review, today),
                 gaps: item.gaps.len(),
                 tags: tags(info, &item.row, lang),
             }
@@ -198,6 +199,7 @@ pub async fn page<D: Descriptor>(
         may_edit: state.app.edits_anywhere(&ctx, kind),
         new_href: new_href(kind, listed.within.as_ref().map(|o| o.id.as_str())),
         import_href: format!("{}/import", base(kind)),
+        links: extras::list_links(kind, lang),
         new_label: kt(lang, kind, "new"),
         next_href: listed
             .next

@@ -18,7 +18,6 @@ use ombud_app::records::{Linked, RecordView};
 use ombud_app::{AppError, Caller, today};
 use ombud_domain::Lang;
 use ombud_domain::kernel::field::{Field, Input, display};
-use ombud_domain::kernel::gaps::is_overdue;
 use ombud_domain::kernel::workflow::{Effect, StepInput};
 use ombud_domain::kernel::{Descriptor, Kind, KindInfo};
 use ombud_domain::time::display_local;
@@ -326,7 +325,7 @@ async fn record_page<D: Descriptor>(
         workflow,
         review_label: info.review.get(lang).to_string(),
         review: review.map(|d| d.to_string()),
-        overdue: is_overdue(review, today),
+        overdue: info.is_overdue(r.status.as_deref(), review, today),
         gaps: view
             .gaps
             .iter()
