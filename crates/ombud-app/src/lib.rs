@@ -23,6 +23,7 @@ pub mod notices;
 pub mod organisations;
 pub mod people;
 pub mod records;
+pub mod requests;
 pub mod sheets;
 mod sign_in_limit;
 pub mod worklist;

@@ -46,6 +46,8 @@ pub enum Rule {
     DateTooEarly,
     /// A date after today where only the past makes sense (a check carried out).
     DateInFuture,
+    /// A request's requester told of an extension after the first month (art. 12.3).
+    AfterFirstMonth,
 }
 
 impl Rule {
@@ -76,6 +78,7 @@ impl Rule {
             Rule::InstantTooEarly => "instant_too_early",
             Rule::DateTooEarly => "date_too_early",
             Rule::DateInFuture => "date_in_future",
+            Rule::AfterFirstMonth => "after_first_month",
         }
     }
 
@@ -172,6 +175,12 @@ impl Rule {
             (Rule::DateTooEarly, Lang::En) => "The date is before the date it must follow.".into(),
             (Rule::DateInFuture, Lang::Sv) => "Datumet kan inte ligga i framtiden.".into(),
             (Rule::DateInFuture, Lang::En) => "The date cannot be in the future.".into(),
+            (Rule::AfterFirstMonth, Lang::Sv) => {
+                "Den registrerade ska få veta om förlängningen inom en månad från att begäran kom (artikel 12.3).".into()
+            }
+            (Rule::AfterFirstMonth, Lang::En) => {
+                "The data subject must be told of the extension within one month of receipt (article 12.3).".into()
+            }
             (Rule::PasswordTooCommon, Lang::En) => {
                 "The password is too simple: choose one unlike the e-mail address or name.".into()
             }

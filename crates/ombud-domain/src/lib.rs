@@ -15,6 +15,7 @@ pub mod lang;
 pub mod organisation;
 pub mod people;
 pub mod register;
+pub mod request;
 pub mod role;
 pub mod text;
 pub mod time;

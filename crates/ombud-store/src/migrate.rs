@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "breach_notices",
         sql: include_str!("../migrations/0008_breach_notices.sql"),
     },
+    Migration {
+        version: 9,
+        name: "requests",
+        sql: include_str!("../migrations/0009_requests.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.

@@ -145,6 +145,14 @@ pub(crate) fn conflict_text(code: &str, lang: Lang) -> &'static str {
             "Två rader fick samma nyckel. Ge raderna olika namn eller en id-kolumn.",
             "Two rows got the same key. Give the rows different names or an id column.",
         ),
+        "request_already_extended" => lang.pick(
+            "Tidsfristen är redan förlängd. Den kan förlängas en gång, med högst två månader.",
+            "The time limit is extended already. It can be extended once, by at most two months.",
+        ),
+        "request_already_answered" => lang.pick(
+            "Begäran är redan besvarad.",
+            "The request is answered already.",
+        ),
         "notice_already_registered" => lang.pick(
             "Incidenten i underrättelsen är redan registrerad hos er.",
             "The breach of the notice is registered with you already.",

@@ -53,21 +53,23 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
 /// The catalogue files of each language, in the same order.
 /// `kinds.*` holds what every kind's pages say alike, and each kind has a file of its own, named by
 /// its code.
-const SV_FILES: [&str; 6] = [
+const SV_FILES: [&str; 7] = [
     include_str!("../messages/sv.txt"),
     include_str!("../messages/kinds.sv.txt"),
     include_str!("../messages/processing_activity.sv.txt"),
     include_str!("../messages/system.sv.txt"),
     include_str!("../messages/agreement.sv.txt"),
     include_str!("../messages/breach.sv.txt"),
+    include_str!("../messages/data_subject_request.sv.txt"),
 ];
-const EN_FILES: [&str; 6] = [
+const EN_FILES: [&str; 7] = [
     include_str!("../messages/en.txt"),
     include_str!("../messages/kinds.en.txt"),
     include_str!("../messages/processing_activity.en.txt"),
     include_str!("../messages/system.en.txt"),
     include_str!("../messages/agreement.en.txt"),
     include_str!("../messages/breach.en.txt"),
+    include_str!("../messages/data_subject_request.en.txt"),
 ];
 
 fn entries(src: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {

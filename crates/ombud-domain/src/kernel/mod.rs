@@ -20,7 +20,7 @@ pub mod workflow;
 
 use crate::Invalid;
 use crate::ids::RecordId;
-use crate::register::{agreement, breach, processing, system};
+use crate::register::{agreement, breach, processing, request, system};
 use crate::role::Role;
 use field::{Field, Section, Text2};
 use gaps::GapRule;
@@ -43,15 +43,18 @@ pub enum Kind {
     Agreement,
     /// A personal data breach (GDPR art. 33–34).
     Breach,
+    /// A data subject request (GDPR art. 15–22).
+    Request,
 }
 
 impl Kind {
     /// Every kind, in the order navigation shows them.
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::ProcessingActivity,
         Kind::System,
         Kind::Agreement,
         Kind::Breach,
+        Kind::Request,
     ];
 
     /// What the kind declares about itself.
@@ -61,6 +64,7 @@ impl Kind {
             Kind::System => &system::INFO,
             Kind::Agreement => &agreement::INFO,
             Kind::Breach => &breach::INFO,
+            Kind::Request => &request::INFO,
         }
     }
 
@@ -412,6 +416,7 @@ pub fn for_each_kind(v: &mut impl KindVisitor) {
     v.visit::<system::Systems>();
     v.visit::<agreement::Agreements>();
     v.visit::<breach::Breaches>();
+    v.visit::<request::Requests>();
 }
 
 #[cfg(test)]

@@ -1543,7 +1543,7 @@ impl Descriptor for Processing {
         match kind {
             Kind::System => d.system_ids = ids,
             Kind::Agreement => d.agreement_ids = ids,
-            Kind::ProcessingActivity | Kind::Breach => {}
+            Kind::ProcessingActivity | Kind::Breach | Kind::Request => {}
         }
     }
 

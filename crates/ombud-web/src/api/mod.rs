@@ -14,6 +14,7 @@ pub mod gaps;
 pub mod json;
 pub mod kinds;
 pub mod organisations;
+pub mod requests;
 pub mod session;
 pub mod systems;
 pub mod users;
@@ -84,6 +85,7 @@ pub fn router() -> (OpenApiRouter<AppState>, Vec<RouteInfo>) {
     let r = systems::routes(r);
     let r = agreements::routes(r);
     let r = breaches::routes(r);
+    let r = requests::routes(r);
     (r.router.fallback(api_not_found), r.table)
 }
 

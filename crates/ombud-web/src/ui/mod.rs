@@ -14,6 +14,7 @@ pub mod layout;
 pub mod notices;
 pub mod organisations;
 pub mod people;
+pub mod requests;
 pub mod sign_in;
 pub mod start;
 

@@ -111,6 +111,13 @@ impl Who {
                 Role::Management,
                 Role::Auditor,
             ]),
+            Kind::Request => self.has(&[
+                Role::RecordsKeeper,
+                Role::Manager,
+                Role::Dpo,
+                Role::Management,
+                Role::Auditor,
+            ]),
             _ => self.reads(),
         }
     }
@@ -142,6 +149,7 @@ impl Who {
                 Role::Dpo,
                 Role::Management,
             ],
+            Kind::Request => &[Role::RecordsKeeper, Role::Manager, Role::Dpo],
         })
     }
     fn administers(&self) -> bool {
@@ -303,6 +311,7 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         | ("GET", "/api/v1/{kind}/{id}/imy-notice", Some(_)) => read(S::OK),
         ("POST", "/api/v1/{kind}/{id}/imy-notices", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => edit(k, S::CREATED),
+        ("POST", "/api/v1/{kind}/{id}/extension", Some(k)) => edit(k, S::OK),
         // The inbox lists what the person may read, and is empty for the rest.
         ("GET", "/api/v1/breach-notices", _) => S::OK,
         ("GET", "/api/v1/breach-notices/{id}", _) => w.inbox(place, S::OK),
@@ -402,6 +411,9 @@ fn draft(kind: Kind, name: &str) -> Value {
         Kind::Agreement => json!({ "counterparty": name }),
         Kind::Breach => json!({ "description": name,
             "discovered_at": "2026-01-05T09:00:00+01:00", "aware_at": "2026-01-05T09:30:00+01:00" }),
+        // Its identity checked already, so that the workflow's first step can be taken.
+        Kind::Request => json!({ "type": "access", "received_on": "2026-01-05",
+            "identity_verified_on": "2026-01-06", "requester": { "name": name } }),
     }
 }
 
@@ -555,6 +567,7 @@ fn csv_of(kind: Kind) -> &'static str {
         Kind::Breach => {
             "Beskrivning;Upptäckt;Kännedom\nProvincident;2026-01-05 09:00;2026-01-05 09:30\n"
         }
+        Kind::Request => "Typ;Mottagen;Den registrerade\naccess;2026-01-05;Prova Person\n",
     }
 }
 
@@ -733,6 +746,13 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
             app.post(fill(&r.path, &fresh))
                 .by(by)
                 .json(json!({ "sent_at": "2026-01-06T09:00:00+01:00" }))
+                .await
+        }
+        ("POST", "/api/v1/{kind}/{id}/extension", Some(k)) => {
+            let fresh = record(app, admin, k, &side.unit, "Att förlänga").await;
+            app.post(fill(&r.path, &fresh))
+                .by(by)
+                .json(json!({ "months": 2, "reason": "Omfattande", "requester_informed_on": "2026-01-10" }))
                 .await
         }
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => {
@@ -1053,6 +1073,8 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("GET", "/{kind}/{id}/dokument/imy.pdf", Some(_))
         | ("GET", "/{kind}/{id}/dokument/brev.pdf", Some(_)) => read(S::OK),
         ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => w.decides(k, place, S::OK),
+        ("GET", "/{kind}/{id}/forlangning", Some(k)) => edit(k, S::OK),
+        ("POST", "/{kind}/{id}/forlangning", Some(k)) => edit(k, S::SEE_OTHER),
         ("POST", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
             w.decides(k, place, S::SEE_OTHER)
         }
@@ -1280,6 +1302,11 @@ async fn probe_page(
                     ("discovered_at", "2026-01-05T09:00"),
                     ("aware_at", "2026-01-05T09:30"),
                 ]),
+                Kind::Request => fields.extend([
+                    ("type", "access"),
+                    ("received_on", "2026-01-05"),
+                    ("requester.name", "Ny post"),
+                ]),
                 _ => fields.push(("name", "Ny post")),
             }
             b.post(app, &r.path, &fields).await
@@ -1298,10 +1325,16 @@ async fn probe_page(
             let keep: &[&str] = match k {
                 Kind::Agreement => &["counterparty"],
                 Kind::Breach => &["description", "discovered_at", "aware_at"],
+                Kind::Request => &["type", "received_on", "requester.name"],
                 _ => &["name"],
             };
-            let values: Vec<(&str, String)> =
-                keep.iter().map(|f| (*f, text(&current, f))).collect();
+            let values: Vec<(&str, String)> = keep
+                .iter()
+                .map(|f| match f.split_once('.') {
+                    Some((group, sub)) => (*f, text(&current[group], sub)),
+                    None => (*f, text(&current, f)),
+                })
+                .collect();
             let mut fields: Vec<(&str, &str)> =
                 values.iter().map(|(f, v)| (*f, v.as_str())).collect();
             fields.push(("version", &version));
@@ -1366,6 +1399,20 @@ async fn probe_page(
             .await
         }
         ("GET", "/incidenter/inkorg/{id}", _) => b.get(app, &fill(world.notice_to(place))).await,
+        ("POST", "/{kind}/{id}/forlangning", Some(k)) => {
+            let fresh = record(app, admin, k, &side.unit, "Att förlänga").await;
+            b.post(
+                app,
+                &fill(&fresh),
+                &[
+                    ("months", "2"),
+                    ("reason", "Omfattande"),
+                    ("requester_informed_on", "2026-01-10"),
+                    ("version", "1"),
+                ],
+            )
+            .await
+        }
         ("POST", "/{kind}/{id}/dokument/skickad", Some(k)) => {
             let fresh = record(app, admin, k, &side.unit, "Att anmäla").await;
             b.post(

@@ -21,6 +21,8 @@ fn title_field(kind: Kind) -> &'static str {
     match kind {
         Kind::Agreement => "counterparty",
         Kind::Breach => "description",
+        // The requester's name, as the record's `title`.
+        Kind::Request => "title",
         Kind::ProcessingActivity | Kind::System => "name",
     }
 }
@@ -52,6 +54,10 @@ both!(
                 if kind == Kind::Breach {
                     body["discovered_at"] = json!("2026-03-29T01:30:00+01:00");
                     body["aware_at"] = json!("2026-03-29T03:30:00+02:00");
+                }
+                if kind == Kind::Request {
+                    body = json!({ "organisation_id": unit, "type": "access", "received_on": "2026-03-02",
+                        "requester": { "name": name }, "description": format!("Om {name}") });
                 }
                 let r = app
                     .post(&api)

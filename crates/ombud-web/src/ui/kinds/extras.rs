@@ -32,6 +32,17 @@ pub struct Panel {
 pub fn keys(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::ProcessingActivity => &[],
+        Kind::Request => &[
+            "deadline",
+            "deadline.due",
+            "deadline.overdue",
+            "deadline.in-time",
+            "deadline.late",
+            "deadline.extended",
+            "deadline.not-extended",
+            "extend",
+            "notice.extended",
+        ],
         Kind::Breach => &[
             "risk",
             "risk.deadline",
@@ -111,7 +122,7 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
 pub fn list_links(kind: Kind, lang: Lang) -> Vec<(String, String)> {
     match kind {
         Kind::Breach => vec![("/incidenter/inkorg".into(), kt(lang, kind, "inbox"))],
-        Kind::ProcessingActivity | Kind::System | Kind::Agreement => Vec::new(),
+        Kind::ProcessingActivity | Kind::System | Kind::Agreement | Kind::Request => Vec::new(),
     }
 }
 
@@ -125,7 +136,7 @@ pub async fn list_panels(
     match kind {
         Kind::System => Ok(vec![system_figures(state, ctx, organisation_id).await?]),
         Kind::Breach => Ok(vec![breach_figures(state, ctx, organisation_id).await?]),
-        Kind::ProcessingActivity | Kind::Agreement => Ok(Vec::new()),
+        Kind::ProcessingActivity | Kind::Agreement | Kind::Request => Ok(Vec::new()),
     }
 }
 
@@ -264,6 +275,7 @@ pub fn record_panels(
     match kind {
         Kind::ProcessingActivity => Vec::new(),
         Kind::Breach => vec![breach_panel(facts, details, href, may, lang)],
+        Kind::Request => vec![request_panel(facts, details, href, may, lang)],
         Kind::System => {
             let (text, warn) = if yes("classification_current") {
                 (k("classification.current"), false)
@@ -382,6 +394,75 @@ fn breach_panel(
     Panel {
         id: "risk",
         heading: k("risk"),
+        lines: Vec::new(),
+        facts: out,
+        links,
+    }
+}
+
+/// A request's time limit: the day to answer by, whether it has passed, whether it was extended,
+/// and whether it was answered in time; the way to extend it.
+fn request_panel(
+    facts: &Map<String, Value>,
+    details: &Value,
+    href: &str,
+    may: Powers,
+    lang: Lang,
+) -> Panel {
+    let k = |key: &str| kt(lang, Kind::Request, key);
+    let mut out = Vec::new();
+    if let Some(due) = facts.get("due_on").and_then(Value::as_str) {
+        let overdue = facts
+            .get("overdue")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let text = if overdue {
+            format!("{due} · {}", k("deadline.overdue"))
+        } else {
+            due.to_string()
+        };
+        out.push((k("deadline.due"), text, overdue));
+    }
+    let extension = details.get("extension").filter(|e| !e.is_null());
+    out.push((
+        k("deadline.extended"),
+        match extension {
+            Some(e) => format!(
+                "{} · {}",
+                e.get("months")
+                    .and_then(Value::as_u64)
+                    .map_or(String::new(), |m| {
+                        match (m, lang) {
+                            (1, Lang::Sv) => "en månad".to_string(),
+                            (_, Lang::Sv) => format!("{m} månader"),
+                            (1, Lang::En) => "one month".to_string(),
+                            (_, Lang::En) => format!("{m} months"),
+                        }
+                    }),
+                e.get("reason").and_then(Value::as_str).unwrap_or_default()
+            ),
+            None => k("deadline.not-extended"),
+        },
+        false,
+    ));
+    if let Some(ok) = facts.get("answered_in_time").and_then(Value::as_bool) {
+        out.push((
+            k("deadline"),
+            k(if ok {
+                "deadline.in-time"
+            } else {
+                "deadline.late"
+            }),
+            !ok,
+        ));
+    }
+    let mut links = Vec::new();
+    if may.edit && extension.is_none() && details.get("answered_on").is_none_or(Value::is_null) {
+        links.push((format!("{href}/forlangning"), k("extend")));
+    }
+    Panel {
+        id: "deadline",
+        heading: k("deadline"),
         lines: Vec::new(),
         facts: out,
         links,

@@ -133,6 +133,20 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
             Access::Record(Action::Edit(Kind::Breach)),
             post(crate::ui::notices::send),
         )
+        .add_for(
+            Kind::Request,
+            "GET",
+            "/begaranden/{id}/forlangning",
+            Access::Record(Action::Edit(Kind::Request)),
+            get(crate::ui::requests::form),
+        )
+        .add_for(
+            Kind::Request,
+            "POST",
+            "/begaranden/{id}/forlangning",
+            Access::Record(Action::Edit(Kind::Request)),
+            post(crate::ui::requests::submit),
+        )
         // The inbox: notices to the controllers where the person reads breaches at the controller.
         .add(
             "GET",

@@ -1,0 +1,74 @@
+//! What a data subject request has that other kinds do not: the extension of its time limit, through
+//! a door of its own (art. 12.3).
+
+use super::kinds::record_json;
+use super::{ApiJson, etag_headers, if_match};
+use crate::AppState;
+use crate::auth::ApiCtx;
+use crate::error::{ApiError, Problem};
+use crate::routes::{Access, ApiRoutes};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use ombud_app::requests::ExtensionIn;
+use ombud_domain::authz::Action;
+use ombud_domain::kernel::Kind;
+use ombud_domain::register::request::Requests;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
+
+pub fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.add_for(
+        Some(Kind::Request),
+        Access::Record(Action::Edit(Kind::Request)),
+        routes!(extend),
+    )
+}
+
+/// An extension of the time limit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionBody {
+    /// 1 or 2 further months.
+    pub months: i64,
+    /// Why: what the requester was told.
+    pub reason: String,
+    /// `YYYY-MM-DD`: when the requester was told, within the first month.
+    pub requester_informed_on: String,
+}
+
+/// Extend the time limit by one or two months (art. 12.3). The new `due_on` is counted from receipt
+/// (`received_on` plus 1 + `months` months, rolled to the next working day), not from the first
+/// deadline. A request is extended once and before it is answered (409 otherwise).
+#[utoipa::path(post, path = "/api/v1/data-subject-requests/{id}/extension", tag = "data-subject-requests",
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+    request_body = ExtensionBody,
+    responses((status = 200, description = "The request, with its new `due_on`"), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn extend(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ExtensionBody>,
+) -> Result<(HeaderMap, Json<Value>), ApiError> {
+    let saved = state
+        .app
+        .extend_request(
+            &ctx,
+            &id,
+            if_match(&headers),
+            ExtensionIn {
+                months: body.months,
+                reason: body.reason,
+                requester_informed_on: body.requester_informed_on,
+            },
+        )
+        .await?;
+    let h = etag_headers(saved.version);
+    let view = state.app.view::<Requests>(&ctx, saved).await?;
+    Ok((h, Json(record_json::<Requests>(&view, ctx.lang))))
+}

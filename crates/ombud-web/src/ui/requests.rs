@@ -1,0 +1,147 @@
+//! A data subject request's own page: extending its time limit (art. 12.3).
+
+use super::forms::{self, Fields, Problems, SummaryItem, check_csrf};
+use super::kinds::{kt, record_href, render_with};
+use super::layout::Frame;
+use super::{PageError, render};
+use crate::AppState;
+use crate::auth::UiCtx;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ombud_app::AppError;
+use ombud_app::requests::ExtensionIn;
+use ombud_domain::kernel::{Descriptor, Kind};
+use ombud_domain::register::request::Requests;
+
+#[derive(Template)]
+#[template(path = "request_extension.html")]
+pub struct ExtensionPage {
+    pub frame: Frame,
+    pub record_href: String,
+    pub action: String,
+    pub name: String,
+    pub version: i64,
+    pub received_on: String,
+    pub due_on: String,
+    pub months: String,
+    pub reason: String,
+    pub informed: String,
+    pub months_error: Option<String>,
+    pub reason_error: Option<String>,
+    pub informed_error: Option<String>,
+    pub form_error: Option<String>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &ombud_app::Caller,
+    id: &str,
+    f: &Fields,
+    problems: Problems,
+) -> Result<ExtensionPage, PageError> {
+    let view = state.app.read::<Requests>(ctx, id).await?;
+    if !view.may_edit {
+        return Err(PageError::Forbidden);
+    }
+    let d = &view.record.details;
+    let href = record_href(Kind::Request, id);
+    Ok(ExtensionPage {
+        frame: Frame::new(state, ctx, &format!("{href}/forlangning"), "begaranden"),
+        action: format!("{href}/forlangning"),
+        record_href: href,
+        name: Requests::title(d).to_string(),
+        version: view.record.version,
+        received_on: d.received_on.map(|x| x.to_string()).unwrap_or_default(),
+        due_on: d
+            .due_on(ombud_domain::request::ExtraDaysOff::default())
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
+        months: match f.get("months") {
+            "" => "2".into(),
+            m => m.to_string(),
+        },
+        reason: f.get("reason").to_string(),
+        informed: match f.get("requester_informed_on") {
+            "" => ombud_app::today().to_string(),
+            v => v.to_string(),
+        },
+        months_error: problems.field("e-months").map(str::to_string),
+        reason_error: problems.field("e-reason").map(str::to_string),
+        informed_error: problems
+            .field("e-requester_informed_on")
+            .map(str::to_string),
+        form_error: problems.form.clone(),
+        summary: forms::summary([&problems]),
+        notice: None,
+    })
+}
+
+/// `GET /begaranden/{id}/forlangning`.
+pub async fn form(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &page(&state, &ctx, &id, &Fields::default(), Problems::default()).await?,
+    ))
+}
+
+/// `POST /begaranden/{id}/forlangning`.
+pub async fn submit(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let label = |key: &str| kt(lang, Kind::Request, key);
+    let mut problems = Problems::default();
+    let input = ExtensionIn {
+        months: f.get("months").trim().parse().unwrap_or(0),
+        reason: f.get("reason").to_string(),
+        requester_informed_on: f.get("requester_informed_on").to_string(),
+    };
+    let status = match state
+        .app
+        .extend_request(&ctx, &id, Some(f.version()), input)
+        .await
+    {
+        Ok(r) => {
+            let to = format!(
+                "{}?klart=extended#deadline",
+                record_href(Kind::Request, r.id.as_str())
+            );
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(AppError::Invalid(list)) => {
+            for inv in list {
+                let (input, key) = match inv.field {
+                    "months" => ("e-months", "extend.months"),
+                    "reason" => ("e-reason", "extend.reason"),
+                    _ => ("e-requester_informed_on", "extend.informed"),
+                };
+                problems.push(input, label(key), inv.rule.message(lang));
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(AppError::Stale { .. }) => {
+            problems.form = Some(kt(lang, Kind::Request, "stale"));
+            StatusCode::CONFLICT
+        }
+        Err(AppError::Conflict(code)) => {
+            problems.form = Some(crate::error::conflict_text(code, lang).to_string());
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let p = page(&state, &ctx, &id, &f, problems).await?;
+    Ok(render_with(status, &p))
+}
