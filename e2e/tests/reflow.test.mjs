@@ -12,7 +12,7 @@ import {
 
 const DPO = 'anna.lindqvist@sjostad.se';
 const KEEPER = 'fatima.hassan@sjostad.se';
-const KINDS = ['/behandlingar', '/system', '/avtal', '/incidenter'];
+const KINDS = ['/behandlingar', '/system', '/avtal', '/incidenter', '/begaranden'];
 
 const NARROW = { width: 320, height: 800 };
 const WIDE = { width: 1280, height: 900 };

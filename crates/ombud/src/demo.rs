@@ -353,7 +353,8 @@ pub async fn load(store: &Store) -> Result<()> {
             .map(|(_, id, name)| (id.clone(), name.to_string()))
             .ok_or_else(|| anyhow::anyhow!("demo person {email} missing"))
     };
-    crate::demo_register::breaches(&mut b, org, person).await?;
+    crate::demo_register::breaches(&mut b, &org, person).await?;
+    crate::demo_register::requests(&mut b, &org, ombud_app::today()).await?;
     b.commit().await?;
     Ok(())
 }

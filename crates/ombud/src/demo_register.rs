@@ -627,3 +627,101 @@ pub async fn breaches(
         .await?;
     Ok(())
 }
+
+/// Three data subject requests: an access request being handled, its month running; an erasure
+/// request extended by two months; an access request answered in part, with the ground of the
+/// refusal and the appeal instructions.
+pub async fn requests(
+    w: &mut Bulk<'_>,
+    org: impl Fn(&str) -> Result<Organisation>,
+    today: jiff::civil::Date,
+) -> Result<()> {
+    use ombud_domain::register::request::{
+        IDENTITET_KONTROLLERAD, RecordedExtension, Requests, UNDER_HANDLAGGNING,
+    };
+    let ago = |days: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(days))
+            .unwrap_or(today)
+            .to_string()
+    };
+    let access = w
+        .create::<Requests>(
+            &org("slk")?,
+            draft(json!({
+                "type": "access",
+                "received_on": ago(20),
+                "channel": "e_form",
+                "reference": "KS 2026/1412",
+                "description": "Begär registerutdrag om alla uppgifter kommunen har om mig som anställd.",
+                "requester": { "name": "Johanna Lind", "contact": "Via e-tjänsten", "category": "Anställd" },
+                "identity_verified_on": ago(19),
+                "identity_method": "BankID i e-tjänsten",
+                "handler": "Fatima Hassan",
+            })),
+            None,
+        )
+        .await
+        .context("demo access request")?;
+    let access = w
+        .step::<Requests>(&access, IDENTITET_KONTROLLERAD, &StepInput::default())
+        .await?;
+    w.step::<Requests>(&access, UNDER_HANDLAGGNING, &StepInput::default())
+        .await?;
+
+    let erasure = w
+        .create::<Requests>(
+            &org("sdfnorr")?,
+            draft(json!({
+                "type": "erasure",
+                "received_on": ago(40),
+                "channel": "letter",
+                "reference": "SDN 2026/301",
+                "description": "Begär att uppgifter i en avslutad ansökan om försörjningsstöd raderas.",
+                "requester": { "name": "Kalle Berg", "contact": "Storgatan 1, 123 45 Sjöstad", "category": "Brukare" },
+                "identity_verified_on": ago(38),
+                "identity_method": "Svar till folkbokföringsadressen",
+            })),
+            None,
+        )
+        .await
+        .context("demo erasure request")?;
+    let mut after = erasure.clone();
+    after.details.extension = Some(RecordedExtension {
+        months: 2,
+        reason: "Uppgifterna finns i flera verksamhetssystem och arkivet, och gallringsbesluten behöver prövas för varje handling.".into(),
+        requester_informed_on: ago(30)
+            .parse()
+            .map_err(|_| anyhow::anyhow!("demo date"))?,
+        recorded_by: "Karin Sjöberg".into(),
+        recorded_at: ombud_domain::time::now(),
+    });
+    let erasure = w.save::<Requests>(&erasure, after).await?;
+    let erasure = w
+        .step::<Requests>(&erasure, IDENTITET_KONTROLLERAD, &StepInput::default())
+        .await?;
+    w.step::<Requests>(&erasure, UNDER_HANDLAGGNING, &StepInput::default())
+        .await?;
+
+    w.create::<Requests>(
+        &org("grund")?,
+        draft(json!({
+            "type": "access",
+            "received_on": ago(75),
+            "channel": "email",
+            "reference": "UN 2026/88",
+            "requester": { "name": "Sofia Ahmed", "contact": "sofia.ahmed@example.se", "category": "Vårdnadshavare" },
+            "identity_verified_on": ago(74),
+            "identity_method": "Legitimation vid besök",
+            "searched": "Elevdokumentation, elevhälsans journal och frånvarosystemet.",
+            "outcome": "delvis_bifall",
+            "refusal_ground": "Uppgifter i elevhälsans journal om en annan elev omfattas av sekretess enligt 25 kap. 1 § offentlighets- och sekretesslagen.",
+            "appeal_instructions": "Beslutet kan överklagas till kammarrätten. Skriv till Utbildningsnämnden inom tre veckor från den dag du fick beslutet.",
+            "answered_on": ago(50),
+        })),
+        None,
+    )
+    .await
+    .context("demo answered request")?;
+    Ok(())
+}

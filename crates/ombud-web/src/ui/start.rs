@@ -188,12 +188,27 @@ pub async fn start(
                         .zip(i.kind.info().deadline)
                         .map(|(at, d)| {
                             let left = ombud_domain::breach::clock::remaining(at, now);
-                            format!(
-                                "{} {} · {}",
-                                d.label.get(lang),
-                                ombud_domain::breach::clock::display_stockholm(at),
-                                ombud_domain::breach::clock::remaining_text(left, lang)
-                            )
+                            let days = left.as_hours() / 24;
+                            if days.abs() >= 4 {
+                                // A limit in days (a request's month): its last day, and days left.
+                                let last = (at - jiff::SignedDuration::from_mins(1))
+                                    .to_zoned(ombud_domain::time::stockholm())
+                                    .date();
+                                let left = match (days >= 0, lang) {
+                                    (true, Lang::Sv) => format!("{days} dagar kvar"),
+                                    (true, Lang::En) => format!("{days} days left"),
+                                    (false, Lang::Sv) => format!("försenad med {} dagar", -days),
+                                    (false, Lang::En) => format!("overdue by {} days", -days),
+                                };
+                                format!("{} {last} · {left}", d.label.get(lang))
+                            } else {
+                                format!(
+                                    "{} {} · {}",
+                                    d.label.get(lang),
+                                    ombud_domain::breach::clock::display_stockholm(at),
+                                    ombud_domain::breach::clock::remaining_text(left, lang)
+                                )
+                            }
                         });
                     item(lang, i, note)
                 })

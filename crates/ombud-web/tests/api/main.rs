@@ -17,6 +17,7 @@ mod organisations;
 mod outbox;
 mod registers_processing;
 mod registers_systems;
+mod requests;
 mod round_trip;
 mod service;
 mod session;

@@ -1,0 +1,174 @@
+//! Data subject requests through the API, on both databases: the due date by the month rule on
+//! Sweden's calendar, the extension counted from receipt and told within the first month, once, the
+//! workflow's rules, a refusal's ground and appeal instructions, and who may read a request at all.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use ombud_domain::role::Role;
+use serde_json::json;
+
+both!(
+    a_request_is_registered_extended_answered_and_kept_from_those_without_a_part,
+    |app| async move {
+        let admin = app.admin().await;
+        let city = text(&app.org(&admin, "Exempelstad", "city", None).await, "id");
+        let board = text(
+            &app.org(&admin, "Utbildningsnämnden", "board", Some(&city))
+                .await,
+            "id",
+        );
+        let other = text(
+            &app.org(&admin, "Socialnämnden", "board", Some(&city)).await,
+            "id",
+        );
+        let keeper = app
+            .person("rita@utb.exempelstad.se", "Rita Registrator")
+            .await;
+        app.grant(&board, &keeper.id, &[Role::RecordsKeeper]).await;
+        let teacher = app.person("tor@utb.exempelstad.se", "Tor Lärare").await;
+        app.grant(&board, &teacher.id, &[Role::Employee]).await;
+        let stranger = app.person("siv@soc.exempelstad.se", "Siv Social").await;
+        app.grant(&other, &stranger.id, &[Role::Dpo]).await;
+
+        // Received Thursday 2 April 2026: 2 May is a Saturday → Monday 4 May.
+        let r = app
+            .post("/api/v1/data-subject-requests")
+            .by(&keeper)
+            .json(
+                json!({ "organisation_id": board, "type": "access", "received_on": "2026-04-02",
+                "requester": { "name": "Eva Elevsdotter", "category": "Vårdnadshavare" } }),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let id = text(&r, "id");
+        assert_eq!(r["received_on"], "2026-04-02");
+        assert_eq!(r["due_on"], "2026-05-04", "{r}");
+        assert_eq!(r["status"], "mottagen");
+        assert!(r["version"].is_number());
+        // Refused: an impossible date, an unknown type, no requester.
+        for bad in [
+            json!({ "organisation_id": board, "type": "access", "received_on": "2026-02-30", "requester": { "name": "X" } }),
+            json!({ "organisation_id": board, "type": "complaint", "received_on": "2026-02-03", "requester": { "name": "X" } }),
+            json!({ "organisation_id": board, "type": "access", "received_on": "2026-02-03" }),
+        ] {
+            let res = app
+                .post("/api/v1/data-subject-requests")
+                .by(&keeper)
+                .json(bad)
+                .await;
+            assert!(
+                res.status == StatusCode::UNPROCESSABLE_ENTITY
+                    || res.status == StatusCode::BAD_REQUEST,
+                "{}",
+                res.text()
+            );
+        }
+        // The requester's data is not for everyone: an employee and another controller see nothing.
+        app.get(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&teacher)
+            .await
+            .expect(StatusCode::NOT_FOUND);
+        app.get(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&stranger)
+            .await
+            .expect(StatusCode::NOT_FOUND);
+        app.post("/api/v1/data-subject-requests")
+            .by(&teacher)
+            .json(
+                json!({ "organisation_id": board, "type": "access", "received_on": "2026-04-02",
+                "requester": { "name": "X" } }),
+            )
+            .await
+            .expect(StatusCode::FORBIDDEN);
+
+        // The extension: one or two months, with a reason, the requester told within the month.
+        let ext = |body: serde_json::Value| {
+            app.post(format!("/api/v1/data-subject-requests/{id}/extension"))
+                .by(&keeper)
+                .json(body)
+        };
+        for (body, field) in [
+            (
+                json!({ "months": 3, "reason": "x", "requester_informed_on": "2026-04-10" }),
+                "months",
+            ),
+            (
+                json!({ "months": 2, "reason": " ", "requester_informed_on": "2026-04-10" }),
+                "reason",
+            ),
+            (
+                json!({ "months": 2, "reason": "x", "requester_informed_on": "2026-05-05" }),
+                "requester_informed_on",
+            ),
+            (
+                json!({ "months": 2, "reason": "x", "requester_informed_on": "2026-04-01" }),
+                "requester_informed_on",
+            ),
+        ] {
+            let refused = ext(body).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(refused["errors"][0]["field"], field, "{refused}");
+        }
+        // Counted from receipt: 2 July 2026 is a Thursday.
+        let extended = ext(json!({ "months": 2, "reason": "Uppgifter i många system",
+                "requester_informed_on": "2026-04-20" }))
+        .await
+        .expect(StatusCode::OK);
+        assert_eq!(extended["due_on"], "2026-07-02", "{extended}");
+        assert_eq!(extended["extension"]["months"], 2);
+        ext(json!({ "months": 1, "reason": "igen", "requester_informed_on": "2026-04-20" }))
+            .await
+            .expect(StatusCode::CONFLICT);
+
+        // The workflow: the identity before handling; the answer before it is answered.
+        let step = |to: &str| {
+            app.post(format!("/api/v1/data-subject-requests/{id}/transitions"))
+                .by(&keeper)
+                .json(json!({ "to": to }))
+        };
+        step("identitet_kontrollerad")
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        app.patch(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&keeper)
+            .json(json!({ "identity_verified_on": "2026-04-03", "identity_method": "BankID" }))
+            .await
+            .expect(StatusCode::OK);
+        step("identitet_kontrollerad").await.expect(StatusCode::OK);
+        step("under_handlaggning").await.expect(StatusCode::OK);
+        step("besvarad")
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        // A partial refusal is a decision: its ground and the appeal instructions.
+        let refusal = app
+            .patch(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&keeper)
+            .json(json!({ "outcome": "delvis_bifall", "answered_on": "2026-06-30" }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = refusal["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["refusal_ground", "appeal_instructions"],
+            "{refusal}"
+        );
+        let answered = app
+            .patch(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&keeper)
+            .json(json!({ "outcome": "delvis_bifall", "answered_on": "2026-06-30",
+                "refusal_ground": "Sekretess enligt 25 kap. 1 § OSL för uppgifter om en annan elev.",
+                "appeal_instructions": "Överklaga till kammarrätten inom tre veckor." }))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(answered["answered_in_time"], true, "{answered}");
+        step("besvarad").await.expect(StatusCode::OK);
+        // Answered: no longer to be extended.
+        ext(json!({ "months": 1, "reason": "x", "requester_informed_on": "2026-04-20" }))
+            .await
+            .expect(StatusCode::CONFLICT);
+    }
+);

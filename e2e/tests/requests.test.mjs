@@ -1,0 +1,65 @@
+// A data subject request from registration to answer: the records keeper registers an access
+// request, sees the day it must be answered by, extends the time limit (counted from receipt) and
+// answers it. Every page passes the accessibility check.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertAudited, launch, newPage, signIn, submit, unique, visit } from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a records keeper registers an access request, extends it and answers it', async () => {
+  const name = unique('Vera Vårdnadshavare');
+  const fatima = await newPage(browser);
+  await signIn(fatima, 'fatima.hassan@sjostad.se');
+  await visit(fatima, '/begaranden');
+  await submit(fatima, fatima.getByRole('link', { name: 'Registrera begäran' }).first());
+  const form = fatima.locator('#record-form');
+  await form.getByLabel('Typ av begäran').selectOption('access').catch(async () => {
+    await form.getByLabel('Registerutdrag (tillgång, art. 15)').check();
+  });
+  // Received on Thursday 2 April 2026: one month ends on Saturday 2 May, so Monday 4 May.
+  await form.getByLabel('Mottagen', { exact: true }).fill('2026-04-02');
+  await form.getByLabel('Namn', { exact: true }).fill(name);
+  await form.getByLabel('Relation till organisationen').fill('Vårdnadshavare');
+  await submit(fatima, form.getByRole('button', { name: 'Registrera begäran' }));
+  assert.match(await fatima.locator('[role=status]').innerText(), /Begäran är registrerad/);
+  const deadline = fatima.locator('#deadline');
+  assert.match(await deadline.innerText(), /2026-05-04/);
+
+  // Extended by two months, counted from receipt: Thursday 2 July.
+  await submit(fatima, deadline.getByRole('link', { name: 'Förläng tidsfristen' }));
+  await fatima.getByLabel('Två månader').check();
+  await fatima.getByLabel('Den registrerade informerades').fill('2026-04-20');
+  const bare = await submit(fatima, fatima.getByRole('button', { name: 'Förläng' }));
+  assert.equal(bare.status(), 422);
+  assert.match(await fatima.locator('#error-summary').innerText(), /Skäl till förlängningen/);
+  await fatima.getByLabel('Skäl till förlängningen').fill('Uppgifterna finns i flera system.');
+  await submit(fatima, fatima.getByRole('button', { name: 'Förläng' }));
+  assert.match(await fatima.locator('[role=status]').innerText(), /förlängd/);
+  assert.match(await fatima.locator('#deadline').innerText(), /2026-07-02/);
+  assert.match(await fatima.locator('#deadline').innerText(), /två månader|2 månader/);
+
+  // The identity, then the answer.
+  const record = new URL(fatima.url()).pathname;
+  await visit(fatima, `${record}/redigera`);
+  await fatima.getByLabel('Identiteten kontrollerad', { exact: true }).fill('2026-04-03');
+  await fatima.getByLabel('Hur identiteten kontrollerades').fill('BankID');
+  await submit(fatima, fatima.getByRole('button', { name: 'Spara ändringarna' }));
+  await submit(fatima, fatima.getByRole('button', { name: 'Identiteten är kontrollerad' }));
+  await submit(fatima, fatima.getByRole('button', { name: 'Påbörja handläggning' }));
+  await visit(fatima, `${record}/redigera`);
+  await fatima.getByLabel('Utfall').selectOption('bifall');
+  await fatima.getByLabel('Besvarad', { exact: true }).fill('2026-06-30');
+  await submit(fatima, fatima.getByRole('button', { name: 'Spara ändringarna' }));
+  await submit(fatima, fatima.getByRole('button', { name: 'Besvarad' }));
+  assert.match(await fatima.locator('main').innerText(), /Status: Besvarad/);
+  assert.match(await fatima.locator('#deadline').innerText(), /Besvarad inom tidsfristen/);
+  assertAudited(fatima);
+});
