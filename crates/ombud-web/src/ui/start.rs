@@ -192,7 +192,7 @@ pub async fn start(
                             if days.abs() >= 4 {
                                 // A limit in days (a request's month): its last day, and days left.
                                 let last = (at - jiff::SignedDuration::from_mins(1))
-                                    .to_zoned(ombud_domain::time::stockholm())
+                                    .to_zoned_datetime(ombud_domain::time::stockholm())
                                     .date();
                                 let left = match (days >= 0, lang) {
                                     (true, Lang::Sv) => format!("{days} dagar kvar"),
