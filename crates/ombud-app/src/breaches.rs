@@ -207,13 +207,23 @@ pub(crate) async fn recipients(
     path: &str,
     controller_id: Option<&str>,
 ) -> Result<Vec<Recipient>> {
+    recipients_with(store, path, controller_id, TOLD).await
+}
+
+/// The people holding one of `roles` in an organisation or above it, within its controller.
+pub(crate) async fn recipients_with(
+    store: &Store,
+    path: &str,
+    controller_id: Option<&str>,
+    roles: &[Role],
+) -> Result<Vec<Recipient>> {
     let mut out: Vec<Recipient> = Vec::new();
     for org in store.organisations_on_path(path).await? {
         if org.controller_id.as_deref() != controller_id {
             continue;
         }
         for m in store.members(&org.id).await? {
-            let told = TOLD.iter().any(|r| m.roles.contains(&r.as_str()));
+            let told = roles.iter().any(|r| m.roles.contains(&r.as_str()));
             if told && !out.iter().any(|o| o.user_id == m.user_id) {
                 out.push(Recipient {
                     user_id: m.user_id,

@@ -75,6 +75,13 @@ pub fn handlers(store: &Store, public_url: &str) -> Handlers {
             public_url: public_url.to_string(),
         },
     );
+    h.register(
+        crate::requests::REMINDER_JOB,
+        crate::requests::ReminderHandler {
+            store: store.clone(),
+            public_url: public_url.to_string(),
+        },
+    );
     h
 }
 

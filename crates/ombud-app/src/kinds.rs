@@ -103,17 +103,23 @@ impl App {
 }
 
 /// What follows the registration of a record of a kind, in its transaction: for a breach, the people
-/// who must act are told and its reminders scheduled. Other kinds need nothing.
+/// who must act are told and its reminders scheduled; for a request, the reminders of its deadline.
+/// Other kinds need nothing.
 pub(crate) async fn after_create<D: Descriptor>(
     app: &App,
     w: &mut WriteTx<'_>,
     record: &Stored<D::Details>,
 ) -> Result<()> {
-    let any: &dyn std::any::Any = record;
+    let any: &(dyn std::any::Any + Send + Sync) = record;
     if let Some(breach) =
         any.downcast_ref::<Stored<ombud_domain::register::breach::BreachDetails>>()
     {
         crate::breaches::reported(app, w, breach).await?;
+    }
+    if let Some(request) =
+        any.downcast_ref::<Stored<ombud_domain::register::request::RequestDetails>>()
+    {
+        crate::requests::schedule_reminders(w, request).await?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! door of its own (art. 12.3), counted from receipt, with the reason and the day the requester was
 //! told on record.
 
+use crate::jobs::{BoxFuture, JobHandler, Outcome};
 use crate::{App, AppError, Caller, Result, Stored, today};
 use ombud_domain::authz::Action;
 use ombud_domain::ids::RecordId;
@@ -10,6 +11,8 @@ use ombud_domain::register::request::{RecordedExtension, RequestDetails, Request
 use ombud_domain::request::{ExtraDaysOff, extend};
 use ombud_domain::{Invalid, Rule};
 use ombud_store::WriteTx;
+use ombud_store::outbox::{ClaimedJob, Job, JobKeys, Mail};
+use serde_json::Value;
 
 /// An extension as the API and the form give it.
 #[derive(Debug, Clone)]
@@ -84,7 +87,151 @@ impl App {
         let saved = w
             .save::<Requests>(&grant, &current, after, &caller.principal)
             .await?;
+        // The reminders follow the new deadline.
+        w.cancel_jobs(JobKeys::Prefix(&format!("request:{}:reminder:", saved.id)))
+            .await?;
+        schedule_reminders(&mut w, &saved).await?;
         w.commit().await?;
         Ok(saved)
+    }
+}
+
+/// The scheduler's name for a request's reminders.
+pub const REMINDER_JOB: &str = "request-reminder";
+
+/// Who is reminded of a request's deadline: those who handle requests there or above it.
+const REMINDED: &[ombud_domain::role::Role] = &[
+    ombud_domain::role::Role::RecordsKeeper,
+    ombud_domain::role::Role::Manager,
+    ombud_domain::role::Role::Dpo,
+];
+
+/// When a reminder goes out on its day: at seven in the morning, Stockholm time.
+fn morning(d: jiff::civil::Date) -> jiff::Timestamp {
+    ombud_domain::time::stockholm()
+        .to_ambiguous_timestamp(d.to_datetime(jiff::civil::Time::constant(7, 0, 0, 0)))
+        .compatible()
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// Schedules a request's reminders, 7 and 2 working days before its deadline, in the transaction
+/// that sets the deadline. Keyed by the deadline, so that an extension's are new jobs.
+pub(crate) async fn schedule_reminders(
+    w: &mut WriteTx<'_>,
+    r: &Stored<RequestDetails>,
+) -> Result<()> {
+    let Some(due) = r.details.due_on(ExtraDaysOff::default()) else {
+        return Ok(());
+    };
+    if r.details.answered_on.is_some() {
+        return Ok(());
+    }
+    let [seven, two] = ombud_domain::request::reminders(due, ExtraDaysOff::default());
+    for (which, on) in [("d7", seven), ("d2", two)] {
+        w.schedule(Job {
+            key: format!("request:{}:reminder:{due}:{which}", r.id),
+            kind: REMINDER_JOB.into(),
+            payload: serde_json::json!({ "request_id": r.id.as_str(), "due_on": due.to_string(), "reminder": which }),
+            due_at: morning(on),
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sends a request's reminder on its day, unless it is answered by then, its deadline moved, or a
+/// later reminder is due already (after a long stop only the latest is sent). The message names the
+/// organisation and the day, and links to the request; never the requester.
+pub struct ReminderHandler {
+    pub store: ombud_store::Store,
+    pub public_url: String,
+}
+
+impl JobHandler for ReminderHandler {
+    fn run<'a>(&'a self, job: &'a ClaimedJob, tx: &'a mut WriteTx<'_>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let id = job
+                .payload
+                .get("request_id")
+                .and_then(Value::as_str)
+                .and_then(RecordId::parse)
+                .ok_or_else(|| AppError::Internal("a reminder without a request".into()))?;
+            let which = job
+                .payload
+                .get("reminder")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let planned = job
+                .payload
+                .get("due_on")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let r = match tx.record::<Requests>(&id).await {
+                Ok(r) => r,
+                Err(ombud_store::StoreError::NotFound) => {
+                    return Ok("skipped: the request is deleted".into());
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if r.details.answered_on.is_some() {
+                return Ok("skipped: answered".into());
+            }
+            let Some(due) = r.details.due_on(ExtraDaysOff::default()) else {
+                return Ok("skipped: no day of receipt".into());
+            };
+            if due.to_string() != planned {
+                return Ok("skipped: the deadline moved".into());
+            }
+            if due < today() {
+                // Registered after the fact: it stands out as overdue in Ombud instead.
+                return Ok("skipped: the deadline has passed".into());
+            }
+            let [_, two] = ombud_domain::request::reminders(due, ExtraDaysOff::default());
+            if which == "d7" && morning(two) <= jiff::Timestamp::now() {
+                return Ok("skipped: a later reminder is due".into());
+            }
+            let org = tx.organisation(r.organisation_id.as_str()).await?;
+            let kind = ombud_domain::register::request::TYPE_OPTIONS
+                .iter()
+                .find(|o| o.code == r.details.request_type)
+                .map_or("begäran", |o| o.label.sv);
+            let days = if which == "d7" { 7 } else { 2 };
+            let mut told = 0;
+            for p in crate::breaches::recipients_with(
+                &self.store,
+                &org.path,
+                r.controller_id.as_ref().map(|c| c.as_str()),
+                REMINDED,
+            )
+            .await?
+            {
+                let queued = tx
+                    .queue_mail(Mail {
+                        dedupe_key: format!("request:{}:reminder:{due}:{which}:{}", r.id, p.user_id),
+                        to_address: p.email,
+                        to_name: p.name,
+                        subject: format!(
+                            "Påminnelse: en registrerads begäran ska besvaras senast {due} – {}",
+                            org.name
+                        ),
+                        body: format!(
+                            "En begäran från en registrerad ({kind}) i {org} ska besvaras senast {due}, om {days} arbetsdagar.\n\n\
+                             Öppna begäran i Ombud: {url}/begaranden/{id}\n\n\
+                             Tidsfristen kan förlängas med högst två månader om den registrerade får veta det och skälen inom den första månaden (artikel 12.3).\n",
+                            org = org.name,
+                            url = self.public_url.trim_end_matches('/'),
+                            id = r.id,
+                        ),
+                        lang: ombud_domain::Lang::Sv,
+                        organisation_id: Some(org.id.clone()),
+                        not_before: None,
+                    })
+                    .await?;
+                told += usize::from(queued);
+            }
+            Ok(format!("reminder queued for {told}"))
+        })
     }
 }

@@ -114,6 +114,19 @@ both!(
         .await
         .expect(StatusCode::OK);
         assert_eq!(extended["due_on"], "2026-07-02", "{extended}");
+        // The reminders follow the deadline: 7 and 2 working days before it, at 07:00 Swedish time.
+        let job = |key: String| {
+            let store = app.store.clone();
+            async move { store.scheduled_job(&key).await.expect("job read") }
+        };
+        let d2 = job(format!("request:{id}:reminder:2026-07-02:d2"))
+            .await
+            .expect("the new reminder");
+        assert_eq!(d2.due_at, "2026-06-30T05:00:00.000000Z");
+        let old = job(format!("request:{id}:reminder:2026-05-04:d7"))
+            .await
+            .expect("the first reminder");
+        assert_eq!(old.outcome.as_deref(), Some("cancelled"), "{old:?}");
         assert_eq!(extended["extension"]["months"], 2);
         ext(json!({ "months": 1, "reason": "igen", "requester_informed_on": "2026-04-20" }))
             .await
