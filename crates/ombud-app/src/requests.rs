@@ -235,3 +235,39 @@ impl JobHandler for ReminderHandler {
         })
     }
 }
+
+impl App {
+    /// The request figures the annual report quotes for an organisation's subtree and one year (by
+    /// the year of receipt).
+    pub async fn request_figures(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+        year: i16,
+    ) -> Result<ombud_domain::request::figures::YearFigures> {
+        use ombud_domain::request::figures::{RequestSummary, figures};
+        let org = self.organisation(caller, organisation_id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Requests::KIND), &org.scope())?;
+        let all = self.store.all_within::<Requests>(&org).await?;
+        let summaries: Vec<RequestSummary> = all
+            .iter()
+            .filter_map(|r| {
+                let d = &r.details;
+                Some(RequestSummary {
+                    request_type: d.request_type.clone(),
+                    received_on: d.received_on?,
+                    extension_months: d.extension.as_ref().map_or(0, |e| e.months),
+                    answered_on: d.answered_on,
+                    outcome: d.outcome.clone(),
+                })
+            })
+            .collect();
+        let types: Vec<&str> = ombud_domain::register::request::TYPE_OPTIONS
+            .iter()
+            .map(|o| o.code)
+            .collect();
+        Ok(figures(&summaries, year, &types, ExtraDaysOff::default()))
+    }
+}

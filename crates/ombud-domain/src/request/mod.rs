@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod figures;
 
 pub use calendar::ExtraDaysOff;
 pub use deadline::{due_on, extend, reminders};

@@ -25,6 +25,37 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Record(Action::Edit(Kind::Request)),
         routes!(extend),
     )
+    .add_for(
+        Some(Kind::Request),
+        Access::Organisation(Action::Read(Kind::Request)),
+        routes!(request_figures),
+    )
+}
+
+/// The request figures of the annual report for an organisation and what lies under it, for one
+/// year of receipt: received (by type), answered within the time limit without and with an
+/// extension, answered late, open, extended, refused wholly and in part, the median days to answer.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/request-figures", tag = "data-subject-requests",
+    params(("id" = String, Path), super::breaches::YearQuery),
+    responses((status = 200, description = "The year's figures"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn request_figures(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<super::breaches::YearQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let year = q.year.unwrap_or_else(|| ombud_app::today().year());
+    if !(1900..=9999).contains(&year) {
+        return Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
+            "year",
+            ombud_domain::Rule::InvalidValue,
+        ))
+        .into());
+    }
+    let f = state.app.request_figures(&ctx, &id, year).await?;
+    Ok(Json(
+        serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// An extension of the time limit.

@@ -271,6 +271,13 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::NOT_FOUND
             }
         }
+        ("GET", "/api/v1/organisations/{id}/request-figures", _) => {
+            if sees {
+                allow(w.reads_kind(Kind::Request), S::OK)
+            } else {
+                S::NOT_FOUND
+            }
+        }
         ("GET", "/api/v1/{kind}", Some(_)) => {
             if sees {
                 S::OK

@@ -179,6 +179,22 @@ both!(
             .expect(StatusCode::OK);
         assert_eq!(answered["answered_in_time"], true, "{answered}");
         step("besvarad").await.expect(StatusCode::OK);
+        // The annual report's figures: one received in 2026, answered in time with the extension.
+        let f = app
+            .get(format!(
+                "/api/v1/organisations/{board}/request-figures?year=2026"
+            ))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(f["received"], 1, "{f}");
+        assert_eq!(f["answered_in_time_with_extension"], 1, "{f}");
+        assert_eq!(f["partly_refused"], 1);
+        assert_eq!(f["median_days_to_answer"], 89.0);
+        app.get(format!("/api/v1/organisations/{board}/request-figures"))
+            .by(&teacher)
+            .await
+            .expect(StatusCode::FORBIDDEN);
         // Answered: no longer to be extended.
         ext(json!({ "months": 1, "reason": "x", "requester_informed_on": "2026-04-20" }))
             .await

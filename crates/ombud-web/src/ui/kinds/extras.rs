@@ -42,6 +42,15 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
             "deadline.not-extended",
             "extend",
             "notice.extended",
+            "figures.heading",
+            "figures.scope",
+            "figures.received",
+            "figures.in-time",
+            "figures.extended",
+            "figures.refused",
+            "figures.median",
+            "figures.none-answered",
+            "figures.by-type",
         ],
         Kind::Breach => &[
             "risk",
@@ -136,7 +145,8 @@ pub async fn list_panels(
     match kind {
         Kind::System => Ok(vec![system_figures(state, ctx, organisation_id).await?]),
         Kind::Breach => Ok(vec![breach_figures(state, ctx, organisation_id).await?]),
-        Kind::ProcessingActivity | Kind::Agreement | Kind::Request => Ok(Vec::new()),
+        Kind::Request => Ok(vec![request_figures(state, ctx, organisation_id).await?]),
+        Kind::ProcessingActivity | Kind::Agreement => Ok(Vec::new()),
     }
 }
 
@@ -219,6 +229,75 @@ async fn breach_figures(
         )],
         facts,
         links: vec![("/incidenter/inkorg".into(), k("inbox"))],
+    })
+}
+
+/// This year's request figures for the annual report.
+async fn request_figures(
+    state: &AppState,
+    ctx: &Caller,
+    organisation_id: &str,
+) -> Result<Panel, PageError> {
+    let lang = ctx.lang;
+    let k = |key: &str| kt(lang, Kind::Request, key);
+    let year = ombud_app::today().year();
+    let f = state
+        .app
+        .request_figures(ctx, organisation_id, year)
+        .await?;
+    let org = state.app.organisation(ctx, organisation_id).await?;
+    let types = ombud_domain::register::request::TYPE_OPTIONS;
+    let by_type: Vec<String> = f
+        .by_type
+        .iter()
+        .filter(|t| t.count > 0)
+        .map(|t| {
+            let label = types
+                .iter()
+                .find(|o| o.code == t.request_type)
+                .map_or(t.request_type.as_str(), |o| o.label.get(lang));
+            format!("{label} {}", t.count)
+        })
+        .collect();
+    let mut facts: Vec<(String, String, bool)> = vec![
+        (k("figures.received"), f.received.to_string(), false),
+        (
+            k("figures.in-time"),
+            format!(
+                "{} + {} / {}",
+                f.answered_in_time_without_extension, f.answered_in_time_with_extension, f.answered
+            ),
+            f.answered_late > 0,
+        ),
+        (k("figures.extended"), f.extended.to_string(), false),
+        (
+            k("figures.refused"),
+            format!("{} + {}", f.refused, f.partly_refused),
+            false,
+        ),
+        (
+            k("figures.median"),
+            f.median_days_to_answer.map_or_else(
+                || k("figures.none-answered"),
+                |d| format!("{d}").replace('.', lang.pick(",", ".")),
+            ),
+            false,
+        ),
+    ];
+    if !by_type.is_empty() {
+        facts.push((k("figures.by-type"), by_type.join(", "), false));
+    }
+    Ok(Panel {
+        id: "figures",
+        heading: k("figures.heading"),
+        lines: vec![(
+            k("figures.scope")
+                .replace("{org}", &org.name)
+                .replace("{year}", &year.to_string()),
+            false,
+        )],
+        facts,
+        links: Vec::new(),
     })
 }
 
