@@ -107,7 +107,7 @@ pub fn figures(
     days.sort_unstable();
     f.median_days_to_answer = match days.len() {
         0 => None,
-        n if n % 2 == 1 => Some(days[n / 2] as f64),
+        n if !n.is_multiple_of(2) => Some(days[n / 2] as f64),
         n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
     };
     f
@@ -218,7 +218,7 @@ mod tests {
         let mut d = date(2027, 1, 1);
         let mut i = 0u32;
         while d.year() == 2027 {
-            let answered = (i % 5 != 0).then(|| {
+            let answered = (!i.is_multiple_of(5)).then(|| {
                 d.checked_add(jiff::Span::new().days(i64::from(i % 70)))
                     .expect("a day")
             });
