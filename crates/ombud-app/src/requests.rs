@@ -271,3 +271,126 @@ impl App {
         Ok(figures(&summaries, year, &types, ExtraDaysOff::default()))
     }
 }
+
+/// The answer to a request: the text to edit and send, and what it still lacks.
+#[derive(Debug, Clone)]
+pub struct RequestAnswer {
+    pub title: String,
+    pub controller: Option<String>,
+    pub text: String,
+    pub missing: Vec<&'static str>,
+}
+
+impl App {
+    /// The answer to a request the caller reads, from the request and the processing activities it
+    /// names (art. 15.1), in the caller's language; the DPO named is the controller's.
+    pub async fn request_answer(&self, caller: &Caller, id: &str) -> Result<RequestAnswer> {
+        use ombud_domain::register::processing::Processing;
+        use ombud_domain::request::letter::{AnswerFacts, ProcessingFacts, answer, missing};
+        let rid = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let r = self.store.record::<Requests>(&rid).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Requests::KIND), &r.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let d = &r.details;
+        let mut processings = Vec::new();
+        for pid in &d.processing_activities {
+            let p = match self.store.record::<Processing>(pid).await {
+                Ok(p) => p,
+                Err(ombud_store::StoreError::NotFound) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if !caller
+                .principal
+                .can(Action::Read(Processing::KIND), &p.scope())
+            {
+                continue;
+            }
+            let p = p.details;
+            processings.push(ProcessingFacts {
+                name: p.name,
+                purposes: p.purposes,
+                data_categories: p.personal_data_categories,
+                recipients: p.recipients,
+                retention: p.retention,
+                sources: p.sources,
+                automated_decisions: p.automated_decisions,
+                third_countries: p
+                    .third_country_transfers
+                    .into_iter()
+                    .map(|t| t.country)
+                    .collect(),
+            });
+        }
+        let controller = match &r.controller_id {
+            Some(c) => Some(self.store.organisation(c.as_str()).await?),
+            None => None,
+        };
+        let dpo = match &controller {
+            Some(c) => self
+                .store
+                .members(&c.id)
+                .await?
+                .into_iter()
+                .find(|m| m.roles.contains(&ombud_domain::role::Role::Dpo.as_str())),
+            None => None,
+        };
+        let facts = AnswerFacts {
+            controller: controller.as_ref().map(|c| c.name.clone()),
+            reference: d.reference.clone(),
+            requester: d.requester.as_ref().map(|q| q.name.clone()),
+            request_type: d.request_type.clone(),
+            received_on: d.received_on,
+            dated: Some(d.answered_on.unwrap_or_else(today)),
+            outcome: d.outcome.clone(),
+            refusal_ground: d.refusal_ground.clone(),
+            appeal_instructions: d.appeal_instructions.clone(),
+            processings,
+            handler: d.handler.clone(),
+            dpo_name: dpo.as_ref().map(|m| m.name.clone()),
+            dpo_contact: dpo.map(|m| m.email),
+        };
+        let lang = caller.lang;
+        let text = answer(&facts, lang);
+        Ok(RequestAnswer {
+            title: text.lines().next().unwrap_or_default().to_string(),
+            controller: facts.controller.clone(),
+            missing: missing(&facts).into_iter().map(|m| m.label(lang)).collect(),
+            text,
+        })
+    }
+
+    /// The answer as a PDF, typeset off the async threads.
+    pub async fn request_answer_pdf(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<crate::sheets::ExportFile> {
+        let a = self.request_answer(caller, id).await?;
+        let lang = caller.lang;
+        let now = ombud_domain::time::display_local(&ombud_domain::time::now());
+        let doc = ombud_report::pdf::TextDocument {
+            lang: lang.tag().into(),
+            title: a.title.clone(),
+            organisation: a.controller.clone().unwrap_or_default(),
+            author: caller.user.name.clone(),
+            generated: match lang {
+                ombud_domain::Lang::Sv => format!("Utskriven {now} av {}", caller.user.name),
+                ombud_domain::Lang::En => format!("Printed {now} by {}", caller.user.name),
+            },
+            body: a
+                .text
+                .split_once('\n')
+                .map_or(String::new(), |(_, rest)| rest.to_string()),
+        };
+        let bytes = crate::blocking(move || ombud_report::pdf::text_pdf(&doc))
+            .await?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(crate::sheets::ExportFile {
+            content_type: "application/pdf",
+            file_name: "svar-pa-begaran.pdf".into(),
+            bytes,
+        })
+    }
+}

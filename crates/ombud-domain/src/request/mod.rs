@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod deadline;
 pub mod figures;
+pub mod letter;
 
 pub use calendar::ExtraDaysOff;
 pub use deadline::{due_on, extend, reminders};

@@ -30,6 +30,71 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Organisation(Action::Read(Kind::Request)),
         routes!(request_figures),
     )
+    .add_for(
+        Some(Kind::Request),
+        Access::Record(Action::Read(Kind::Request)),
+        routes!(get_answer),
+    )
+}
+
+/// In which form.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FormatQuery {
+    /// `json` (default), `text` or `pdf`.
+    pub format: Option<String>,
+}
+
+/// The answer to the request, generated in the caller's language from the request and the processing
+/// activities it names: for access granted, the items of art. 15.1 and the copy as an enclosure; for
+/// a refusal, the decision with its ground and the appeal instructions. `missing` lists what is not on
+/// record yet. `format=text` gives the text to edit, `format=pdf` a PDF.
+#[utoipa::path(get, path = "/api/v1/data-subject-requests/{id}/answer", tag = "data-subject-requests",
+    params(("id" = String, Path), FormatQuery),
+    responses((status = 200, description = "The answer"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn get_answer(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<FormatQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    match q.format.as_deref().unwrap_or("json") {
+        "pdf" => {
+            let f = state.app.request_answer_pdf(&ctx, &id).await?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, f.content_type.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", f.file_name),
+                    ),
+                ],
+                f.bytes,
+            )
+                .into_response())
+        }
+        "text" => {
+            let a = state.app.request_answer(&ctx, &id).await?;
+            Ok((
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                a.text,
+            )
+                .into_response())
+        }
+        "json" => {
+            let a = state.app.request_answer(&ctx, &id).await?;
+            Ok(
+                Json(serde_json::json!({ "title": a.title, "text": a.text, "missing": a.missing }))
+                    .into_response(),
+            )
+        }
+        _ => Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
+            "format",
+            ombud_domain::Rule::InvalidValue,
+        ))
+        .into()),
+    }
 }
 
 /// The request figures of the annual report for an organisation and what lies under it, for one

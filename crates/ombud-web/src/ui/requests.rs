@@ -145,3 +145,58 @@ pub async fn submit(
     let p = page(&state, &ctx, &id, &f, problems).await?;
     Ok(render_with(status, &p))
 }
+
+#[derive(Template)]
+#[template(path = "request_answer.html")]
+pub struct AnswerPage {
+    pub frame: Frame,
+    pub record_href: String,
+    pub name: String,
+    pub title: String,
+    pub text: String,
+    pub missing: Vec<&'static str>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+/// `GET /begaranden/{id}/svar`: the answer to edit and send, with what it still lacks.
+pub async fn answer(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let a = state.app.request_answer(&ctx, &id).await?;
+    let view = state.app.read::<Requests>(&ctx, &id).await?;
+    let href = record_href(Kind::Request, &id);
+    Ok(render(&AnswerPage {
+        frame: Frame::new(&state, &ctx, &format!("{href}/svar"), "begaranden"),
+        record_href: href,
+        name: Requests::title(&view.record.details).to_string(),
+        title: a.title,
+        text: a.text,
+        missing: a.missing,
+        summary: Vec::new(),
+        notice: None,
+    }))
+}
+
+/// `GET /begaranden/{id}/svar.pdf`.
+pub async fn answer_pdf(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let f = state.app.request_answer_pdf(&ctx, &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", f.file_name),
+            ),
+        ],
+        f.bytes,
+    )
+        .into_response())
+}

@@ -315,7 +315,8 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("PUT", "/api/v1/{kind}/{id}/assessment", Some(k)) => edit(k, S::OK),
         ("PUT", "/api/v1/{kind}/{id}/dpo-decision", Some(k)) => w.decides(k, place, S::OK),
         ("GET", "/api/v1/{kind}/{id}/notices", Some(_))
-        | ("GET", "/api/v1/{kind}/{id}/imy-notice", Some(_)) => read(S::OK),
+        | ("GET", "/api/v1/{kind}/{id}/imy-notice", Some(_))
+        | ("GET", "/api/v1/{kind}/{id}/answer", Some(_)) => read(S::OK),
         ("POST", "/api/v1/{kind}/{id}/imy-notices", Some(k)) => edit(k, S::OK),
         ("POST", "/api/v1/{kind}/{id}/notices", Some(k)) => edit(k, S::CREATED),
         ("POST", "/api/v1/{kind}/{id}/extension", Some(k)) => edit(k, S::OK),
@@ -1078,7 +1079,9 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("POST", "/{kind}/{id}/underrattelser", Some(k))
         | ("POST", "/{kind}/{id}/dokument/skickad", Some(k)) => edit(k, S::SEE_OTHER),
         ("GET", "/{kind}/{id}/dokument/imy.pdf", Some(_))
-        | ("GET", "/{kind}/{id}/dokument/brev.pdf", Some(_)) => read(S::OK),
+        | ("GET", "/{kind}/{id}/dokument/brev.pdf", Some(_))
+        | ("GET", "/{kind}/{id}/svar", Some(_))
+        | ("GET", "/{kind}/{id}/svar.pdf", Some(_)) => read(S::OK),
         ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => w.decides(k, place, S::OK),
         ("GET", "/{kind}/{id}/forlangning", Some(k)) => edit(k, S::OK),
         ("POST", "/{kind}/{id}/forlangning", Some(k)) => edit(k, S::SEE_OTHER),

@@ -179,6 +179,34 @@ both!(
             .expect(StatusCode::OK);
         assert_eq!(answered["answered_in_time"], true, "{answered}");
         step("besvarad").await.expect(StatusCode::OK);
+        // The answer: the decision on the part refused, with its ground and how to appeal.
+        let letter = app
+            .get(format!("/api/v1/data-subject-requests/{id}/answer"))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        let text = letter["text"].as_str().expect("text");
+        assert!(text.contains("Eva Elevsdotter"), "{text}");
+        assert!(text.contains("Överklaga till kammarrätten"), "{text}");
+        // No processing activity is named yet: the answer says where, and lists it as missing.
+        assert!(
+            text.contains("Information om behandlingen (artikel 15.1)"),
+            "{text}"
+        );
+        assert!(
+            letter["missing"]
+                .to_string()
+                .contains("Behandlingarna som berörs"),
+            "{letter}"
+        );
+        let pdf = app
+            .get(format!(
+                "/api/v1/data-subject-requests/{id}/answer?format=pdf"
+            ))
+            .by(&keeper)
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert!(pdf.body.starts_with(b"%PDF-"));
         // The annual report's figures: one received in 2026, answered in time with the extension.
         let f = app
             .get(format!(

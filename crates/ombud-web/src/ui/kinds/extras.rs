@@ -41,6 +41,11 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
             "deadline.extended",
             "deadline.not-extended",
             "extend",
+            "answer",
+            "answer.intro",
+            "answer.copy",
+            "answer.pdf",
+            "answer.missing",
             "notice.extended",
             "figures.heading",
             "figures.scope",
@@ -535,7 +540,7 @@ fn request_panel(
             !ok,
         ));
     }
-    let mut links = Vec::new();
+    let mut links = vec![(format!("{href}/svar"), k("answer"))];
     if may.edit && extension.is_none() && details.get("answered_on").is_none_or(Value::is_null) {
         links.push((format!("{href}/forlangning"), k("extend")));
     }

@@ -147,6 +147,20 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
             Access::Record(Action::Edit(Kind::Request)),
             post(crate::ui::requests::submit),
         )
+        .add_for(
+            Kind::Request,
+            "GET",
+            "/begaranden/{id}/svar",
+            Access::Record(Action::Read(Kind::Request)),
+            get(crate::ui::requests::answer),
+        )
+        .add_for(
+            Kind::Request,
+            "GET",
+            "/begaranden/{id}/svar.pdf",
+            Access::Record(Action::Read(Kind::Request)),
+            get(crate::ui::requests::answer_pdf),
+        )
         // The inbox: notices to the controllers where the person reads breaches at the controller.
         .add(
             "GET",
