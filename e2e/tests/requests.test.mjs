@@ -46,8 +46,16 @@ test('a records keeper registers an access request, extends it and answers it', 
   assert.match(await fatima.locator('#deadline').innerText(), /2026-07-02/);
   assert.match(await fatima.locator('#deadline').innerText(), /två månader|2 månader/);
 
-  // The identity, then the answer.
+  // Where to search: the controller's processing activities as a checklist, the search recorded.
   const record = new URL(fatima.url()).pathname;
+  await submit(fatima, fatima.locator('#deadline').getByRole('link', { name: 'Var ska vi söka?' }));
+  const places = fatima.getByRole('group', { name: 'Behandlingar att söka i' }).getByRole('checkbox');
+  assert.ok(await places.count() > 0, 'the controller has processing activities');
+  await places.first().check();
+  await fatima.getByLabel('Var ni har sökt och vad ni fann').fill('Personalsystemet: inga uppgifter om barnet.');
+  await submit(fatima, fatima.getByRole('button', { name: 'Spara sökningen' }));
+  assert.match(await fatima.locator('[role=status]').innerText(), /Ändringarna är sparade/);
+  // The identity, then the answer.
   await visit(fatima, `${record}/redigera`);
   await fatima.getByLabel('Identiteten kontrollerad', { exact: true }).fill('2026-04-03');
   await fatima.getByLabel('Hur identiteten kontrollerades').fill('BankID');
@@ -61,5 +69,12 @@ test('a records keeper registers an access request, extends it and answers it', 
   await submit(fatima, fatima.getByRole('button', { name: 'Besvarad' }));
   assert.match(await fatima.locator('main').innerText(), /Status: Besvarad/);
   assert.match(await fatima.locator('#deadline').innerText(), /Besvarad inom tidsfristen/);
+  // The answer, with the article 15 items of the processing activity searched.
+  await submit(fatima, fatima.locator('#deadline').getByRole('link', { name: 'Svar till den registrerade' }));
+  const letter = await fatima.locator('#answer-text').inputValue();
+  assert.match(letter, new RegExp(name));
+  assert.match(letter, /Ändamål:/);
+  const pdf = await fatima.request.get(await fatima.getByRole('link', { name: 'Ladda ned svaret som PDF' }).getAttribute('href'));
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
   assertAudited(fatima);
 });

@@ -394,3 +394,86 @@ impl App {
         })
     }
 }
+
+/// A processing activity where a requester's data may be, as the handling help offers it.
+#[derive(Debug, Clone)]
+pub struct SearchPlace {
+    pub id: String,
+    pub name: String,
+    pub categories: Vec<String>,
+    /// Whether its categories of data subjects cover the requester's.
+    pub suggested: bool,
+    /// Whether the request names it already.
+    pub chosen: bool,
+}
+
+/// Where to search for a requester's data: the controller's processing activities, those whose
+/// categories of data subjects match the requester's first.
+#[derive(Debug, Clone)]
+pub struct SearchPlan {
+    pub request: Stored<RequestDetails>,
+    pub category: Option<String>,
+    pub places: Vec<SearchPlace>,
+    pub may_edit: bool,
+}
+
+impl App {
+    /// The handling help of a request: the processing activities of its controller, the ones that
+    /// match who the requester is marked as suggested, those it names already as chosen.
+    pub async fn search_plan(&self, caller: &Caller, id: &str) -> Result<SearchPlan> {
+        use ombud_domain::register::processing::Processing;
+        use ombud_domain::request::search::processing_matches;
+        let rid = RecordId::parse(id).ok_or(AppError::NotFound)?;
+        let r = self.store.record::<Requests>(&rid).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Requests::KIND), &r.scope())
+            .map_err(|_| AppError::NotFound)?;
+        let may_edit = caller
+            .principal
+            .can(Action::Edit(Requests::KIND), &r.scope());
+        let top = match &r.controller_id {
+            Some(c) => self.store.organisation(c.as_str()).await?,
+            None => self.store.organisation(r.organisation_id.as_str()).await?,
+        };
+        let category = r
+            .details
+            .requester
+            .as_ref()
+            .and_then(|q| q.category.clone());
+        let chosen: Vec<String> = r
+            .details
+            .processing_activities
+            .iter()
+            .map(|i| i.as_str().to_string())
+            .collect();
+        let mut places: Vec<SearchPlace> = self
+            .store
+            .all_within::<Processing>(&top)
+            .await?
+            .into_iter()
+            .filter(|p| {
+                caller
+                    .principal
+                    .can(Action::Read(Processing::KIND), &p.scope())
+            })
+            .map(|p| SearchPlace {
+                suggested: category
+                    .as_deref()
+                    .is_some_and(|c| processing_matches(c, &p.details.data_subject_categories)),
+                chosen: chosen.iter().any(|c| c == p.id.as_str()),
+                id: p.id.as_str().to_string(),
+                name: p.details.name,
+                categories: p.details.data_subject_categories,
+            })
+            .collect();
+        // Suggested and chosen first, then by name (the order they came in).
+        places.sort_by_key(|p| !(p.suggested || p.chosen));
+        Ok(SearchPlan {
+            request: r,
+            category,
+            places,
+            may_edit,
+        })
+    }
+}

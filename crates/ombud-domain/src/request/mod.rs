@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod figures;
 pub mod letter;
+pub mod search;
 
 pub use calendar::ExtraDaysOff;
 pub use deadline::{due_on, extend, reminders};

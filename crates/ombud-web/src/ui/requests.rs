@@ -200,3 +200,119 @@ pub async fn answer_pdf(
     )
         .into_response())
 }
+
+/// One processing activity of the checklist.
+pub struct PlaceRow {
+    pub id: String,
+    pub name: String,
+    pub categories: String,
+    pub suggested: bool,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "request_search.html")]
+pub struct SearchPage {
+    pub frame: Frame,
+    pub record_href: String,
+    pub action: String,
+    pub name: String,
+    pub version: i64,
+    pub category: Option<String>,
+    pub rows: Vec<PlaceRow>,
+    pub searched: String,
+    pub may_edit: bool,
+    pub form_error: Option<String>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+async fn search_page(
+    state: &AppState,
+    ctx: &ombud_app::Caller,
+    id: &str,
+    posted: Option<&Fields>,
+    problems: Problems,
+) -> Result<SearchPage, PageError> {
+    let plan = state.app.search_plan(ctx, id).await?;
+    let href = record_href(Kind::Request, id);
+    let checked = posted.map(|f| f.all("processing_activities"));
+    Ok(SearchPage {
+        frame: Frame::new(state, ctx, &format!("{href}/sok"), "begaranden"),
+        action: format!("{href}/sok"),
+        record_href: href,
+        name: Requests::title(&plan.request.details).to_string(),
+        version: plan.request.version,
+        category: plan.category.clone(),
+        rows: plan
+            .places
+            .iter()
+            .map(|p| PlaceRow {
+                checked: checked
+                    .as_ref()
+                    .map_or(p.chosen, |c| c.iter().any(|x| x == &p.id)),
+                id: p.id.clone(),
+                name: p.name.clone(),
+                categories: p.categories.join(", "),
+                suggested: p.suggested,
+            })
+            .collect(),
+        searched: match posted {
+            Some(f) => f.get("searched").to_string(),
+            None => plan.request.details.searched.clone().unwrap_or_default(),
+        },
+        may_edit: plan.may_edit,
+        form_error: problems.form.clone(),
+        summary: forms::summary([&problems]),
+        notice: None,
+    })
+}
+
+/// `GET /begaranden/{id}/sok`: where to search for the requester's data, as a checklist.
+pub async fn search(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &search_page(&state, &ctx, &id, None, Problems::default()).await?,
+    ))
+}
+
+/// `POST /begaranden/{id}/sok`: records where was searched and what was found.
+pub async fn searched(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let changes = serde_json::json!({
+        "processing_activities": f.all("processing_activities"),
+        "searched": f.get("searched"),
+    });
+    let mut problems = Problems::default();
+    let status = match state
+        .app
+        .patch::<Requests>(&ctx, &id, Some(f.version()), changes)
+        .await
+    {
+        Ok(r) => {
+            let to = format!("{}?klart=saved", record_href(Kind::Request, r.id.as_str()));
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(AppError::Invalid(list)) => {
+            problems.form = list.first().map(|i| i.rule.message(lang));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(AppError::Stale { .. }) => {
+            problems.form = Some(kt(lang, Kind::Request, "stale"));
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let p = search_page(&state, &ctx, &id, Some(&f), problems).await?;
+    Ok(render_with(status, &p))
+}

@@ -1081,10 +1081,13 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("GET", "/{kind}/{id}/dokument/imy.pdf", Some(_))
         | ("GET", "/{kind}/{id}/dokument/brev.pdf", Some(_))
         | ("GET", "/{kind}/{id}/svar", Some(_))
+        | ("GET", "/{kind}/{id}/sok", Some(_))
         | ("GET", "/{kind}/{id}/svar.pdf", Some(_)) => read(S::OK),
         ("GET", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => w.decides(k, place, S::OK),
         ("GET", "/{kind}/{id}/forlangning", Some(k)) => edit(k, S::OK),
-        ("POST", "/{kind}/{id}/forlangning", Some(k)) => edit(k, S::SEE_OTHER),
+        ("POST", "/{kind}/{id}/forlangning", Some(k)) | ("POST", "/{kind}/{id}/sok", Some(k)) => {
+            edit(k, S::SEE_OTHER)
+        }
         ("POST", "/{kind}/{id}/dpo-stallningstagande", Some(k)) => {
             w.decides(k, place, S::SEE_OTHER)
         }
@@ -1409,6 +1412,16 @@ async fn probe_page(
             .await
         }
         ("GET", "/incidenter/inkorg/{id}", _) => b.get(app, &fill(world.notice_to(place))).await,
+        ("POST", "/{kind}/{id}/sok", Some(k)) => {
+            let id = kind_record(k);
+            let version = record_version(app, admin, k, &id).await;
+            b.post(
+                app,
+                &fill(&id),
+                &[("searched", "Personalsystemet"), ("version", &version)],
+            )
+            .await
+        }
         ("POST", "/{kind}/{id}/forlangning", Some(k)) => {
             let fresh = record(app, admin, k, &side.unit, "Att förlänga").await;
             b.post(

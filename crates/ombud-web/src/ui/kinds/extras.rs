@@ -42,6 +42,7 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
             "deadline.not-extended",
             "extend",
             "answer",
+            "search",
             "answer.intro",
             "answer.copy",
             "answer.pdf",
@@ -540,7 +541,10 @@ fn request_panel(
             !ok,
         ));
     }
-    let mut links = vec![(format!("{href}/svar"), k("answer"))];
+    let mut links = vec![
+        (format!("{href}/sok"), k("search")),
+        (format!("{href}/svar"), k("answer")),
+    ];
     if may.edit && extension.is_none() && details.get("answered_on").is_none_or(Value::is_null) {
         links.push((format!("{href}/forlangning"), k("extend")));
     }

@@ -150,6 +150,20 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .add_for(
             Kind::Request,
             "GET",
+            "/begaranden/{id}/sok",
+            Access::Record(Action::Read(Kind::Request)),
+            get(crate::ui::requests::search),
+        )
+        .add_for(
+            Kind::Request,
+            "POST",
+            "/begaranden/{id}/sok",
+            Access::Record(Action::Edit(Kind::Request)),
+            post(crate::ui::requests::searched),
+        )
+        .add_for(
+            Kind::Request,
+            "GET",
             "/begaranden/{id}/svar",
             Access::Record(Action::Read(Kind::Request)),
             get(crate::ui::requests::answer),
