@@ -1115,7 +1115,7 @@ impl WriteTx<'_> {
             rec.id.as_str(),
             Some(rec.organisation_id.as_str()),
             None::<&()>,
-            Some(&rec),
+            Some(&audited::<D>(&rec)),
         )
         .await?;
         Ok(rec)
@@ -1214,8 +1214,8 @@ impl WriteTx<'_> {
             info.code,
             after.id.as_str(),
             Some(after.organisation_id.as_str()),
-            Some(before),
-            Some(&after),
+            Some(&audited::<D>(before)),
+            Some(&audited::<D>(&after)),
         )
         .await?;
         Ok(after)
@@ -1264,10 +1264,23 @@ impl WriteTx<'_> {
             info.code,
             before.id.as_str(),
             Some(before.organisation_id.as_str()),
-            Some(before),
+            Some(&audited::<D>(before)),
             None::<&()>,
         )
         .await
+    }
+}
+
+/// A record as the audit trail keeps it (see [`Descriptor::audit_view`]): borrowed as it is for
+/// most kinds, a copy without what the kind keeps out of the trail for the rest.
+fn audited<D: Descriptor>(r: &Stored<D::Details>) -> std::borrow::Cow<'_, Stored<D::Details>> {
+    match D::audit_view(&r.details) {
+        None => std::borrow::Cow::Borrowed(r),
+        Some(details) => {
+            let mut c = r.clone();
+            c.details = details;
+            std::borrow::Cow::Owned(c)
+        }
     }
 }
 

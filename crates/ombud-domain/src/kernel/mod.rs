@@ -402,6 +402,13 @@ pub trait Descriptor: Send + Sync + Sized + 'static {
     /// A spreadsheet row after its cells are read and before it is parsed: the place for rules
     /// across cells (see [`sheet`]).
     fn sheet_row(_row: &mut sheet::RowDraft, _lang: crate::Lang) {}
+
+    /// The details as the audit trail keeps them, when that is less than the record holds: a kind
+    /// whose records hold personal data that a retention rule may later remove keeps it out of the
+    /// append-only trail from the start (a data subject request's requester). `None`: all of it.
+    fn audit_view(_d: &Self::Details) -> Option<Self::Details> {
+        None
+    }
 }
 
 /// Calls back with each kind's descriptor, in [`Kind::ALL`]'s order: the way to do one thing for

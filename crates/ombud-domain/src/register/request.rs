@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub const TEXT_MAX: usize = 10_000;
+/// What the audit trail shows in place of the requester's identity.
+pub const HIDDEN: &str = "[personuppgift – sparas inte i historiken]";
 pub const LINE_MAX: usize = 300;
 
 pub const TYPE_OPTIONS: &[Opt] = &[
@@ -91,6 +93,14 @@ pub struct RecordedExtension {
     pub recorded_at: String,
 }
 
+/// That the requester's identity was removed, and under which rule (never what was removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityRemoved {
+    pub on: Date,
+    pub rule: String,
+}
+
 /// What a request record says.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -116,6 +126,8 @@ pub struct RequestDetails {
     pub answered_on: Option<Date>,
     /// Kept by the server: set through the extension's own door.
     pub extension: Option<RecordedExtension>,
+    /// Kept by the server: set when a retention rule removed the requester's identity.
+    pub identity_removed: Option<IdentityRemoved>,
 }
 
 impl RequestDetails {
@@ -127,6 +139,24 @@ impl RequestDetails {
     /// The last day to answer (with the organisation's days off; see [`crate::request::calendar`]).
     pub fn due_on(&self, extra: ExtraDaysOff) -> Option<Date> {
         self.received_on.map(|r| due_on(r, self.months(), extra))
+    }
+
+    /// Removes what identifies the requester — their name, how to reach them, the request's own
+    /// words, how their identity was checked and what was found about them — and records the rule.
+    /// What the annual report counts (type, dates, outcome, extension) stays.
+    pub fn remove_identity(&mut self, applied: crate::request::retention::Applied, on: Date) {
+        self.requester = self.requester.take().map(|r| Requester {
+            name: String::new(),
+            contact: None,
+            category: r.category,
+        });
+        self.description = None;
+        self.identity_method = None;
+        self.searched = None;
+        self.identity_removed = Some(IdentityRemoved {
+            on,
+            rule: applied.describe(),
+        });
     }
 
     /// Whether it was answered in time.
@@ -388,6 +418,11 @@ const FIELDS: &[Field] = &[
         .section("answer")
         .headers(&["Besvarad"]),
     Field::kept("extension", t2("Förlängning", "Extension")).section("handling"),
+    Field::kept(
+        "identity_removed",
+        t2("Identiteten borttagen", "Identity removed"),
+    )
+    .section("requester"),
 ];
 
 const FILTERS: &[Filter] = &[
@@ -501,9 +536,10 @@ impl Descriptor for Requests {
 
     fn check(d: &RequestDetails) -> Vec<Invalid> {
         let mut out = Vec::new();
-        if d.requester
-            .as_ref()
-            .is_none_or(|r| r.name.trim().is_empty())
+        if d.identity_removed.is_none()
+            && d.requester
+                .as_ref()
+                .is_none_or(|r| r.name.trim().is_empty())
         {
             out.push(Invalid::new("requester.name", Rule::Required));
         }
@@ -587,6 +623,26 @@ impl Descriptor for Requests {
 
     fn step_rules(d: &RequestDetails, to: &str, _comment: Option<&str>) -> Vec<Invalid> {
         step_rules(d, to)
+    }
+
+    // The requester's identity stays out of the append-only audit trail, so that a retention rule
+    // can remove it for good: the trail shows that it was given or changed, never what it is.
+    fn audit_view(d: &RequestDetails) -> Option<RequestDetails> {
+        let hide = |v: &Option<String>| v.as_ref().map(|_| HIDDEN.to_string());
+        let mut out = d.clone();
+        out.requester = d.requester.as_ref().map(|r| Requester {
+            name: if r.name.is_empty() {
+                String::new()
+            } else {
+                HIDDEN.into()
+            },
+            contact: hide(&r.contact),
+            category: r.category.clone(),
+        });
+        out.description = hide(&d.description);
+        out.identity_method = hide(&d.identity_method);
+        out.searched = hide(&d.searched);
+        Some(out)
     }
 
     fn facts(d: &RequestDetails, today: Date, lang: Lang) -> Map<String, Value> {
@@ -684,6 +740,59 @@ mod tests {
         d.outcome = Some("bifall".into());
         d.answered_on = Some(date(2026, 10, 1));
         assert!(step_rules(&d, BESVARAD).is_empty());
+    }
+
+    #[test]
+    fn removing_the_identity_keeps_what_the_figures_count_and_names_the_rule() {
+        use crate::request::retention::Applied;
+        let mut d = request();
+        d.requester = Some(Requester {
+            name: "Eva Exempel".into(),
+            contact: Some("eva@example.se".into()),
+            category: Some("Vårdnadshavare".into()),
+        });
+        d.description = Some("Eva vill se sitt barns uppgifter".into());
+        d.identity_method = Some("BankID".into());
+        d.searched = Some("Fann Eva i elevregistret".into());
+        d.outcome = Some("bifall".into());
+        d.answered_on = Some(date(2026, 10, 1));
+        let counted = |d: &RequestDetails| {
+            (
+                d.request_type.clone(),
+                d.received_on,
+                d.answered_on,
+                d.outcome.clone(),
+                d.due_on(ExtraDaysOff::default()),
+            )
+        };
+        let before = counted(&d);
+        d.remove_identity(Applied::Granted { months: 6 }, date(2027, 4, 1));
+        let json = serde_json::to_string(&d).expect("json");
+        assert!(!json.contains("Eva"), "{json}");
+        assert!(!json.contains("BankID"), "{json}");
+        assert_eq!(counted(&d), before);
+        assert_eq!(
+            d.identity_removed.as_ref().map(|r| r.rule.as_str()),
+            Some("bifall: 6 månader efter svaret")
+        );
+        assert!(
+            Requests::check(&d).is_empty(),
+            "valid without a name once removed"
+        );
+        assert_eq!(Requests::title(&d), "Begäran");
+    }
+
+    #[test]
+    fn the_audit_trail_never_holds_the_requesters_identity() {
+        let mut d = request();
+        d.description = Some("Eva vill se allt".into());
+        d.searched = Some("Eva finns i elevregistret".into());
+        let seen = Requests::audit_view(&d).expect("a view");
+        let json = serde_json::to_string(&seen).expect("json");
+        assert!(!json.contains("Eva"), "{json}");
+        assert!(json.contains(HIDDEN));
+        assert_eq!(seen.received_on, d.received_on);
+        assert_eq!(seen.request_type, d.request_type);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod figures;
 pub mod letter;
+pub mod retention;
 pub mod search;
 
 pub use calendar::ExtraDaysOff;

@@ -223,6 +223,15 @@ both!(
             .by(&teacher)
             .await
             .expect(StatusCode::FORBIDDEN);
+        // The audit trail shows every change, and never who the requester is (a retention rule
+        // can then remove the identity for good).
+        let events = app.events_of("data_subject_request", &id).await;
+        assert!(events.len() >= 6, "{}", events.len());
+        for e in &events {
+            for snapshot in [&e.before, &e.after].into_iter().flatten() {
+                assert!(!snapshot.contains("Elevsdotter"), "{snapshot}");
+            }
+        }
         // Answered: no longer to be extended.
         ext(json!({ "months": 1, "reason": "x", "requester_informed_on": "2026-04-20" }))
             .await
