@@ -76,6 +76,12 @@ pub fn handlers(store: &Store, public_url: &str) -> Handlers {
         },
     );
     h.register(
+        crate::retention::RETENTION_JOB,
+        crate::retention::RetentionHandler {
+            store: store.clone(),
+        },
+    );
+    h.register(
         crate::requests::REMINDER_JOB,
         crate::requests::ReminderHandler {
             store: store.clone(),

@@ -24,6 +24,7 @@ pub mod organisations;
 pub mod people;
 pub mod records;
 pub mod requests;
+pub mod retention;
 pub mod sheets;
 mod sign_in_limit;
 pub mod worklist;

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod paging;
 pub mod people;
 pub mod records;
+pub mod settings;
 mod sql;
 mod write;
 

@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "requests",
         sql: include_str!("../migrations/0009_requests.sql"),
     },
+    Migration {
+        version: 10,
+        name: "controller_settings",
+        sql: include_str!("../migrations/0010_controller_settings.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.

@@ -189,6 +189,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 store.clone(),
                 ombud_app::mail::MailConfig::new(smtp_url, mail_from),
             )?;
+            ombud_app::retention::schedule_retention(&store).await?;
             let jobs = ombud_app::jobs::spawn_scheduler(
                 store.clone(),
                 ombud_app::jobs::handlers(&store, &config.public_url),

@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub const TEXT_MAX: usize = 10_000;
+/// What a request is called once a retention rule removed who made it.
+pub const REMOVED_NAME: &str = "Borttagen vid gallring";
 /// What the audit trail shows in place of the requester's identity.
 pub const HIDDEN: &str = "[personuppgift – sparas inte i historiken]";
 pub const LINE_MAX: usize = 300;
@@ -145,10 +147,11 @@ impl RequestDetails {
     /// words, how their identity was checked and what was found about them — and records the rule.
     /// What the annual report counts (type, dates, outcome, extension) stays.
     pub fn remove_identity(&mut self, applied: crate::request::retention::Applied, on: Date) {
-        self.requester = self.requester.take().map(|r| Requester {
-            name: String::new(),
+        // The name's place is taken by a plain statement, so that lists still name the request.
+        self.requester = Some(Requester {
+            name: REMOVED_NAME.into(),
             contact: None,
-            category: r.category,
+            category: self.requester.take().and_then(|r| r.category),
         });
         self.description = None;
         self.identity_method = None;
@@ -631,8 +634,8 @@ impl Descriptor for Requests {
         let hide = |v: &Option<String>| v.as_ref().map(|_| HIDDEN.to_string());
         let mut out = d.clone();
         out.requester = d.requester.as_ref().map(|r| Requester {
-            name: if r.name.is_empty() {
-                String::new()
+            name: if r.name.is_empty() || r.name == REMOVED_NAME {
+                r.name.clone()
             } else {
                 HIDDEN.into()
             },
@@ -779,7 +782,7 @@ mod tests {
             Requests::check(&d).is_empty(),
             "valid without a name once removed"
         );
-        assert_eq!(Requests::title(&d), "Begäran");
+        assert_eq!(Requests::title(&d), REMOVED_NAME);
     }
 
     #[test]

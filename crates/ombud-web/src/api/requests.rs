@@ -35,6 +35,71 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Record(Action::Read(Kind::Request)),
         routes!(get_answer),
     )
+    .add_for(
+        Some(Kind::Request),
+        Access::Organisation(Action::Read(Kind::Request)),
+        routes!(get_retention),
+    )
+    .add_for(
+        Some(Kind::Request),
+        Access::Organisation(Action::Edit(Kind::Request)),
+        routes!(put_retention),
+    )
+}
+
+/// A controller's retention rules for requests.
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionBody {
+    /// Months after the answer when a granted request loses the requester's identity (1–240);
+    /// null: kept.
+    pub granted_identity_months: Option<u16>,
+    /// Years after the answer when a refused request (wholly or in part) loses it (1–50); null:
+    /// kept.
+    pub refused_identity_years: Option<u16>,
+}
+
+fn body(r: ombud_domain::request::retention::RetentionRules) -> RetentionBody {
+    RetentionBody {
+        granted_identity_months: r.granted_identity_months,
+        refused_identity_years: r.refused_identity_years,
+    }
+}
+
+/// The retention rules of the controller the organisation belongs to. A daily job removes the
+/// requester's identity by them (name, contact, the request's own words, what was found); the type,
+/// the dates and the outcome stay, so the annual report's figures do.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/request-retention", tag = "data-subject-requests",
+    params(("id" = String, Path)),
+    responses((status = 200, body = RetentionBody), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_retention(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<RetentionBody>, ApiError> {
+    Ok(Json(body(state.app.request_retention(&ctx, &id).await?)))
+}
+
+/// Set the retention rules of the controller the organisation belongs to (those who handle requests
+/// at the controller itself decide them). The change is on the record.
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/request-retention", tag = "data-subject-requests",
+    params(("id" = String, Path)),
+    request_body = RetentionBody,
+    responses((status = 200, body = RetentionBody), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn put_retention(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RetentionBody>,
+) -> Result<Json<RetentionBody>, ApiError> {
+    let rules = ombud_domain::request::retention::RetentionRules {
+        granted_identity_months: b.granted_identity_months,
+        refused_identity_years: b.refused_identity_years,
+    };
+    Ok(Json(body(
+        state.app.set_request_retention(&ctx, &id, rules).await?,
+    )))
 }
 
 /// In which form.

@@ -271,6 +271,21 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::NOT_FOUND
             }
         }
+        ("GET", "/api/v1/organisations/{id}/request-retention", _) => {
+            if sees {
+                allow(w.reads_kind(Kind::Request), S::OK)
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        // Decided for the whole controller: a role at a unit sees the unit but does not decide.
+        ("PUT", "/api/v1/organisations/{id}/request-retention", _) => {
+            if sees {
+                allow(w.edits(Kind::Request) && w.sees_above_unit(place), S::OK)
+            } else {
+                S::NOT_FOUND
+            }
+        }
         ("GET", "/api/v1/organisations/{id}/request-figures", _) => {
             if sees {
                 allow(w.reads_kind(Kind::Request), S::OK)
@@ -687,6 +702,12 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
                     .expect(StatusCode::OK);
             }
             res
+        }
+        ("PUT", "/api/v1/organisations/{id}/request-retention", _) => {
+            app.put(fill(&r.path, &side.unit))
+                .by(by)
+                .json(json!({ "granted_identity_months": null, "refused_identity_years": null }))
+                .await
         }
         (_, p, _) if p.starts_with("/api/v1/organisations/{id}") => {
             app.call(method, fill(&r.path, &side.unit)).by(by).await

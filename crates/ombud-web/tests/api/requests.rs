@@ -238,3 +238,139 @@ both!(
             .expect(StatusCode::CONFLICT);
     }
 );
+
+both!(
+    retention_removes_the_identity_by_the_rule_and_keeps_the_figures,
+    |app| async move {
+        let admin = app.admin().await;
+        let city = text(&app.org(&admin, "Exempelstad", "city", None).await, "id");
+        let board = text(
+            &app.org(&admin, "Kulturnämnden", "board", Some(&city)).await,
+            "id",
+        );
+        let unit = text(
+            &app.org(&admin, "Biblioteket", "unit", Some(&board)).await,
+            "id",
+        );
+        let keeper = app
+            .person("kim@kultur.exempelstad.se", "Kim Registrator")
+            .await;
+        app.grant(&board, &keeper.id, &[Role::RecordsKeeper]).await;
+        let librarian = app.person("lo@kultur.exempelstad.se", "Lo Chef").await;
+        app.grant(&unit, &librarian.id, &[Role::Manager]).await;
+
+        // Decided for the controller as a whole, by those who handle requests there; bounded.
+        let rules = json!({ "granted_identity_months": 6, "refused_identity_years": 10 });
+        app.put(format!("/api/v1/organisations/{unit}/request-retention"))
+            .by(&librarian)
+            .json(rules.clone())
+            .await
+            .expect(StatusCode::FORBIDDEN);
+        let bad = app
+            .put(format!("/api/v1/organisations/{board}/request-retention"))
+            .by(&keeper)
+            .json(json!({ "granted_identity_months": 0, "refused_identity_years": 99 }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad["errors"].as_array().map(Vec::len), Some(2), "{bad}");
+        app.put(format!("/api/v1/organisations/{board}/request-retention"))
+            .by(&keeper)
+            .json(rules.clone())
+            .await
+            .expect(StatusCode::OK);
+        let seen = app
+            .get(format!("/api/v1/organisations/{unit}/request-retention"))
+            .by(&librarian)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(seen, rules);
+
+        let granted = text(
+            &app.post("/api/v1/data-subject-requests")
+                .by(&keeper)
+                .json(json!({ "organisation_id": unit, "type": "access", "received_on": "2025-01-02",
+                    "requester": { "name": "Greta Granskare", "contact": "greta@example.se", "category": "Låntagare" },
+                    "description": "Greta vill se sina lån", "identity_verified_on": "2025-01-03",
+                    "outcome": "bifall", "answered_on": "2025-01-20" }))
+                .await
+                .expect(StatusCode::CREATED),
+            "id",
+        );
+        let refused = text(
+            &app.post("/api/v1/data-subject-requests")
+                .by(&keeper)
+                .json(json!({ "organisation_id": unit, "type": "erasure", "received_on": "2025-01-02",
+                    "requester": { "name": "Rolf Raderare" }, "outcome": "avslag", "answered_on": "2025-01-20",
+                    "refusal_ground": "Arkivlagen kräver att handlingen bevaras.",
+                    "appeal_instructions": "Överklaga till förvaltningsrätten inom tre veckor." }))
+                .await
+                .expect(StatusCode::CREATED),
+            "id",
+        );
+        let figures = |year: i32| {
+            app.get(format!(
+                "/api/v1/organisations/{board}/request-figures?year={year}"
+            ))
+            .by(&keeper)
+        };
+        let before = figures(2025).await.expect(StatusCode::OK);
+
+        // The daily run, as the scheduler makes it.
+        let actor = ombud_store::Actor::system("Gallring", ombud_domain::audit::Channel::System);
+        let mut w = ombud_store::WriteTx::begin(&app.store, &actor)
+            .await
+            .expect("tx");
+        let removed = ombud_app::retention::apply_retention(&app.store, &mut w, ombud_app::today())
+            .await
+            .expect("retention");
+        w.commit().await.expect("commit");
+        assert_eq!(removed, 1);
+
+        let gone = app
+            .get(format!("/api/v1/data-subject-requests/{granted}"))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        let text_of = gone.to_string();
+        assert!(!text_of.contains("Greta"), "{text_of}");
+        assert_eq!(
+            gone["identity_removed"]["rule"],
+            "bifall: 6 månader efter svaret"
+        );
+        assert_eq!(gone["requester"]["category"], "Låntagare");
+        assert_eq!(gone["received_on"], "2025-01-02");
+        // A refusal is kept whole for its ten years.
+        let kept = app
+            .get(format!("/api/v1/data-subject-requests/{refused}"))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(kept["requester"]["name"], "Rolf Raderare");
+        // The figures survive the removal.
+        assert_eq!(figures(2025).await.expect(StatusCode::OK), before);
+        // The audit trail says a removal happened, by whom and under which rule; never the identity.
+        let events = app.events_of("data_subject_request", &granted).await;
+        let last = events.iter().max_by_key(|e| e.seq).expect("events");
+        assert_eq!(last.actor_name, "Gallring");
+        assert!(
+            last.after
+                .as_deref()
+                .unwrap_or_default()
+                .contains("bifall: 6 månader efter svaret")
+        );
+        for e in &events {
+            for s in [&e.before, &e.after].into_iter().flatten() {
+                assert!(!s.contains("Greta"), "{s}");
+            }
+        }
+        // Run again: nothing more to remove.
+        let mut w = ombud_store::WriteTx::begin(&app.store, &actor)
+            .await
+            .expect("tx");
+        let again = ombud_app::retention::apply_retention(&app.store, &mut w, ombud_app::today())
+            .await
+            .expect("retention");
+        w.commit().await.expect("commit");
+        assert_eq!(again, 0);
+    }
+);
