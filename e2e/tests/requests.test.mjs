@@ -78,3 +78,24 @@ test('a records keeper registers an access request, extends it and answers it', 
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   assertAudited(fatima);
 });
+
+test('the DPO sets how long the controller keeps who made a request', async () => {
+  const anna = await newPage(browser);
+  await signIn(anna, 'anna.lindqvist@sjostad.se');
+  await visit(anna, '/begaranden');
+  const ks = await anna.locator('#organisation option', { hasText: 'Kommunstyrelsen' }).first().getAttribute('value');
+  await anna.getByLabel('Organisation', { exact: true }).selectOption(ks);
+  await submit(anna, anna.getByRole('button', { name: 'Sök' }));
+  await submit(anna, anna.getByRole('link', { name: 'Gallring av begäranden' }));
+  const refused = await (async () => {
+    await anna.getByLabel(/Bifallna begäranden/).fill('0');
+    return submit(anna, anna.getByRole('button', { name: 'Spara gallringsreglerna' }));
+  })();
+  assert.equal(refused.status(), 422);
+  await anna.getByLabel(/Bifallna begäranden/).fill('6');
+  await anna.getByLabel(/Avslag och delvisa avslag/).fill('10');
+  await submit(anna, anna.getByRole('button', { name: 'Spara gallringsreglerna' }));
+  assert.match(await anna.locator('[role=status]').innerText(), /Gallringsreglerna är sparade/);
+  assert.equal(await anna.getByLabel(/Bifallna begäranden/).inputValue(), '6');
+  assertAudited(anna);
+});

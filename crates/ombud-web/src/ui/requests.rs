@@ -316,3 +316,148 @@ pub async fn searched(
     let p = search_page(&state, &ctx, &id, Some(&f), problems).await?;
     Ok(render_with(status, &p))
 }
+
+#[derive(Template)]
+#[template(path = "request_retention.html")]
+pub struct RetentionPage {
+    pub frame: Frame,
+    pub action: String,
+    pub organisation: String,
+    pub months: String,
+    pub years: String,
+    pub may_edit: bool,
+    pub months_error: Option<String>,
+    pub years_error: Option<String>,
+    pub form_error: Option<String>,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+async fn retention_page(
+    state: &AppState,
+    ctx: &ombud_app::Caller,
+    id: &str,
+    posted: Option<&Fields>,
+    problems: Problems,
+    notice: Option<String>,
+) -> Result<RetentionPage, PageError> {
+    let rules = state.app.request_retention(ctx, id).await?;
+    let org = state.app.organisation(ctx, id).await?;
+    let controller_scope = match &org.controller_id {
+        Some(c) if *c != org.id => state.app.organisation(ctx, c).await.map(|o| o.scope()).ok(),
+        _ => Some(org.scope()),
+    };
+    let may_edit = controller_scope.is_some_and(|s| {
+        ctx.principal
+            .can(ombud_domain::authz::Action::Edit(Kind::Request), &s)
+    });
+    let show = |v: Option<u16>| v.map(|n| n.to_string()).unwrap_or_default();
+    Ok(RetentionPage {
+        frame: Frame::new(
+            state,
+            ctx,
+            &format!("/organisationer/{id}/gallring"),
+            "begaranden",
+        ),
+        action: format!("/organisationer/{id}/gallring"),
+        organisation: org.name,
+        months: posted.map_or_else(
+            || show(rules.granted_identity_months),
+            |f| f.get("granted_identity_months").to_string(),
+        ),
+        years: posted.map_or_else(
+            || show(rules.refused_identity_years),
+            |f| f.get("refused_identity_years").to_string(),
+        ),
+        may_edit,
+        months_error: problems
+            .field("g-granted_identity_months")
+            .map(str::to_string),
+        years_error: problems
+            .field("g-refused_identity_years")
+            .map(str::to_string),
+        form_error: problems.form.clone(),
+        summary: forms::summary([&problems]),
+        notice,
+    })
+}
+
+/// `GET /organisationer/{id}/gallring`: the retention rules of the controller the organisation
+/// belongs to.
+pub async fn retention(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<super::notices::Done>,
+) -> Result<Response, PageError> {
+    let notice = (q.klart == "sparad").then(|| kt(ctx.lang, Kind::Request, "retention.saved"));
+    Ok(render(
+        &retention_page(&state, &ctx, &id, None, Problems::default(), notice).await?,
+    ))
+}
+
+/// `POST /organisationer/{id}/gallring`.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let lang = ctx.lang;
+    let label = |key: &str| kt(lang, Kind::Request, key);
+    let mut problems = Problems::default();
+    let mut read = |name: &'static str, key: &str| -> Option<u16> {
+        let v = f.get(name).trim();
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<u16>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.push(
+                    &format!("g-{name}"),
+                    label(key),
+                    ombud_domain::Rule::InvalidValue.message(lang),
+                );
+                // Out of range: the rules' own check names it.
+                Some(0)
+            }
+        }
+    };
+    let rules = ombud_domain::request::retention::RetentionRules {
+        granted_identity_months: read("granted_identity_months", "retention.months"),
+        refused_identity_years: read("refused_identity_years", "retention.years"),
+    };
+    let status = if problems.fields.is_empty() {
+        match state.app.set_request_retention(&ctx, &id, rules).await {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/organisationer/{id}/gallring?klart=sparad"))
+                        .into_response(),
+                );
+            }
+            Err(AppError::Invalid(list)) => {
+                for inv in list {
+                    let key = if inv.field == "granted_identity_months" {
+                        "retention.months"
+                    } else {
+                        "retention.years"
+                    };
+                    problems.push(
+                        &format!("g-{}", inv.field),
+                        label(key),
+                        inv.rule.message(lang),
+                    );
+                }
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let p = retention_page(&state, &ctx, &id, Some(&f), problems, None).await?;
+    Ok(render_with(status, &p))
+}

@@ -1051,6 +1051,23 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::NOT_FOUND
             }
         }
+        ("GET", "/organisationer/{id}/gallring", _) => {
+            if sees {
+                allow(w.reads_kind(Kind::Request), S::OK)
+            } else {
+                S::NOT_FOUND
+            }
+        }
+        ("POST", "/organisationer/{id}/gallring", _) => {
+            if sees {
+                allow(
+                    w.edits(Kind::Request) && w.sees_above_unit(place),
+                    S::SEE_OTHER,
+                )
+            } else {
+                S::NOT_FOUND
+            }
+        }
         ("GET", "/organisationer/{id}/historik", _)
         | ("GET", "/organisationer/{id}/brister", _) => {
             if sees {
@@ -1319,6 +1336,17 @@ async fn probe_page(
                 Place::B => &world.berit,
             };
             b.post(app, &fill(&target.id), &[("disabled", "0")]).await
+        }
+        ("POST", "/organisationer/{id}/gallring", _) => {
+            b.post(
+                app,
+                &fill(&side.unit),
+                &[
+                    ("granted_identity_months", ""),
+                    ("refused_identity_years", ""),
+                ],
+            )
+            .await
         }
         (_, p, _) if p.starts_with("/organisationer/{id}") => b.get(app, &fill(&side.unit)).await,
         ("GET", "/{kind}", Some(_))

@@ -57,6 +57,13 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
             "figures.median",
             "figures.none-answered",
             "figures.by-type",
+            "retention",
+            "retention.intro",
+            "retention.months",
+            "retention.years",
+            "retention.button",
+            "retention.saved",
+            "retention.link",
         ],
         Kind::Breach => &[
             "risk",
@@ -303,7 +310,10 @@ async fn request_figures(
             false,
         )],
         facts,
-        links: Vec::new(),
+        links: vec![(
+            format!("/organisationer/{organisation_id}/gallring"),
+            k("retention.link"),
+        )],
     })
 }
 

@@ -147,6 +147,18 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
             Access::Record(Action::Edit(Kind::Request)),
             post(crate::ui::requests::submit),
         )
+        .add(
+            "GET",
+            "/organisationer/{id}/gallring",
+            Access::Organisation(Action::Read(Kind::Request)),
+            get(crate::ui::requests::retention),
+        )
+        .add(
+            "POST",
+            "/organisationer/{id}/gallring",
+            Access::Organisation(Action::Edit(Kind::Request)),
+            post(crate::ui::requests::set_retention),
+        )
         .add_for(
             Kind::Request,
             "GET",
