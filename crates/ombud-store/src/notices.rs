@@ -165,21 +165,6 @@ impl Store {
         rows.into_iter().map(Notice::try_from).collect()
     }
 
-    /// How many notices to these controllers nobody there has read.
-    pub async fn unread_notices(&self, controller_ids: &[String]) -> Result<i64> {
-        if controller_ids.is_empty() {
-            return Ok(0);
-        }
-        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM breach_notices WHERE read_at IS NULL AND to_controller_id IN ({})",
-            placeholders(1, controller_ids.len())
-        )));
-        for id in controller_ids {
-            q = q.bind(id.clone());
-        }
-        Ok(q.fetch_one(self.pool()).await?)
-    }
-
     pub async fn notice(&self, id: &str) -> Result<Notice> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM breach_notices WHERE id = $1"
