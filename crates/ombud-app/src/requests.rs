@@ -108,10 +108,7 @@ const REMINDED: &[ombud_domain::role::Role] = &[
 
 /// When a reminder goes out on its day: at seven in the morning, Stockholm time.
 fn morning(d: jiff::civil::Date) -> jiff::Timestamp {
-    ombud_domain::time::stockholm()
-        .to_ambiguous_timestamp(d.to_datetime(jiff::civil::Time::constant(7, 0, 0, 0)))
-        .compatible()
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    ombud_domain::time::stockholm_instant(d, jiff::civil::Time::constant(7, 0, 0, 0))
 }
 
 /// Schedules a request's reminders, 7 and 2 working days before its deadline, in the transaction

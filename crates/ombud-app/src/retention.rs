@@ -116,10 +116,7 @@ pub struct RetentionHandler {
 
 fn next_run(after: jiff::civil::Date) -> (String, jiff::Timestamp) {
     let day = after.tomorrow().unwrap_or(after);
-    let at = ombud_domain::time::stockholm()
-        .to_ambiguous_timestamp(day.to_datetime(jiff::civil::Time::constant(2, 30, 0, 0)))
-        .compatible()
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let at = ombud_domain::time::stockholm_instant(day, jiff::civil::Time::constant(2, 30, 0, 0));
     (format!("{RETENTION_JOB}:{day}"), at)
 }
 

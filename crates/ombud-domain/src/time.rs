@@ -189,6 +189,18 @@ pub enum Local {
     Skipped { before: Timestamp, after: Timestamp },
 }
 
+/// The instant a Stockholm wall-clock time falls on, for Ombud's own timetables (the end of a
+/// request's last day, a reminder at seven, the nightly run): on the day the clocks go back the
+/// first of the two, on the day they go forward the instant after the gap. Never for what a person
+/// typed — that is [`resolve_local`], which asks.
+pub fn stockholm_instant(day: jiff::civil::Date, at: jiff::civil::Time) -> Timestamp {
+    match resolve_local(day.to_datetime(at)) {
+        Local::Unique(t) => t,
+        Local::Twice { summer, .. } => summer,
+        Local::Skipped { after, .. } => after,
+    }
+}
+
 /// Reads a wall-clock time in Stockholm without guessing on the days the clocks change.
 pub fn resolve_local(dt: jiff::civil::DateTime) -> Local {
     use jiff::tz::{AmbiguousOffset, Offset};

@@ -525,11 +525,7 @@ pub struct Requests;
 /// counts down to it.
 fn end_of_day(d: Date) -> Option<String> {
     let next = d.tomorrow().ok()?;
-    // Midnight exists every day in Stockholm (the clocks change at 02:00 and 03:00).
-    let at = crate::time::stockholm()
-        .to_ambiguous_timestamp(next.to_datetime(jiff::civil::Time::midnight()))
-        .compatible()
-        .ok()?;
+    let at = crate::time::stockholm_instant(next, jiff::civil::Time::midnight());
     Some(crate::time::to_storage(at))
 }
 

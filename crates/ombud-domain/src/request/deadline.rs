@@ -16,9 +16,9 @@ use jiff::civil::Date;
 pub const MONTHS_MAX: u8 = 3;
 
 /// The same date `months` later, or that month's last day when the date does not exist there.
-pub fn same_date_months_later(from: Date, months: u8) -> Date {
-    let total = i32::from(from.month()) - 1 + i32::from(months);
-    let year = i32::from(from.year()) + total / 12;
+pub fn same_date_months_later(from: Date, months: u32) -> Date {
+    let total = i64::from(from.month()) - 1 + i64::from(months);
+    let year = i64::from(from.year()) + total / 12;
     let month = (total % 12 + 1) as i8;
     let Ok(year) = i16::try_from(year) else {
         return Date::MAX;
@@ -33,7 +33,10 @@ pub fn same_date_months_later(from: Date, months: u8) -> Date {
 /// The last day to answer a request received on `received_on`, with `months` in all (1 without an
 /// extension, 2 or 3 with one).
 pub fn due_on(received_on: Date, months: u8, extra: ExtraDaysOff) -> Date {
-    this_or_next_working_day(same_date_months_later(received_on, months), extra)
+    this_or_next_working_day(
+        same_date_months_later(received_on, u32::from(months)),
+        extra,
+    )
 }
 
 /// An extension as asked for: by one or two months, with its reason, and the requester told within
@@ -212,7 +215,7 @@ mod tests {
         let mut d = date(1990, 1, 1);
         while d < date(2100, 1, 1) {
             for months in 1..=MONTHS_MAX {
-                let nominal = same_date_months_later(d, months);
+                let nominal = same_date_months_later(d, u32::from(months));
                 assert!(nominal.day() == d.day() || nominal.day() == nominal.days_in_month());
                 assert_eq!(
                     i32::from(nominal.year()) * 12 + i32::from(nominal.month()),

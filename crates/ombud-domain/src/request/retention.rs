@@ -81,18 +81,9 @@ impl RetentionRules {
             }
             _ => return None,
         };
-        let until = add_months(answered, months)?;
+        let until = super::deadline::same_date_months_later(answered, months);
         (today >= until).then_some(applied)
     }
-}
-
-/// The same date `months` later, or that month's last day.
-fn add_months(d: Date, months: u32) -> Option<Date> {
-    let total = i64::from(d.month()) - 1 + i64::from(months);
-    let year = i16::try_from(i64::from(d.year()) + total / 12).ok()?;
-    let month = i8::try_from(total % 12 + 1).ok()?;
-    let first = Date::new(year, month, 1).ok()?;
-    Date::new(year, month, d.day().min(first.days_in_month())).ok()
 }
 
 #[cfg(test)]
