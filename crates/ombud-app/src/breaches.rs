@@ -435,14 +435,17 @@ fn approx(text: Option<&str>) -> Option<u64> {
 }
 
 /// A breach's controller and its DPO (art. 33.3 b names the DPO).
-struct Contacts {
-    controller: Option<String>,
-    dpo_name: Option<String>,
-    dpo_contact: Option<String>,
+pub(crate) struct Contacts {
+    pub controller: Option<String>,
+    pub dpo_name: Option<String>,
+    pub dpo_contact: Option<String>,
 }
 
-async fn contacts(store: &Store, r: &Stored<BreachDetails>) -> Result<Contacts> {
-    let controller = match &r.controller_id {
+pub(crate) async fn contacts(
+    store: &Store,
+    controller_id: Option<&ombud_domain::ids::OrganisationId>,
+) -> Result<Contacts> {
+    let controller = match controller_id {
         Some(c) => Some(store.organisation(c.as_str()).await?),
         None => None,
     };
@@ -526,7 +529,7 @@ impl App {
     pub async fn breach_documents(&self, caller: &Caller, id: &str) -> Result<BreachDocuments> {
         let r = self.readable_breach(caller, id).await?;
         let d = &r.details;
-        let c = contacts(&self.store, &r).await?;
+        let c = contacts(&self.store, r.controller_id.as_ref()).await?;
         let lang = caller.lang;
         let now = Timestamp::now();
         let phase = d.next_phase();
@@ -606,7 +609,7 @@ impl App {
             imy_reference.as_deref(),
             ombud_domain::register::breach::LINE_MAX,
         )?;
-        let c = contacts(&self.store, &current).await?;
+        let c = contacts(&self.store, current.controller_id.as_ref()).await?;
         let mut after = current.clone();
         let phase = after.details.next_phase();
         let text = imy_notice(&notice_facts(&after.details, &c, phase, sent_at), Lang::Sv);
@@ -667,30 +670,15 @@ impl App {
                 lang,
             ),
         };
-        // The text's own first line is its title, which the document sets as its heading.
-        let body = body
-            .split_once('\n')
-            .map_or(String::new(), |(_, rest)| rest.to_string());
-        let now = ombud_domain::time::display_local(&ombud_domain::time::now());
-        let doc = ombud_report::pdf::TextDocument {
-            lang: doc_lang.tag().into(),
+        crate::text_pdf(
+            caller,
+            doc_lang,
             title,
-            organisation: docs.controller.clone().unwrap_or_default(),
-            author: caller.user.name.clone(),
-            generated: match lang {
-                Lang::Sv => format!("Utskriven {now} av {}", caller.user.name),
-                Lang::En => format!("Printed {now} by {}", caller.user.name),
-            },
-            body,
-        };
-        let bytes = crate::blocking(move || ombud_report::pdf::text_pdf(&doc))
-            .await?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(crate::sheets::ExportFile {
-            content_type: "application/pdf",
-            file_name: format!("{stem}.pdf"),
-            bytes,
-        })
+            docs.controller.clone().unwrap_or_default(),
+            &body,
+            format!("{stem}.pdf"),
+        )
+        .await
     }
 }
 

@@ -129,6 +129,45 @@ pub fn today() -> jiff::civil::Date {
         .date()
 }
 
+/// "Utskriven 2026-11-29 21:00 av Anna Lindqvist": who printed a document, and when.
+pub(crate) fn printed_line(lang: Lang, by: &str) -> String {
+    let now = ombud_domain::time::display_local(&ombud_domain::time::now());
+    match lang {
+        Lang::Sv => format!("Utskriven {now} av {by}"),
+        Lang::En => format!("Printed {now} by {by}"),
+    }
+}
+
+/// A document written as text first (a notification, a letter, an answer) as a tagged PDF, typeset
+/// off the async threads. The text's own first line is its title, which the PDF sets as its heading.
+pub(crate) async fn text_pdf(
+    caller: &Caller,
+    lang: Lang,
+    title: String,
+    organisation: String,
+    text: &str,
+    file_name: String,
+) -> Result<sheets::ExportFile> {
+    let doc = ombud_report::pdf::TextDocument {
+        lang: lang.tag().into(),
+        title,
+        organisation,
+        author: caller.user.name.clone(),
+        generated: printed_line(caller.lang, &caller.user.name),
+        body: text
+            .split_once('\n')
+            .map_or(String::new(), |(_, rest)| rest.to_string()),
+    };
+    let bytes = blocking(move || ombud_report::pdf::text_pdf(&doc))
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(sheets::ExportFile {
+        content_type: "application/pdf",
+        file_name,
+        bytes,
+    })
+}
+
 /// Runs CPU-heavy work (password hashing, reading a spreadsheet, rendering a PDF) off the async
 /// threads, so that no request starves the others.
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -320,21 +320,9 @@ impl App {
                     .collect(),
             });
         }
-        let controller = match &r.controller_id {
-            Some(c) => Some(self.store.organisation(c.as_str()).await?),
-            None => None,
-        };
-        let dpo = match &controller {
-            Some(c) => self
-                .store
-                .members(&c.id)
-                .await?
-                .into_iter()
-                .find(|m| m.roles.contains(&ombud_domain::role::Role::Dpo.as_str())),
-            None => None,
-        };
+        let c = crate::breaches::contacts(&self.store, r.controller_id.as_ref()).await?;
         let facts = AnswerFacts {
-            controller: controller.as_ref().map(|c| c.name.clone()),
+            controller: c.controller.clone(),
             reference: d.reference.clone(),
             requester: d.requester.as_ref().map(|q| q.name.clone()),
             request_type: d.request_type.clone(),
@@ -345,8 +333,8 @@ impl App {
             appeal_instructions: d.appeal_instructions.clone(),
             processings,
             handler: d.handler.clone(),
-            dpo_name: dpo.as_ref().map(|m| m.name.clone()),
-            dpo_contact: dpo.map(|m| m.email),
+            dpo_name: c.dpo_name,
+            dpo_contact: c.dpo_contact,
         };
         let lang = caller.lang;
         let text = answer(&facts, lang);
@@ -365,30 +353,15 @@ impl App {
         id: &str,
     ) -> Result<crate::sheets::ExportFile> {
         let a = self.request_answer(caller, id).await?;
-        let lang = caller.lang;
-        let now = ombud_domain::time::display_local(&ombud_domain::time::now());
-        let doc = ombud_report::pdf::TextDocument {
-            lang: lang.tag().into(),
-            title: a.title.clone(),
-            organisation: a.controller.clone().unwrap_or_default(),
-            author: caller.user.name.clone(),
-            generated: match lang {
-                ombud_domain::Lang::Sv => format!("Utskriven {now} av {}", caller.user.name),
-                ombud_domain::Lang::En => format!("Printed {now} by {}", caller.user.name),
-            },
-            body: a
-                .text
-                .split_once('\n')
-                .map_or(String::new(), |(_, rest)| rest.to_string()),
-        };
-        let bytes = crate::blocking(move || ombud_report::pdf::text_pdf(&doc))
-            .await?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(crate::sheets::ExportFile {
-            content_type: "application/pdf",
-            file_name: "svar-pa-begaran.pdf".into(),
-            bytes,
-        })
+        crate::text_pdf(
+            caller,
+            caller.lang,
+            a.title,
+            a.controller.unwrap_or_default(),
+            &a.text,
+            "svar-pa-begaran.pdf".into(),
+        )
+        .await
     }
 }
 

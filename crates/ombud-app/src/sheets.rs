@@ -332,16 +332,12 @@ impl App {
                         summary.push((s.label.get(lang).to_string(), n.to_string()));
                     }
                 }
-                let now = ombud_domain::time::display_local(&ombud_domain::time::now());
                 let doc = ombud_report::pdf::RegisterDocument {
                     lang: lang.tag().into(),
                     title: texts.title.get(lang).into(),
                     organisation: org.name.clone(),
                     author: caller.user.name.clone(),
-                    generated: match lang {
-                        Lang::Sv => format!("Utskriven {now} av {}", caller.user.name),
-                        Lang::En => format!("Printed {now} by {}", caller.user.name),
-                    },
+                    generated: crate::printed_line(lang, &caller.user.name),
                     intro: texts.intro.get(lang).into(),
                     contents: lang.pick("Innehåll", "Contents").into(),
                     summary,

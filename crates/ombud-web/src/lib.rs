@@ -78,6 +78,23 @@ pub fn app(store: Store, config: Config) -> Router {
 }
 
 /// Every route the application answers, with what it requires: the API's and the pages'.
+/// A file to save (an export, a PDF): its type, and its name for the browser to save it under.
+pub fn download(f: ombud_app::sheets::ExportFile) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", f.file_name),
+            ),
+        ],
+        f.bytes,
+    )
+        .into_response()
+}
+
 pub fn route_table() -> Vec<routes::RouteInfo> {
     let (_, mut table) = api::router();
     table.extend(ui::router().1);

@@ -220,6 +220,22 @@ pub struct YearQuery {
     pub year: Option<i16>,
 }
 
+impl YearQuery {
+    /// The year asked for, this year when left out; refused outside 1900–9999.
+    pub fn year(&self) -> Result<i16, ApiError> {
+        let year = self.year.unwrap_or_else(|| ombud_app::today().year());
+        if (1900..=9999).contains(&year) {
+            Ok(year)
+        } else {
+            Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
+                "year",
+                ombud_domain::Rule::InvalidValue,
+            ))
+            .into())
+        }
+    }
+}
+
 /// The breach figures of the annual report for an organisation and what lies under it, for one
 /// year: breaches documented, judged reportable to IMY and to the data subjects, notified within 72
 /// hours, median and longest time from awareness to notification (ISO 8601 durations), by type and
@@ -233,14 +249,7 @@ pub async fn breach_figures(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<YearQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let year = q.year.unwrap_or_else(|| ombud_app::today().year());
-    if !(1900..=9999).contains(&year) {
-        return Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
-            "year",
-            ombud_domain::Rule::InvalidValue,
-        ))
-        .into());
-    }
+    let year = q.year()?;
     let f = state.app.breach_figures(&ctx, &id, year).await?;
     Ok(Json(
         serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,
@@ -403,17 +412,7 @@ pub async fn get_imy_notice(
                 .app
                 .breach_pdf(&ctx, &id, BreachDocument::Notice(q.phase))
                 .await?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, f.content_type.to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", f.file_name),
-                    ),
-                ],
-                f.bytes,
-            )
-                .into_response())
+            Ok(crate::download(f))
         }
         format @ ("json" | "text") => {
             let d = state.app.breach_documents(&ctx, &id).await?;

@@ -559,17 +559,7 @@ async fn export<D: Descriptor>(
         .app
         .export::<D>(&ctx, &q.organisation_id, &q.format)
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", f.file_name),
-            ),
-        ],
-        f.bytes,
-    )
-        .into_response())
+    Ok(crate::download(f))
 }
 
 /// Reads an import's multipart form: `organisation_id`, `file`, `mapping`, `dry_run`.

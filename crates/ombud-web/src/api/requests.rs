@@ -127,17 +127,7 @@ pub async fn get_answer(
     match q.format.as_deref().unwrap_or("json") {
         "pdf" => {
             let f = state.app.request_answer_pdf(&ctx, &id).await?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, f.content_type.to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", f.file_name),
-                    ),
-                ],
-                f.bytes,
-            )
-                .into_response())
+            Ok(crate::download(f))
         }
         "text" => {
             let a = state.app.request_answer(&ctx, &id).await?;
@@ -174,14 +164,7 @@ pub async fn request_figures(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<super::breaches::YearQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let year = q.year.unwrap_or_else(|| ombud_app::today().year());
-    if !(1900..=9999).contains(&year) {
-        return Err(ombud_app::AppError::from(ombud_domain::Invalid::new(
-            "year",
-            ombud_domain::Rule::InvalidValue,
-        ))
-        .into());
-    }
+    let year = q.year()?;
     let f = state.app.request_figures(&ctx, &id, year).await?;
     Ok(Json(
         serde_json::to_value(f).map_err(|e| ApiError::Internal(e.to_string()))?,

@@ -642,21 +642,6 @@ pub struct PdfQuery {
     pub omgang: Option<u16>,
 }
 
-fn file(f: ombud_app::sheets::ExportFile) -> Response {
-    use axum::http::header;
-    (
-        [
-            (header::CONTENT_TYPE, f.content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", f.file_name),
-            ),
-        ],
-        f.bytes,
-    )
-        .into_response()
-}
-
 /// `GET /incidenter/{id}/dokument/imy.pdf`: a notification to IMY as PDF.
 pub async fn notice_pdf(
     State(state): State<AppState>,
@@ -665,7 +650,7 @@ pub async fn notice_pdf(
     axum::extract::Query(q): axum::extract::Query<PdfQuery>,
 ) -> Result<Response, PageError> {
     use ombud_app::breaches::BreachDocument;
-    Ok(file(
+    Ok(crate::download(
         state
             .app
             .breach_pdf(&ctx, &id, BreachDocument::Notice(q.omgang))
@@ -680,7 +665,7 @@ pub async fn letter_pdf(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     use ombud_app::breaches::BreachDocument;
-    Ok(file(
+    Ok(crate::download(
         state
             .app
             .breach_pdf(&ctx, &id, BreachDocument::Letter)

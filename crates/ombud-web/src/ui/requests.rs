@@ -186,19 +186,8 @@ pub async fn answer_pdf(
     UiCtx(ctx): UiCtx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    use axum::http::header;
     let f = state.app.request_answer_pdf(&ctx, &id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", f.file_name),
-            ),
-        ],
-        f.bytes,
-    )
-        .into_response())
+    Ok(crate::download(f))
 }
 
 /// One processing activity of the checklist.
