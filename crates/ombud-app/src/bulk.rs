@@ -49,14 +49,18 @@ impl<'a> Bulk<'a> {
         let Value::Object(draft) = draft else {
             return Err(AppError::Unprocessable("expected a JSON object".into()));
         };
-        let valid = parse::parse::<D>(draft)?;
+        let mut details = parse::parse::<D>(draft)?.into_inner();
+        crate::kinds::before_insert::<D>(&mut self.w, org, &mut details).await?;
+        let valid = parse::revalidate::<D>(&details)?;
         let grant = self
             .principal
             .authorize(Action::Edit(D::KIND), &org.scope())?;
-        Ok(self
+        let r = self
             .w
             .insert::<D>(&grant, org, valid, import_key, &self.principal)
-            .await?)
+            .await?;
+        crate::kinds::after_load::<D>(&mut self.w, &r).await?;
+        Ok(r)
     }
 
     /// Registers a record of `D` as reported by someone (the demo's breach reports): the server's
@@ -73,14 +77,17 @@ impl<'a> Bulk<'a> {
         };
         let mut details = parse::parse::<D>(draft)?.into_inner();
         D::on_create(&mut details, by_id, by_name, self.w.now());
+        crate::kinds::before_insert::<D>(&mut self.w, org, &mut details).await?;
         let valid = parse::revalidate::<D>(&details)?;
         let grant = self
             .principal
             .authorize(Action::Edit(D::KIND), &org.scope())?;
-        Ok(self
+        let r = self
             .w
             .insert::<D>(&grant, org, valid, None, &self.principal)
-            .await?)
+            .await?;
+        crate::kinds::after_load::<D>(&mut self.w, &r).await?;
+        Ok(r)
     }
 
     /// Saves a changed record, checked as if a client had sent it (the server's own fields pass).
@@ -93,10 +100,12 @@ impl<'a> Bulk<'a> {
         let grant = self
             .principal
             .authorize(Action::Edit(D::KIND), &current.scope())?;
-        Ok(self
+        let saved = self
             .w
             .save::<D>(&grant, current, after, &self.principal)
-            .await?)
+            .await?;
+        crate::kinds::after_save::<D>(&mut self.w, current, &saved).await?;
+        Ok(saved)
     }
 
     /// Takes a workflow step (any step the workflow has: the system administrator may), with what a

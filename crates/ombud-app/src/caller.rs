@@ -142,6 +142,13 @@ impl App {
     /// long as known ones, so that timing does not tell which exist.
     pub async fn check_credentials(&self, email: &str, password: &str) -> Result<User> {
         let key = email.trim().to_lowercase();
+        // An address no one can have is wrong like any other, and never reaches the database
+        // (PostgreSQL refuses some characters that SQLite keeps).
+        if key.chars().any(ombud_domain::text::is_refused_in_line)
+            || key.chars().count() > ombud_domain::people::EMAIL_MAX
+        {
+            return Err(AppError::BadCredentials);
+        }
         self.sign_in_limit
             .check(&key)
             .map_err(|retry_after| AppError::TooManyAttempts { retry_after })?;

@@ -44,6 +44,10 @@ pub enum AppError {
     BadCredentials,
     #[error("too many attempts, retry after {retry_after} s")]
     TooManyAttempts { retry_after: u64 },
+    /// A file or body past a bound, refused before it is read whole (the message says which, in
+    /// the caller's language).
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("internal: {0}")]
     Internal(String),
 }

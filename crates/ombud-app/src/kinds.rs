@@ -7,6 +7,7 @@ use ombud_domain::ids::RecordId;
 use ombud_domain::kernel::Descriptor;
 use ombud_domain::kernel::query::Cond;
 use ombud_domain::register::agreement::{AgreementDetails, Agreements, NewComplianceCheck};
+use ombud_domain::register::request::RequestDetails;
 use ombud_domain::register::system::Systems;
 use ombud_store::WriteTx;
 
@@ -102,9 +103,26 @@ impl App {
     }
 }
 
-/// What follows the registration of a record of a kind, in its transaction: for a breach, the people
-/// who must act are told and its reminders scheduled; for a request, the reminders of its deadline.
-/// Other kinds need nothing.
+/// What the server fills in of a new record of a kind before it is stored, whoever registers it (a
+/// person, an import, the demo): a request is counted with its controller's own days off as they
+/// are when it comes in. Other kinds need nothing.
+pub(crate) async fn before_insert<D: Descriptor>(
+    w: &mut WriteTx<'_>,
+    org: &Organisation,
+    details: &mut D::Details,
+) -> Result<()> {
+    let any: &mut (dyn std::any::Any + Send + Sync) = details;
+    if let Some(request) = any.downcast_mut::<RequestDetails>()
+        && request.days_off.is_none()
+    {
+        let controller = org.controller_id.as_deref().unwrap_or(org.id.as_str());
+        request.days_off = Some(w.request_days_off(controller).await?);
+    }
+    Ok(())
+}
+
+/// What follows a person's registration of a record of a kind, in its transaction: for a breach,
+/// the people who must act are told and its reminders scheduled; then what follows any new record.
 pub(crate) async fn after_create<D: Descriptor>(
     app: &App,
     w: &mut WriteTx<'_>,
@@ -116,10 +134,46 @@ pub(crate) async fn after_create<D: Descriptor>(
     {
         crate::breaches::reported(app, w, breach).await?;
     }
-    if let Some(request) =
-        any.downcast_ref::<Stored<ombud_domain::register::request::RequestDetails>>()
+    if let Some(request) = any.downcast_ref::<Stored<RequestDetails>>() {
+        crate::requests::schedule_reminders(w, request).await?;
+    }
+    Ok(())
+}
+
+/// What follows a record of a kind loaded from a file or by the demo: an open request's deadline
+/// reminders, unless its deadline has passed (it stands out as overdue instead). A breach loaded
+/// from a file is history, not news: no one is told.
+pub(crate) async fn after_load<D: Descriptor>(
+    w: &mut WriteTx<'_>,
+    record: &Stored<D::Details>,
+) -> Result<()> {
+    let any: &(dyn std::any::Any + Send + Sync) = record;
+    if let Some(request) = any.downcast_ref::<Stored<RequestDetails>>()
+        && request.details.due_on().is_some_and(|due| due >= today())
     {
         crate::requests::schedule_reminders(w, request).await?;
+    }
+    Ok(())
+}
+
+/// What follows a change of a record of a kind: a request whose deadline moved (its day of receipt
+/// was corrected) has its reminders moved with it.
+pub(crate) async fn after_save<D: Descriptor>(
+    w: &mut WriteTx<'_>,
+    before: &Stored<D::Details>,
+    after: &Stored<D::Details>,
+) -> Result<()> {
+    let (b, a): (
+        &(dyn std::any::Any + Send + Sync),
+        &(dyn std::any::Any + Send + Sync),
+    ) = (before, after);
+    if let (Some(b), Some(a)) = (
+        b.downcast_ref::<Stored<RequestDetails>>(),
+        a.downcast_ref::<Stored<RequestDetails>>(),
+    ) && (b.details.due_on() != a.details.due_on()
+        || b.details.answered_on.is_some() != a.details.answered_on.is_some())
+    {
+        crate::requests::reschedule_reminders(w, a).await?;
     }
     Ok(())
 }

@@ -87,7 +87,14 @@ pub struct Inner {
     grants: cache::EpochCache<Vec<ombud_store::people::RoleGrant>>,
     /// An organisation's gaps, by the audit sequence they were read at (see [`gaps`]).
     gaps: cache::EpochCache<std::sync::Arc<Vec<gaps::Gap>>>,
+    /// Files being read for an import at once. Reading runs on the blocking pool, off the threads
+    /// that answer requests; the bound keeps a burst of large imports from taking every core and
+    /// the memory of as many files.
+    pub(crate) imports: tokio::sync::Semaphore,
 }
+
+/// How many imports read their files at once; more wait their turn.
+pub const CONCURRENT_IMPORTS: usize = 2;
 
 impl std::ops::Deref for App {
     type Target = Inner;
@@ -109,6 +116,7 @@ impl App {
             organisations: cache::EpochCache::default(),
             grants: cache::EpochCache::default(),
             gaps: cache::EpochCache::default(),
+            imports: tokio::sync::Semaphore::new(CONCURRENT_IMPORTS),
         }))
     }
 

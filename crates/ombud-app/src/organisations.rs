@@ -79,11 +79,15 @@ impl App {
         filter: &OrganisationFilter,
         page: &PageRequest,
     ) -> Result<Page<Organisation>> {
+        let filter = OrganisationFilter {
+            q: ombud_domain::text::search(filter.q.as_deref().unwrap_or_default())?,
+            ..filter.clone()
+        };
         Ok(self
             .store
             .organisations(
                 &caller.principal.reach(Action::ReadOrganisation),
-                filter,
+                &filter,
                 page,
             )
             .await?)

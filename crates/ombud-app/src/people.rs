@@ -72,7 +72,8 @@ impl App {
         page: &PageRequest,
     ) -> Result<Page<User>> {
         Self::admin_only(caller)?;
-        Ok(self.store.users(q, page).await?)
+        let q = ombud_domain::text::search(q.unwrap_or_default())?;
+        Ok(self.store.users(q.as_deref(), page).await?)
     }
 
     /// One person: system administrators see anyone, everyone else themselves; any other id is

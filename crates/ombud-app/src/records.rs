@@ -310,7 +310,7 @@ impl App {
         }
         Ok(ListQuery {
             within: within.map(Within::organisation),
-            words: params.words.clone(),
+            words: ombud_domain::text::search(params.words.as_deref().unwrap_or_default())?,
             conditions,
             matching: Vec::new(),
             today: Some(today()),
@@ -490,6 +490,7 @@ impl App {
             &caller.user.name,
             w.now(),
         );
+        crate::kinds::before_insert::<D>(&mut w, &org, &mut details).await?;
         let valid = parse::revalidate::<D>(&details)?;
         let r = w
             .insert::<D>(&grant, &org, valid, None, &caller.principal)
@@ -545,6 +546,14 @@ impl App {
     ) -> Result<Stored<D::Details>> {
         let changes = object(changes)?;
         let info = D::info();
+        // A field the record does not have is a mistake, also set to null (which a merge would
+        // otherwise take as "remove what is not there" and accept).
+        if let Some(k) = changes
+            .keys()
+            .find(|k| !info.fields.iter().any(|f| f.key() == k.as_str()))
+        {
+            return Err(AppError::Unprocessable(format!("unknown field `{k}`")));
+        }
         // The fields the server keeps (a compliance log) have doors of their own.
         if let Some(f) = info
             .fields
@@ -574,6 +583,7 @@ impl App {
         let saved = w
             .save::<D>(&grant, &current, after, &caller.principal)
             .await?;
+        crate::kinds::after_save::<D>(&mut w, &current, &saved).await?;
         w.commit().await?;
         Ok(saved)
     }

@@ -8,7 +8,7 @@ use ombud_domain::authz::Action;
 use ombud_domain::ids::RecordId;
 use ombud_domain::kernel::{Descriptor, parse};
 use ombud_domain::register::request::{RecordedExtension, RequestDetails, Requests};
-use ombud_domain::request::{ExtraDaysOff, extend};
+use ombud_domain::request::extend;
 use ombud_domain::{Invalid, Rule};
 use ombud_store::WriteTx;
 use ombud_store::outbox::{ClaimedJob, Job, JobKeys, Mail};
@@ -72,7 +72,7 @@ impl App {
             &input.reason,
             informed,
             today(),
-            ExtraDaysOff::default(),
+            current.details.calendar(),
         )
         .map_err(AppError::Invalid)?;
         let mut after = current.clone();
@@ -88,9 +88,7 @@ impl App {
             .save::<Requests>(&grant, &current, after, &caller.principal)
             .await?;
         // The reminders follow the new deadline.
-        w.cancel_jobs(JobKeys::Prefix(&format!("request:{}:reminder:", saved.id)))
-            .await?;
-        schedule_reminders(&mut w, &saved).await?;
+        reschedule_reminders(&mut w, &saved).await?;
         w.commit().await?;
         Ok(saved)
     }
@@ -117,13 +115,13 @@ pub(crate) async fn schedule_reminders(
     w: &mut WriteTx<'_>,
     r: &Stored<RequestDetails>,
 ) -> Result<()> {
-    let Some(due) = r.details.due_on(ExtraDaysOff::default()) else {
+    let Some(due) = r.details.due_on() else {
         return Ok(());
     };
     if r.details.answered_on.is_some() {
         return Ok(());
     }
-    let [seven, two] = ombud_domain::request::reminders(due, ExtraDaysOff::default());
+    let [seven, two] = ombud_domain::request::reminders(due, r.details.calendar());
     for (which, on) in [("d7", seven), ("d2", two)] {
         w.schedule(Job {
             key: format!("request:{}:reminder:{due}:{which}", r.id),
@@ -134,6 +132,16 @@ pub(crate) async fn schedule_reminders(
         .await?;
     }
     Ok(())
+}
+
+/// Moves a request's reminders to its deadline as it is now (none once it is answered).
+pub(crate) async fn reschedule_reminders(
+    w: &mut WriteTx<'_>,
+    r: &Stored<RequestDetails>,
+) -> Result<()> {
+    w.cancel_jobs(JobKeys::Prefix(&format!("request:{}:reminder:", r.id)))
+        .await?;
+    schedule_reminders(w, r).await
 }
 
 /// Sends a request's reminder on its day, unless it is answered by then, its deadline moved, or a
@@ -175,7 +183,7 @@ impl JobHandler for ReminderHandler {
             if r.details.answered_on.is_some() {
                 return Ok("skipped: answered".into());
             }
-            let Some(due) = r.details.due_on(ExtraDaysOff::default()) else {
+            let Some(due) = r.details.due_on() else {
                 return Ok("skipped: no day of receipt".into());
             };
             if due.to_string() != planned {
@@ -185,7 +193,7 @@ impl JobHandler for ReminderHandler {
                 // Registered after the fact: it stands out as overdue in Ombud instead.
                 return Ok("skipped: the deadline has passed".into());
             }
-            let [_, two] = ombud_domain::request::reminders(due, ExtraDaysOff::default());
+            let [_, two] = ombud_domain::request::reminders(due, r.details.calendar());
             if which == "d7" && morning(two) <= jiff::Timestamp::now() {
                 return Ok("skipped: a later reminder is due".into());
             }
@@ -258,6 +266,7 @@ impl App {
                     extension_months: d.extension.as_ref().map_or(0, |e| e.months),
                     answered_on: d.answered_on,
                     outcome: d.outcome.clone(),
+                    days_off: d.calendar(),
                 })
             })
             .collect();
@@ -265,7 +274,7 @@ impl App {
             .iter()
             .map(|o| o.code)
             .collect();
-        Ok(figures(&summaries, year, &types, ExtraDaysOff::default()))
+        Ok(figures(&summaries, year, &types))
     }
 }
 

@@ -1,8 +1,8 @@
-//! Retention of data subject requests: a controller's rules ("remove the requester's identity from
-//! granted requests 6 months after the answer; from refusals after 10 years"), and the daily job that
-//! applies them. A removal is a change on the record like any other, by "Gallring", naming the rule;
-//! the identity itself was never in the audit trail (see `Requests::audit_view`), and what the
-//! annual report counts stays.
+//! A controller's settings for its data subject requests — its own days off in the time limit, and
+//! its retention rules ("remove the requester's identity from granted requests 6 months after the
+//! answer; from refusals after 10 years") — and the daily job that applies the rules. A removal is a
+//! change on the record like any other, by "Gallring", naming the rule; the identity itself was
+//! never in the audit trail (see `Requests::audit_view`), and what the annual report counts stays.
 
 use crate::jobs::{BoxFuture, JobHandler, Outcome};
 use crate::{App, AppError, Caller, Organisation, Result, today};
@@ -10,6 +10,7 @@ use ombud_domain::audit::Channel;
 use ombud_domain::authz::{Action, Denied, Principal};
 use ombud_domain::kernel::{Descriptor, parse};
 use ombud_domain::register::request::Requests;
+use ombud_domain::request::ExtraDaysOff;
 use ombud_domain::request::retention::RetentionRules;
 use ombud_domain::{Invalid, Rule};
 use ombud_store::outbox::{ClaimedJob, Job};
@@ -22,7 +23,11 @@ const ACTOR: &str = "Gallring";
 
 impl App {
     /// The controller an organisation belongs to, for its settings.
-    async fn controller_of(&self, caller: &Caller, organisation_id: &str) -> Result<Organisation> {
+    pub(crate) async fn controller_of(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+    ) -> Result<Organisation> {
         let org = self.organisation(caller, organisation_id).await?;
         let Some(c) = org.controller_id.clone() else {
             return Err(Invalid::new("organisation_id", Rule::UnknownReference).into());
@@ -69,6 +74,43 @@ impl App {
         w.set_retention_rules(&grant, &controller, &rules).await?;
         w.commit().await?;
         Ok(rules)
+    }
+}
+
+impl App {
+    /// The own days off of the controller an organisation belongs to: counted in the time limit of
+    /// every request it registers from now on.
+    pub async fn request_days_off(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+    ) -> Result<ExtraDaysOff> {
+        let org = self.organisation(caller, organisation_id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Requests::KIND), &org.scope())?;
+        let controller = self.controller_of(caller, organisation_id).await?;
+        Ok(self.store.request_days_off(&controller.id).await?)
+    }
+
+    /// Sets the own days off of the controller an organisation belongs to. Requests already
+    /// registered keep the deadline they were given.
+    pub async fn set_request_days_off(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+        days: ExtraDaysOff,
+    ) -> Result<ExtraDaysOff> {
+        let controller = self.controller_of(caller, organisation_id).await?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(Requests::KIND), &controller.scope())
+            .map_err(|_| AppError::Forbidden)?;
+        let actor = caller.actor();
+        let mut w = WriteTx::begin(&self.store, &actor).await?;
+        w.set_request_days_off(&grant, &controller, &days).await?;
+        w.commit().await?;
+        Ok(days)
     }
 }
 

@@ -121,10 +121,29 @@ impl App {
             None => Mapping::default_for(info),
         };
         let mut report = ImportReport::empty(form.dry_run);
+        // Held until the file is read and planned: the heavy part.
+        let reading = self
+            .imports
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let format = Format::detect(&form.file_name, &form.file);
         let bytes = form.file;
         let sheet = match blocking(move || read::read(&bytes, format)).await? {
             Ok(s) => s,
+            Err(read::ReadError::TooLarge(what)) => {
+                tracing::info!(%what, "an import past the bounds was refused");
+                let (rows, columns, cells) =
+                    (read::MAX_ROWS - 1, read::MAX_COLUMNS, read::MAX_AREA);
+                return Err(AppError::TooLarge(match lang {
+                    Lang::Sv => format!(
+                        "Filen är för stor för att läsas in. Ett blad får ha högst {rows} rader och {columns} kolumner, och högst {cells} celler från A1 till den sista ifyllda cellen. Dela upp filen, eller ta bort innehåll långt ut i bladet."
+                    ),
+                    Lang::En => format!(
+                        "The file is too large to import. A sheet may have at most {rows} rows and {columns} columns, and at most {cells} cells from A1 to the last cell used. Split the file, or remove content far out in the sheet."
+                    ),
+                }));
+            }
             Err(e) => {
                 report.problems.push(Problem {
                     row: 1,
@@ -148,6 +167,7 @@ impl App {
             .collect();
         let plan =
             blocking(move || sheet::plan::<D>(&sheet.header, &sheet.rows, &mapping, lang)).await?;
+        drop(reading);
         report.rows = plan.read;
         if !plan.problems.is_empty() {
             report.problems = plan.problems;
@@ -227,8 +247,10 @@ impl App {
                         }
                         after.details = details;
                         if !form.dry_run {
-                            w.save::<D>(&grant, &current, after, &caller.principal)
+                            let saved = w
+                                .save::<D>(&grant, &current, after, &caller.principal)
                                 .await?;
+                            crate::kinds::after_save::<D>(&mut w, &current, &saved).await?;
                         }
                         report.updated += 1;
                         "update"
@@ -236,14 +258,18 @@ impl App {
                 }
                 None => {
                     if !form.dry_run {
-                        w.insert::<D>(
-                            &create,
-                            &org,
-                            row.details.clone(),
-                            Some(&key).filter(|k| !k.is_empty()).map(String::as_str),
-                            &caller.principal,
-                        )
-                        .await?;
+                        let mut details = row.details.clone().into_inner();
+                        crate::kinds::before_insert::<D>(&mut w, &org, &mut details).await?;
+                        let r = w
+                            .insert::<D>(
+                                &create,
+                                &org,
+                                parse::revalidate::<D>(&details)?,
+                                Some(&key).filter(|k| !k.is_empty()).map(String::as_str),
+                                &caller.principal,
+                            )
+                            .await?;
+                        crate::kinds::after_load::<D>(&mut w, &r).await?;
                     }
                     report.created += 1;
                     "create"

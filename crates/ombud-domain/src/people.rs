@@ -28,7 +28,9 @@ pub fn email(value: &str) -> Result<String, Invalid> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !v
+                    .chars()
+                    .any(|c| c.is_whitespace() || crate::text::is_refused_in_line(c))
         }
         None => false,
     };

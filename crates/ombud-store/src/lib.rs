@@ -13,6 +13,7 @@ mod attention;
 pub mod audit;
 mod epoch;
 mod migrate;
+pub use migrate::StartLock;
 pub mod notices;
 pub mod organisations;
 pub mod outbox;

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "controller_settings",
         sql: include_str!("../migrations/0010_controller_settings.sql"),
     },
+    Migration {
+        version: 11,
+        name: "request_days_off",
+        sql: include_str!("../migrations/0011_request_days_off.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.
@@ -84,6 +89,51 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
             .await?;
     }
     outcome
+}
+
+/// Ombud's lock across instances on one PostgreSQL (the migrations' own): held while an instance
+/// does what only one may do at a time at start (load the demo city into an empty database). On
+/// SQLite, whose database one process serves, there is nothing to hold.
+pub struct StartLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+}
+
+impl Store {
+    /// Waits for the start lock and takes it.
+    pub async fn start_lock(&self) -> Result<StartLock> {
+        if self.backend() != Backend::Postgres {
+            return Ok(StartLock { conn: None });
+        }
+        let mut conn = self.pool().acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(PG_LOCK_ID)
+            .execute(&mut *conn)
+            .await?;
+        Ok(StartLock { conn: Some(conn) })
+    }
+}
+
+impl StartLock {
+    /// Lets the next instance go on.
+    pub async fn release(mut self) -> Result<()> {
+        if let Some(mut conn) = self.conn.take() {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(PG_LOCK_ID)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StartLock {
+    // Not released (an error on the way): the connection is closed rather than returned to the
+    // pool still holding the lock; PostgreSQL lets go of it with the session.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
 }
 
 async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {

@@ -1,34 +1,69 @@
-//! What a controller decides for itself: how long it keeps who made a data subject request. Each
-//! change is an audit event (`controller_settings`) under the controller.
+//! What a controller decides for itself about its data subject requests: how long it keeps who made
+//! one (`request_retention`), and which days besides weekends and public holidays it does not work
+//! (`request_days_off`). One row per controller that has decided anything; each change is an audit
+//! event (`controller_settings`) under the controller, naming the setting and its value before and
+//! after.
 
 use crate::organisations::Organisation;
 use crate::{Result, Store, StoreError, WriteTx};
 use ombud_domain::audit::Operation;
 use ombud_domain::authz::{Action, Grant};
 use ombud_domain::kernel::Kind;
+use ombud_domain::request::ExtraDaysOff;
 use ombud_domain::request::retention::RetentionRules;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The audit trail's name for a controller's settings.
 pub const RECORD_TYPE: &str = "controller_settings";
 
-fn parse(id: &str, json: &str) -> Result<RetentionRules> {
+/// One setting: its column, which is also its name in the audit trail.
+#[derive(Debug, Clone, Copy)]
+enum Setting {
+    RequestRetention,
+    RequestDaysOff,
+}
+
+impl Setting {
+    fn column(self) -> &'static str {
+        match self {
+            Setting::RequestRetention => "request_retention",
+            Setting::RequestDaysOff => "request_days_off",
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(id: &str, json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StoreError::Database(format!("settings of {id}: {e}")))
 }
 
 impl Store {
-    /// A controller's retention rules for requests; the default (keep) when it has decided none.
-    pub async fn retention_rules(&self, controller_id: &str) -> Result<RetentionRules> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT request_retention FROM controller_settings WHERE controller_id = $1",
-        )
+    async fn setting<T: DeserializeOwned + Default>(
+        &self,
+        controller_id: &str,
+        setting: Setting,
+    ) -> Result<T> {
+        let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM controller_settings WHERE controller_id = $1",
+            setting.column()
+        )))
         .bind(controller_id.to_string())
         .fetch_optional(self.pool())
         .await?;
         match row {
             Some((json,)) => parse(controller_id, &json),
-            None => Ok(RetentionRules::default()),
+            None => Ok(T::default()),
         }
+    }
+
+    /// A controller's retention rules for requests; the default (keep) when it has decided none.
+    pub async fn retention_rules(&self, controller_id: &str) -> Result<RetentionRules> {
+        self.setting(controller_id, Setting::RequestRetention).await
+    }
+
+    /// A controller's own days off; none when it has chosen none.
+    pub async fn request_days_off(&self, controller_id: &str) -> Result<ExtraDaysOff> {
+        self.setting(controller_id, Setting::RequestDaysOff).await
     }
 
     /// Every controller that has retention rules, with them.
@@ -45,12 +80,39 @@ impl Store {
 }
 
 #[derive(Serialize)]
-struct Snapshot<'a> {
+struct Snapshot<'a, T: Serialize> {
     controller_id: &'a str,
-    request_retention: &'a RetentionRules,
+    #[serde(flatten)]
+    value: std::collections::BTreeMap<&'static str, &'a T>,
+}
+
+fn snapshot<'a, T: Serialize>(
+    controller_id: &'a str,
+    setting: Setting,
+    v: &'a T,
+) -> Snapshot<'a, T> {
+    Snapshot {
+        controller_id,
+        value: [(setting.column(), v)].into_iter().collect(),
+    }
 }
 
 impl WriteTx<'_> {
+    /// A controller's own days off, read inside the transaction that registers a request, so that
+    /// the request is counted with the setting as it is when it comes in.
+    pub async fn request_days_off(&mut self, controller_id: &str) -> Result<ExtraDaysOff> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT request_days_off FROM controller_settings WHERE controller_id = $1",
+        )
+        .bind(controller_id.to_string())
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        match row {
+            Some((json,)) => parse(controller_id, &json),
+            None => Ok(ExtraDaysOff::default()),
+        }
+    }
+
     /// Sets a controller's retention rules. The grant is to edit requests at the controller.
     pub async fn set_retention_rules(
         &mut self,
@@ -58,31 +120,62 @@ impl WriteTx<'_> {
         controller: &Organisation,
         rules: &RetentionRules,
     ) -> Result<()> {
+        self.set_setting(grant, controller, Setting::RequestRetention, rules)
+            .await
+    }
+
+    /// Sets a controller's own days off. The grant is to edit requests at the controller.
+    pub async fn set_request_days_off(
+        &mut self,
+        grant: &Grant,
+        controller: &Organisation,
+        days: &ExtraDaysOff,
+    ) -> Result<()> {
+        self.set_setting(grant, controller, Setting::RequestDaysOff, days)
+            .await
+    }
+
+    async fn set_setting<T: Serialize + DeserializeOwned + Default>(
+        &mut self,
+        grant: &Grant,
+        controller: &Organisation,
+        setting: Setting,
+        value: &T,
+    ) -> Result<()> {
         if !controller.controller || !grant.allows(Action::Edit(Kind::Request), &controller.scope())
         {
             return Err(StoreError::NotGranted);
         }
-        let before: Option<(String,)> = sqlx::query_as(
-            "SELECT request_retention FROM controller_settings WHERE controller_id = $1",
-        )
+        let column = setting.column();
+        let before: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {column} FROM controller_settings WHERE controller_id = $1"
+        )))
         .bind(controller.id.clone())
         .fetch_optional(&mut *self.tx)
         .await?;
-        let before = before.map(|(j,)| parse(&controller.id, &j)).transpose()?;
-        let json = serde_json::to_string(rules)
+        let before: Option<T> = before.map(|(j,)| parse(&controller.id, &j)).transpose()?;
+        let json = serde_json::to_string(value)
             .map_err(|e| StoreError::Database(format!("settings: {e}")))?;
         let now = self.now().to_string();
-        sqlx::query(
-            "INSERT INTO controller_settings (controller_id, request_retention, updated_at, version) \
-             VALUES ($1, $2, $3, 1) \
-             ON CONFLICT (controller_id) DO UPDATE SET request_retention = excluded.request_retention, \
-             updated_at = excluded.updated_at, version = controller_settings.version + 1",
-        )
+        // A new row takes the other setting's default ('{}': keep; no days off).
+        let (retention, days_off) = match setting {
+            Setting::RequestRetention => (json, "{}".to_string()),
+            Setting::RequestDaysOff => ("{}".to_string(), json),
+        };
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO controller_settings \
+             (controller_id, request_retention, request_days_off, updated_at, version) \
+             VALUES ($1, $2, $3, $4, 1) \
+             ON CONFLICT (controller_id) DO UPDATE SET {column} = excluded.{column}, \
+             updated_at = excluded.updated_at, version = controller_settings.version + 1"
+        )))
         .bind(controller.id.clone())
-        .bind(json)
+        .bind(retention)
+        .bind(days_off)
         .bind(now)
         .execute(&mut *self.tx)
         .await?;
+        let after = snapshot(&controller.id, setting, value);
         self.record_event(
             if before.is_some() {
                 Operation::Update
@@ -94,15 +187,9 @@ impl WriteTx<'_> {
             Some(&controller.id),
             before
                 .as_ref()
-                .map(|b| Snapshot {
-                    controller_id: &controller.id,
-                    request_retention: b,
-                })
+                .map(|b| snapshot(&controller.id, setting, b))
                 .as_ref(),
-            Some(&Snapshot {
-                controller_id: &controller.id,
-                request_retention: rules,
-            }),
+            Some(&after),
         )
         .await
     }

@@ -15,6 +15,19 @@ use ombud_app::Caller;
 use ombud_domain::audit::Channel;
 
 pub const SESSION_COOKIE: &str = "ombud_session";
+/// The session cookie's name under an `https://` public URL: the `__Host-` prefix makes the browser
+/// refuse it unless it is `Secure`, for the whole site and from this host only (no sibling
+/// subdomain of the city can set or shadow it).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-ombud_session";
+
+/// The session cookie's name for this instance.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.config().secure_cookies() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// Reads one cookie.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -63,7 +76,8 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
     } else {
         state.config().session_idle.as_secs()
     };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}")
+    let name = session_cookie_name(state);
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}")
 }
 
 /// An API caller: bearer token, or a browser session cookie with the CSRF header on changes.
@@ -85,7 +99,8 @@ impl FromRequestParts<AppState> for ApiCtx {
             c.lang = i18n::current();
             return Ok(ApiCtx(c));
         }
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let token =
+            cookie(&parts.headers, session_cookie_name(state)).ok_or(ApiError::Unauthenticated)?;
         let mut c = state
             .app
             .resolve(&token, Channel::Ui)
@@ -116,7 +131,7 @@ impl FromRequestParts<AppState> for MaybeUiCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some(token) = cookie(&parts.headers, session_cookie_name(state)) else {
             return Ok(MaybeUiCtx(None));
         };
         let c = state

@@ -26,6 +26,9 @@ pub enum ApiError {
     Malformed(String),
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A body or a file over a limit, refused before it is read whole (the detail says which).
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("invalid input")]
     Invalid(Vec<Invalid>),
     /// A value of the wrong type, an unknown field or a missing one.
@@ -73,6 +76,7 @@ impl From<AppError> for ApiError {
             AppError::GapsOpen { gaps, message } => ApiError::GapsOpen { gaps, message },
             AppError::BadCredentials => ApiError::BadCredentials,
             AppError::TooManyAttempts { retry_after } => ApiError::TooManyAttempts { retry_after },
+            AppError::TooLarge(why) => ApiError::TooLarge(why),
             AppError::Internal(i) => ApiError::Internal(i),
         }
     }
@@ -177,6 +181,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::Conflict(_)
@@ -198,6 +203,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::Malformed(_) => "malformed_request",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooLarge(_) => "too_large",
             ApiError::Invalid(_) => "invalid",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::Stale { .. } => "stale_version",
@@ -245,6 +251,7 @@ impl ApiError {
                 l("Fel innehållstyp", "Unsupported media type"),
                 l("Skicka innehållet som application/json.", "Send the content as application/json.").into(),
             ),
+            ApiError::TooLarge(why) => (l("För stort", "Too large"), why.clone()),
             ApiError::Invalid(_) => (
                 l("Ogiltiga uppgifter", "Invalid input"),
                 l("Rätta de markerade fälten och försök igen.", "Correct the listed fields and try again.").into(),

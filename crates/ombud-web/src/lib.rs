@@ -16,6 +16,7 @@ pub mod error;
 pub mod i18n;
 pub mod routes;
 mod security;
+pub mod serve;
 pub mod ui;
 
 pub use ombud_app::Config;
@@ -48,6 +49,10 @@ impl AppState {
     }
 }
 
+/// How long a request's body may take to arrive, whole (an import of the largest file on a slow
+/// line included).
+pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The whole application: API, UI, health and static files.
 pub fn app(store: Store, config: Config) -> Router {
     let (api, _) = api::router();
@@ -64,12 +69,19 @@ pub fn app(store: Store, config: Config) -> Router {
         .route("/healthz", get(health))
         .merge(ui)
         .fallback(ui::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(i18n::negotiate))
-        .layer(axum::middleware::from_fn(security::headers))
         // Bodies are bounded per extractor too: axum's 2 MB default for JSON and forms, more for imports.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             ombud_app::sheets::MAX_FILE + 64 * 1024,
+        ))
+        // A body trickled in slowly holds a connection and its buffer: it has this long in all.
+        .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(
+            BODY_DEADLINE,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,

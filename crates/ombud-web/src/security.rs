@@ -1,13 +1,29 @@
 //! Response headers every page and answer carries.
 
-use axum::extract::Request;
+use crate::AppState;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-pub async fn headers(req: Request, next: Next) -> Response {
+/// Two years: what the HSTS preload list asks of a site.
+const HSTS: &str = "max-age=63072000";
+
+pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // Static files (styles, scripts, fonts) are the same for everyone and may be cached; everything
+    // else may be a person's view of personal data, which no browser or proxy keeps.
+    let cacheable = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !cacheable {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config().secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -176,9 +176,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         } => {
             let started = std::time::Instant::now();
             let store = open(&cli.database).await?;
-            if demo && demo::is_empty(&store).await? {
-                demo::load(&store).await?;
-                tracing::info!("demo city loaded");
+            if demo {
+                // Instances started together on one empty PostgreSQL: one loads, the others then
+                // find the city there.
+                let lock = store.start_lock().await?;
+                if demo::is_empty(&store).await? {
+                    demo::load(&store).await?;
+                    tracing::info!("demo city loaded");
+                }
+                lock.release().await?;
             }
             let config = ombud_web::Config {
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
@@ -201,12 +207,13 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!(%bind, database = %redact(&cli.database), ready_ms = started.elapsed().as_millis() as u64, "Ombud is ready");
             eprintln!("Ombud: http://{bind}");
-            axum::serve(
+            ombud_web::serve::serve(
                 listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
+                app,
+                ombud_web::serve::Limits::default(),
+                shutdown_signal(),
             )
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+            .await;
             jobs.stop().await;
             mail.stop().await;
             store.close().await;

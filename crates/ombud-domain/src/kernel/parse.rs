@@ -216,7 +216,7 @@ fn value(
                     errors.push(invalid(f, Rule::TooLong { max: ITEM_MAX }, row));
                     return Ok(None);
                 }
-                if t.chars().any(char::is_control) {
+                if t.chars().any(crate::text::is_refused_in_line) {
                     errors.push(invalid(f, Rule::ControlCharacters, row));
                     return Ok(None);
                 }

@@ -287,7 +287,16 @@ pub fn plan<D: Descriptor>(
             let cell = cells.get(col).map(String::as_str).unwrap_or_default();
             match target {
                 Target::Ignore => {}
-                Target::ExternalId => external_id = text(cell),
+                Target::ExternalId => match text(cell).map(|t| {
+                    crate::text::required_line("id", &t, ID_MAX).map_err(|e| e.rule.message(lang))
+                }) {
+                    None => {}
+                    Some(Ok(id)) => external_id = Some(id),
+                    Some(Err(msg)) => {
+                        out.problem(problem(row, &column_at(col), msg));
+                        ok = false;
+                    }
+                },
                 Target::Field(f) => match read_cell(f, cell) {
                     Ok(None) => {}
                     Ok(Some(v)) => {
@@ -573,6 +582,10 @@ pub fn list(s: &str) -> Vec<String> {
 }
 
 /// A text cell, trimmed; blank is none.
+/// The longest id a row may give for itself (Ombud's own are 36 characters; another system's seldom
+/// more than a few dozen). It is stored in an index, which bounds it.
+pub const ID_MAX: usize = 200;
+
 pub fn text(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())

@@ -130,6 +130,10 @@ pub struct RequestDetails {
     pub extension: Option<RecordedExtension>,
     /// Kept by the server: set when a retention rule removed the requester's identity.
     pub identity_removed: Option<IdentityRemoved>,
+    /// Kept by the server: the organisation's own days off when the request was registered. The
+    /// time limit is counted with them for good, so that a later change of the setting never moves
+    /// a deadline the requester was already given.
+    pub days_off: Option<ExtraDaysOff>,
 }
 
 impl RequestDetails {
@@ -138,9 +142,16 @@ impl RequestDetails {
         1 + self.extension.as_ref().map_or(0, |e| e.months)
     }
 
-    /// The last day to answer (with the organisation's days off; see [`crate::request::calendar`]).
-    pub fn due_on(&self, extra: ExtraDaysOff) -> Option<Date> {
-        self.received_on.map(|r| due_on(r, self.months(), extra))
+    /// The working calendar the time limit is counted in: Sweden's public holidays and the
+    /// organisation's own days off as they were when the request was registered.
+    pub fn calendar(&self) -> ExtraDaysOff {
+        self.days_off.unwrap_or_default()
+    }
+
+    /// The last day to answer (see [`crate::request::deadline`]).
+    pub fn due_on(&self) -> Option<Date> {
+        self.received_on
+            .map(|r| due_on(r, self.months(), self.calendar()))
     }
 
     /// Removes what identifies the requester — their name, how to reach them, the request's own
@@ -163,8 +174,8 @@ impl RequestDetails {
     }
 
     /// Whether it was answered in time.
-    pub fn answered_in_time(&self, extra: ExtraDaysOff) -> Option<bool> {
-        Some(self.answered_on? <= self.due_on(extra)?)
+    pub fn answered_in_time(&self) -> Option<bool> {
+        Some(self.answered_on? <= self.due_on()?)
     }
 }
 
@@ -426,6 +437,11 @@ const FIELDS: &[Field] = &[
         t2("Identiteten borttagen", "Identity removed"),
     )
     .section("requester"),
+    Field::kept(
+        "days_off",
+        t2("Egna lediga dagar i fristen", "Own days off in the time limit"),
+    )
+    .section("request"),
 ];
 
 const FILTERS: &[Filter] = &[
@@ -591,11 +607,11 @@ impl Descriptor for Requests {
 
     // Lists sort the most urgent first, and a request answered has nothing left to run.
     fn review_on(d: &RequestDetails) -> Option<Date> {
-        d.due_on(ExtraDaysOff::default())
+        d.due_on()
     }
 
     fn columns(d: &RequestDetails) -> Vec<ColumnValue> {
-        let due = d.due_on(ExtraDaysOff::default());
+        let due = d.due_on();
         vec![
             ColumnValue::Text(Some(d.request_type.clone())),
             ColumnValue::Text(d.received_on.map(|x| x.to_string())),
@@ -647,7 +663,7 @@ impl Descriptor for Requests {
     fn facts(d: &RequestDetails, today: Date, lang: Lang) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("title".into(), Value::String(Self::title(d).to_string()));
-        let due = d.due_on(ExtraDaysOff::default());
+        let due = d.due_on();
         m.insert(
             "due_on".into(),
             due.map_or(Value::Null, |x| Value::String(x.to_string())),
@@ -657,10 +673,13 @@ impl Descriptor for Requests {
             "overdue".into(),
             Value::Bool(d.answered_on.is_none() && due.is_some_and(|x| x < today)),
         );
-        if let Some(ok) = d.answered_in_time(ExtraDaysOff::default()) {
+        if let Some(ok) = d.answered_in_time() {
             m.insert("answered_in_time".into(), Value::Bool(ok));
         }
-        let _ = lang;
+        m.insert(
+            "counted_around".into(),
+            Value::String(d.calendar().describe(lang)),
+        );
         m
     }
 }
@@ -685,7 +704,7 @@ mod tests {
     #[test]
     fn the_limit_is_a_month_and_an_extension_counts_from_receipt() {
         let mut d = request();
-        assert_eq!(d.due_on(ExtraDaysOff::default()), Some(date(2026, 10, 12)));
+        assert_eq!(d.due_on(), Some(date(2026, 10, 12)));
         d.extension = Some(RecordedExtension {
             months: 2,
             reason: "Omfattande".into(),
@@ -693,11 +712,11 @@ mod tests {
             recorded_by: "R".into(),
             recorded_at: "t".into(),
         });
-        assert_eq!(d.due_on(ExtraDaysOff::default()), Some(date(2026, 12, 10)));
+        assert_eq!(d.due_on(), Some(date(2026, 12, 10)));
         d.answered_on = Some(date(2026, 12, 10));
-        assert_eq!(d.answered_in_time(ExtraDaysOff::default()), Some(true));
+        assert_eq!(d.answered_in_time(), Some(true));
         d.answered_on = Some(date(2026, 12, 11));
-        assert_eq!(d.answered_in_time(ExtraDaysOff::default()), Some(false));
+        assert_eq!(d.answered_in_time(), Some(false));
     }
 
     #[test]
@@ -761,7 +780,7 @@ mod tests {
                 d.received_on,
                 d.answered_on,
                 d.outcome.clone(),
-                d.due_on(ExtraDaysOff::default()),
+                d.due_on(),
             )
         };
         let before = counted(&d);

@@ -117,6 +117,15 @@ pub fn is_public_holiday(d: Date) -> bool {
     d.weekday() == Weekday::Sunday || holidays(d.year()).iter().any(|h| h.on == d)
 }
 
+/// "a", "a och b", "a, b och c".
+fn and_list(names: &[&str], and: &str) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} {and} {last}", rest.join(", ")),
+    }
+}
+
 /// The days an organisation does not work besides weekends and public holidays. Off unless chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -130,6 +139,40 @@ pub struct ExtraDaysOff {
 }
 
 impl ExtraDaysOff {
+    /// The days chosen, by name, in the calendar's order.
+    pub fn names(self, lang: crate::Lang) -> Vec<&'static str> {
+        let sv = lang == crate::Lang::Sv;
+        [
+            (
+                self.midsommarafton,
+                if sv {
+                    "midsommarafton"
+                } else {
+                    "Midsummer Eve"
+                },
+            ),
+            (self.julafton, if sv { "julafton" } else { "Christmas Eve" }),
+            (
+                self.nyarsafton,
+                if sv { "nyårsafton" } else { "New Year's Eve" },
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
+    /// What a time limit is counted around, in a sentence's words: "lördagar, söndagar och
+    /// helgdagar" and the days chosen.
+    pub fn describe(self, lang: crate::Lang) -> String {
+        let (mut all, and) = match lang {
+            crate::Lang::Sv => (vec!["Lördagar", "söndagar", "allmänna helgdagar"], "och"),
+            crate::Lang::En => (vec!["Saturdays", "Sundays", "public holidays"], "and"),
+        };
+        all.extend(self.names(lang));
+        and_list(&all, and)
+    }
+
     pub fn contains(self, d: Date) -> bool {
         (self.midsommarafton
             && d.month() == 6
@@ -182,6 +225,32 @@ pub fn working_days_before(d: Date, n: u32, extra: ExtraDaysOff) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_days_off_are_described_in_words() {
+        use crate::Lang;
+        assert_eq!(
+            ExtraDaysOff::default().describe(Lang::Sv),
+            "Lördagar, söndagar och allmänna helgdagar"
+        );
+        let two = ExtraDaysOff {
+            julafton: true,
+            nyarsafton: true,
+            ..ExtraDaysOff::default()
+        };
+        assert_eq!(
+            two.describe(Lang::Sv),
+            "Lördagar, söndagar, allmänna helgdagar, julafton och nyårsafton"
+        );
+        let all = ExtraDaysOff {
+            midsommarafton: true,
+            ..two
+        };
+        assert_eq!(
+            all.describe(Lang::En),
+            "Saturdays, Sundays, public holidays, Midsummer Eve, Christmas Eve and New Year's Eve"
+        );
+    }
 
     #[test]
     fn easter_matches_the_published_dates() {

@@ -17,6 +17,8 @@ pub struct RequestSummary {
     pub answered_on: Option<Date>,
     /// `bifall`, `delvis_bifall` or `avslag`, once decided.
     pub outcome: Option<String>,
+    /// The organisation's own days off the request's time limit is counted with.
+    pub days_off: ExtraDaysOff,
 }
 
 /// How many of one type.
@@ -53,12 +55,7 @@ pub struct YearFigures {
 }
 
 /// The figures of `year` (by the date of receipt) from one controller's requests.
-pub fn figures(
-    requests: &[RequestSummary],
-    year: i16,
-    types: &[&str],
-    extra: ExtraDaysOff,
-) -> YearFigures {
+pub fn figures(requests: &[RequestSummary], year: i16, types: &[&str]) -> YearFigures {
     let of_year: Vec<&RequestSummary> = requests
         .iter()
         .filter(|r| r.received_on.year() == year)
@@ -97,7 +94,7 @@ pub fn figures(
         };
         f.answered += 1;
         days.push((answered - r.received_on).get_days().into());
-        let due = due_on(r.received_on, 1 + r.extension_months, extra);
+        let due = due_on(r.received_on, 1 + r.extension_months, r.days_off);
         match (answered <= due, r.extension_months > 0) {
             (true, false) => f.answered_in_time_without_extension += 1,
             (true, true) => f.answered_in_time_with_extension += 1,
@@ -133,7 +130,38 @@ mod tests {
             extension_months: ext,
             answered_on: answered,
             outcome: outcome.map(str::to_string),
+            days_off: ExtraDaysOff::default(),
         }
+    }
+
+    #[test]
+    fn each_request_is_counted_with_its_own_days_off() {
+        // Received on 24 November 2026: due on julafton, a Thursday, unless the organisation had
+        // made it a day off when the request came in; then on Monday 28 December.
+        let answered_28th = |days_off| RequestSummary {
+            days_off,
+            ..r(
+                "access",
+                date(2026, 11, 24),
+                0,
+                Some(date(2026, 12, 28)),
+                Some("bifall"),
+            )
+        };
+        let julafton = ExtraDaysOff {
+            julafton: true,
+            ..ExtraDaysOff::default()
+        };
+        let f = figures(
+            &[
+                answered_28th(ExtraDaysOff::default()),
+                answered_28th(julafton),
+            ],
+            2026,
+            TYPES,
+        );
+        assert_eq!(f.answered_late, 1);
+        assert_eq!(f.answered_in_time_without_extension, 1);
     }
 
     #[test]
@@ -180,7 +208,7 @@ mod tests {
                 Some("bifall"),
             ),
         ];
-        let f = figures(&all, 2026, TYPES, ExtraDaysOff::default());
+        let f = figures(&all, 2026, TYPES);
         assert_eq!(f.received, 5);
         assert_eq!(
             f.by_type,
@@ -205,7 +233,7 @@ mod tests {
         assert_eq!(f.partly_refused, 1);
         // Days: 18, 32, 33, 91 → (32 + 33) / 2.
         assert_eq!(f.median_days_to_answer, Some(32.5));
-        let empty = figures(&all, 2024, TYPES, ExtraDaysOff::default());
+        let empty = figures(&all, 2024, TYPES);
         assert_eq!((empty.received, empty.median_days_to_answer), (0, None));
         assert!(empty.by_type.iter().all(|t| t.count == 0));
     }
@@ -226,7 +254,7 @@ mod tests {
             d = d.tomorrow().expect("a day");
             i += 1;
         }
-        let f = figures(&all, 2027, TYPES, ExtraDaysOff::default());
+        let f = figures(&all, 2027, TYPES);
         assert_eq!(f.received, 365);
         assert_eq!(f.answered + f.open, f.received);
         assert_eq!(

@@ -10,6 +10,9 @@ use serde::de::DeserializeOwned;
 
 pub struct ApiJson<T>(pub T);
 
+/// axum's limit for a body read whole (a JSON body or a form), unless a route sets its own.
+pub const JSON_LIMIT: usize = 2 * 1024 * 1024;
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
@@ -27,9 +30,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::Malformed(e.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(
+                    crate::i18n::current()
+                        .pick("Innehållet får vara högst", "The content may be at most")
+                        .to_string()
+                        + &format!(" {} kB.", JSON_LIMIT / 1024),
+                )
+            } else {
+                ApiError::Malformed(e.body_text())
+            }
+        })?;
         parse(&bytes).map(ApiJson)
     }
 }

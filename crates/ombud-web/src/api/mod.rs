@@ -5,7 +5,8 @@
 //! - Lists answer `{"items": […], "next": "<cursor>" | null}`; `?limit=` (1–500, default 50) and
 //!   `?cursor=` page through them by keyset, so a late page costs what the first does.
 //! - A record carries `version`; responses give it as a strong `ETag`; changes accept `If-Match`
-//!   and refuse a stale one with 412.
+//!   and refuse a stale one with 412. Without `If-Match` a change applies to the record as it is
+//!   (the last writer wins): clients that show a record before changing it send it.
 //! - Ids are opaque strings.
 
 pub mod agreements;
@@ -99,7 +100,13 @@ pub fn finish_openapi(mut doc: utoipa::openapi::OpenApi) -> String {
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(
         "Ombud: dataskyddsarbetet i kommunen. Data protection work of a Swedish municipality. \
-         Authenticate with POST /api/v1/session and send the token as `Authorization: Bearer …`."
+         Authenticate with POST /api/v1/session and send the token as `Authorization: Bearer …`. \
+         Concurrent edits: every record carries `version` and answers with it as a strong `ETag`; \
+         send it back as `If-Match` with a PATCH, DELETE or workflow step, and a change made by \
+         someone else in between is refused with 412 instead of being overwritten. Without \
+         `If-Match` the change applies to the record as it is then: the last writer wins. \
+         A PATCH is a JSON merge patch (RFC 7396); a field the record does not have is refused \
+         with 422, also when set to null."
             .into(),
     );
     let components = doc.components.get_or_insert_with(Default::default);

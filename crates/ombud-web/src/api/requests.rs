@@ -45,6 +45,80 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         Access::Organisation(Action::Edit(Kind::Request)),
         routes!(put_retention),
     )
+    .add_for(
+        Some(Kind::Request),
+        Access::Organisation(Action::Read(Kind::Request)),
+        routes!(get_days_off),
+    )
+    .add_for(
+        Some(Kind::Request),
+        Access::Organisation(Action::Edit(Kind::Request)),
+        routes!(put_days_off),
+    )
+}
+
+/// A controller's own days off besides Saturdays, Sundays and Sweden's public holidays.
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DaysOffBody {
+    /// The Friday 19–25 June.
+    pub midsommarafton: bool,
+    /// 24 December.
+    pub julafton: bool,
+    /// 31 December.
+    pub nyarsafton: bool,
+}
+
+impl From<ombud_domain::request::ExtraDaysOff> for DaysOffBody {
+    fn from(d: ombud_domain::request::ExtraDaysOff) -> Self {
+        DaysOffBody {
+            midsommarafton: d.midsommarafton,
+            julafton: d.julafton,
+            nyarsafton: d.nyarsafton,
+        }
+    }
+}
+
+/// The own days off of the controller the organisation belongs to. A request's time limit that
+/// ends on one moves to the next working day, as for a public holiday.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/request-days-off", tag = "data-subject-requests",
+    params(("id" = String, Path)),
+    responses((status = 200, body = DaysOffBody), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_days_off(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Json<DaysOffBody>, ApiError> {
+    Ok(Json(state.app.request_days_off(&ctx, &id).await?.into()))
+}
+
+/// Set the own days off of the controller the organisation belongs to (those who handle requests at
+/// the controller itself decide them). They apply to requests registered from then on: a request
+/// keeps the calendar it was registered with (its `days_off`), so a deadline already given never
+/// moves. The change is on the record.
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/request-days-off", tag = "data-subject-requests",
+    params(("id" = String, Path)),
+    request_body = DaysOffBody,
+    responses((status = 200, body = DaysOffBody), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn put_days_off(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DaysOffBody>,
+) -> Result<Json<DaysOffBody>, ApiError> {
+    let days = ombud_domain::request::ExtraDaysOff {
+        midsommarafton: b.midsommarafton,
+        julafton: b.julafton,
+        nyarsafton: b.nyarsafton,
+    };
+    Ok(Json(
+        state
+            .app
+            .set_request_days_off(&ctx, &id, days)
+            .await?
+            .into(),
+    ))
 }
 
 /// A controller's retention rules for requests.

@@ -57,10 +57,7 @@ async fn page(
         name: Requests::title(d).to_string(),
         version: view.record.version,
         received_on: d.received_on.map(|x| x.to_string()).unwrap_or_default(),
-        due_on: d
-            .due_on(ombud_domain::request::ExtraDaysOff::default())
-            .map(|x| x.to_string())
-            .unwrap_or_default(),
+        due_on: d.due_on().map(|x| x.to_string()).unwrap_or_default(),
         months: match f.get("months") {
             "" => "2".into(),
             m => m.to_string(),
@@ -449,4 +446,92 @@ pub async fn set_retention(
     };
     let p = retention_page(&state, &ctx, &id, Some(&f), problems, None).await?;
     Ok(render_with(status, &p))
+}
+
+/// One of the days an organisation may add, as a checkbox.
+pub struct DayOff {
+    pub name: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "request_days_off.html")]
+pub struct DaysOffPage {
+    pub frame: Frame,
+    pub action: String,
+    pub organisation: String,
+    pub days: Vec<DayOff>,
+    pub may_edit: bool,
+    pub summary: Vec<SummaryItem>,
+    pub notice: Option<String>,
+}
+
+/// `GET /organisationer/{id}/lediga-dagar`: the own days off of the controller the organisation
+/// belongs to, counted in the time limit of the requests it registers from now on.
+pub async fn days_off(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<super::notices::Done>,
+) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let chosen = state.app.request_days_off(&ctx, &id).await?;
+    let org = state.app.organisation(&ctx, &id).await?;
+    let controller_scope = match &org.controller_id {
+        Some(c) if *c != org.id => state
+            .app
+            .organisation(&ctx, c)
+            .await
+            .map(|o| o.scope())
+            .ok(),
+        _ => Some(org.scope()),
+    };
+    let may_edit = controller_scope.is_some_and(|s| {
+        ctx.principal
+            .can(ombud_domain::authz::Action::Edit(Kind::Request), &s)
+    });
+    let day = |name: &'static str, checked: bool| DayOff {
+        name,
+        label: kt(lang, Kind::Request, &format!("days-off.{name}")),
+        checked,
+    };
+    let page = DaysOffPage {
+        frame: Frame::new(
+            &state,
+            &ctx,
+            &format!("/organisationer/{id}/lediga-dagar"),
+            "begaranden",
+        ),
+        action: format!("/organisationer/{id}/lediga-dagar"),
+        organisation: org.name,
+        days: vec![
+            day("midsommarafton", chosen.midsommarafton),
+            day("julafton", chosen.julafton),
+            day("nyarsafton", chosen.nyarsafton),
+        ],
+        may_edit,
+        summary: Vec::new(),
+        notice: (q.klart == "sparad").then(|| kt(lang, Kind::Request, "days-off.saved")),
+    };
+    Ok(render(&page))
+}
+
+/// `POST /organisationer/{id}/lediga-dagar`: a checkbox is on when it is sent at all.
+pub async fn set_days_off(
+    State(state): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    check_csrf(&ctx, &headers, &f)?;
+    let on = |name: &str| !f.get(name).is_empty();
+    let days = ombud_domain::request::ExtraDaysOff {
+        midsommarafton: on("midsommarafton"),
+        julafton: on("julafton"),
+        nyarsafton: on("nyarsafton"),
+    };
+    state.app.set_request_days_off(&ctx, &id, days).await?;
+    Ok(Redirect::to(&format!("/organisationer/{id}/lediga-dagar?klart=sparad")).into_response())
 }

@@ -271,7 +271,8 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::NOT_FOUND
             }
         }
-        ("GET", "/api/v1/organisations/{id}/request-retention", _) => {
+        ("GET", "/api/v1/organisations/{id}/request-retention", _)
+        | ("GET", "/api/v1/organisations/{id}/request-days-off", _) => {
             if sees {
                 allow(w.reads_kind(Kind::Request), S::OK)
             } else {
@@ -279,7 +280,8 @@ fn expected(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
             }
         }
         // Decided for the whole controller: a role at a unit sees the unit but does not decide.
-        ("PUT", "/api/v1/organisations/{id}/request-retention", _) => {
+        ("PUT", "/api/v1/organisations/{id}/request-retention", _)
+        | ("PUT", "/api/v1/organisations/{id}/request-days-off", _) => {
             if sees {
                 allow(w.edits(Kind::Request) && w.sees_above_unit(place), S::OK)
             } else {
@@ -709,6 +711,12 @@ async fn probe(app: &TestApp, world: &World, r: &RouteInfo, by: &Person, place: 
                 .json(json!({ "granted_identity_months": null, "refused_identity_years": null }))
                 .await
         }
+        ("PUT", "/api/v1/organisations/{id}/request-days-off", _) => {
+            app.put(fill(&r.path, &side.unit))
+                .by(by)
+                .json(json!({ "midsommarafton": false, "julafton": true, "nyarsafton": false }))
+                .await
+        }
         (_, p, _) if p.starts_with("/api/v1/organisations/{id}") => {
             app.call(method, fill(&r.path, &side.unit)).by(by).await
         }
@@ -1051,14 +1059,16 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
                 S::NOT_FOUND
             }
         }
-        ("GET", "/organisationer/{id}/gallring", _) => {
+        ("GET", "/organisationer/{id}/gallring", _)
+        | ("GET", "/organisationer/{id}/lediga-dagar", _) => {
             if sees {
                 allow(w.reads_kind(Kind::Request), S::OK)
             } else {
                 S::NOT_FOUND
             }
         }
-        ("POST", "/organisationer/{id}/gallring", _) => {
+        ("POST", "/organisationer/{id}/gallring", _)
+        | ("POST", "/organisationer/{id}/lediga-dagar", _) => {
             if sees {
                 allow(
                     w.edits(Kind::Request) && w.sees_above_unit(place),
@@ -1336,6 +1346,9 @@ async fn probe_page(
                 Place::B => &world.berit,
             };
             b.post(app, &fill(&target.id), &[("disabled", "0")]).await
+        }
+        ("POST", "/organisationer/{id}/lediga-dagar", _) => {
+            b.post(app, &fill(&side.unit), &[("julafton", "on")]).await
         }
         ("POST", "/organisationer/{id}/gallring", _) => {
             b.post(

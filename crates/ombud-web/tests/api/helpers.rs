@@ -159,6 +159,23 @@ impl TestApp {
         }
     }
 
+    /// The same Ombud, on the same database, as served under another public URL (e.g. `https://`).
+    pub fn under(&self, public_url: &str) -> TestApp {
+        TestApp {
+            router: ombud_web::app(
+                self.store.clone(),
+                ombud_web::Config {
+                    public_url: public_url.into(),
+                    ..Self::config()
+                },
+            ),
+            store: self.store.clone(),
+            backend: self.backend,
+            url: self.url.clone(),
+            db: self.db.clone(),
+        }
+    }
+
     /// A second instance of Ombud over the same database, with caches of its own (as behind a load
     /// balancer).
     pub async fn second_instance(&self) -> TestApp {
@@ -661,6 +678,7 @@ pub fn swedish_title(code: &str) -> &'static str {
         "workflow" => "Steget finns inte i arbetsflödet",
         "gaps_open" => "Posten har brister",
         "import_has_errors" => "Filen har fel",
+        "too_large" => "För stort",
         other => panic!("no Swedish title known for {other}"),
     }
 }

@@ -9,6 +9,7 @@ mod authz_matrix;
 mod bad_input;
 mod breaches;
 mod concurrency;
+mod hardening;
 mod holes;
 mod import_systems;
 mod members;

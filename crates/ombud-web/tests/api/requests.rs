@@ -374,3 +374,172 @@ both!(
         assert_eq!(again, 0);
     }
 );
+
+both!(
+    a_controllers_own_days_off_count_for_requests_registered_after_and_every_new_request_is_reminded,
+    |app| async move {
+        let admin = app.admin().await;
+        let city = text(&app.org(&admin, "Exempelstad", "city", None).await, "id");
+        let board = text(
+            &app.org(&admin, "Kulturnämnden", "board", Some(&city)).await,
+            "id",
+        );
+        let unit = text(
+            &app.org(&admin, "Biblioteket", "unit", Some(&board)).await,
+            "id",
+        );
+        let keeper = app
+            .person("rut@kultur.exempelstad.se", "Rut Registrator")
+            .await;
+        app.grant(&board, &keeper.id, &[Role::RecordsKeeper]).await;
+        let librarian = app
+            .person("lo@bibl.exempelstad.se", "Lo Bibliotekarie")
+            .await;
+        app.grant(&unit, &librarian.id, &[Role::RecordsKeeper]).await;
+        let register = |received: &str, name: &str| {
+            app.post("/api/v1/data-subject-requests")
+                .by(&keeper)
+                .json(json!({ "organisation_id": unit, "type": "access",
+                    "received_on": received, "requester": { "name": name } }))
+        };
+        // Received on 24 November 2026: due on julafton, a Thursday, a working day by law.
+        let before = register("2026-11-24", "Före Inställningen")
+            .await
+            .expect(StatusCode::CREATED);
+        assert_eq!(before["due_on"], "2026-12-24", "{before}");
+
+        let days = app
+            .get(format!("/api/v1/organisations/{unit}/request-days-off"))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(
+            days,
+            json!({ "midsommarafton": false, "julafton": false, "nyarsafton": false })
+        );
+        // Decided at the controller, by those who handle requests for all of it; an unknown field
+        // or a role held only at a unit is refused.
+        let all = json!({ "midsommarafton": true, "julafton": true, "nyarsafton": true });
+        app.put(format!("/api/v1/organisations/{unit}/request-days-off"))
+            .by(&librarian)
+            .json(all.clone())
+            .await
+            .expect(StatusCode::FORBIDDEN);
+        app.put(format!("/api/v1/organisations/{board}/request-days-off"))
+            .by(&keeper)
+            .json(json!({ "midsommarafton": false, "julafton": true, "nyarsafton": false, "påskafton": true }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        let set = app
+            .put(format!("/api/v1/organisations/{unit}/request-days-off"))
+            .by(&keeper)
+            .json(all.clone())
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(set, all);
+
+        // A request registered now is counted with them: julafton, juldagen, annandag jul and the
+        // Sunday pass → Monday 28 December. The one registered before keeps its deadline.
+        let after = register("2026-11-24", "Efter Inställningen")
+            .await
+            .expect(StatusCode::CREATED);
+        assert_eq!(after["due_on"], "2026-12-28", "{after}");
+        assert_eq!(after["days_off"]["julafton"], true, "{after}");
+        let again = app
+            .get(format!(
+                "/api/v1/data-subject-requests/{}",
+                text(&before, "id")
+            ))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(again["due_on"], "2026-12-24", "{again}");
+        // Nor can a client set the calendar itself.
+        app.patch(format!("/api/v1/data-subject-requests/{}", text(&before, "id")))
+            .by(&keeper)
+            .json(json!({ "days_off": all }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        // The change is on the record, under the controller.
+        let events = app.events_of("controller_settings", &board).await;
+        assert!(
+            events.iter().any(|e| e
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains("request_days_off"))
+                && e.actor_name == "Rut Registrator"),
+            "{events:?}"
+        );
+
+        // A request loaded from a file is reminded like one registered by hand, and counted with
+        // the controller's days off; one whose deadline passed long ago gets no reminders.
+        let today = ombud_app::today();
+        let csv = format!(
+            "Typ,Mottagen,Namn\naccess,{today},Ida Import\naccess,2020-01-07,Olle Gammal\n"
+        );
+        let (ct, body) = import_form(&unit, "begaranden.csv", csv.as_bytes(), false);
+        let report = app
+            .post("/api/v1/data-subject-requests/import")
+            .by(&keeper)
+            .raw(Some(&ct), body)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(report["created"], 2, "{report}");
+        let list = app
+            .get(format!(
+                "/api/v1/data-subject-requests?organisation_id={unit}&q=import"
+            ))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        let id = text(&list["items"][0], "id");
+        let imported = app
+            .get(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        let due = text(&imported, "due_on");
+        assert_eq!(imported["days_off"]["nyarsafton"], true, "{imported}");
+        let d7 = app
+            .store
+            .scheduled_job(&format!("request:{id}:reminder:{due}:d7"))
+            .await
+            .expect("job read");
+        assert!(d7.is_some_and(|j| j.outcome.is_none()), "the imported request is reminded");
+
+        // Correcting the day of receipt moves the deadline, and the reminders with it.
+        let current = app
+            .get(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&keeper)
+            .await
+            .expect(StatusCode::OK);
+        let later = today
+            .checked_add(jiff::Span::new().days(3))
+            .expect("a date");
+        let moved = app
+            .patch(format!("/api/v1/data-subject-requests/{id}"))
+            .by(&keeper)
+            .if_match(&format!("\"{}\"", current["version"]))
+            .json(json!({ "received_on": later.to_string() }))
+            .await
+            .expect(StatusCode::OK);
+        let new_due = text(&moved, "due_on");
+        assert_ne!(new_due, due);
+        let job = |key: String| {
+            let store = app.store.clone();
+            async move { store.scheduled_job(&key).await.expect("job read") }
+        };
+        let old = job(format!("request:{id}:reminder:{due}:d2")).await;
+        assert_eq!(
+            old.and_then(|j| j.outcome).as_deref(),
+            Some("cancelled"),
+            "the old deadline's reminder"
+        );
+        assert!(
+            job(format!("request:{id}:reminder:{new_due}:d2"))
+                .await
+                .is_some_and(|j| j.outcome.is_none()),
+            "the new deadline's reminder"
+        );
+    }
+);

@@ -310,10 +310,16 @@ async fn request_figures(
             false,
         )],
         facts,
-        links: vec![(
-            format!("/organisationer/{organisation_id}/gallring"),
-            k("retention.link"),
-        )],
+        links: vec![
+            (
+                format!("/organisationer/{organisation_id}/lediga-dagar"),
+                k("days-off.link"),
+            ),
+            (
+                format!("/organisationer/{organisation_id}/gallring"),
+                k("retention.link"),
+            ),
+        ],
     })
 }
 
@@ -517,6 +523,9 @@ fn request_panel(
             due.to_string()
         };
         out.push((k("deadline.due"), text, overdue));
+    }
+    if let Some(days) = facts.get("counted_around").and_then(Value::as_str) {
+        out.push((k("deadline.days-off"), days.to_string(), false));
     }
     let extension = details.get("extension").filter(|e| !e.is_null());
     out.push((

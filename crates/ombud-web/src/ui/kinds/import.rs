@@ -410,6 +410,10 @@ pub async fn submit<D: Descriptor>(
             )
             .await;
         }
+        Err(AppError::TooLarge(why)) => {
+            let p = Problems::one("import-file", t(lang, "import.file"), why);
+            return again(&state, &ctx, info, &org, StatusCode::PAYLOAD_TOO_LARGE, p).await;
+        }
         Err(AppError::Unprocessable(_)) => {
             let p = problem("import-file", "import.file", "import.mapping-unreadable");
             return again(

@@ -159,6 +159,18 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
             Access::Organisation(Action::Edit(Kind::Request)),
             post(crate::ui::requests::set_retention),
         )
+        .add(
+            "GET",
+            "/organisationer/{id}/lediga-dagar",
+            Access::Organisation(Action::Read(Kind::Request)),
+            get(crate::ui::requests::days_off),
+        )
+        .add(
+            "POST",
+            "/organisationer/{id}/lediga-dagar",
+            Access::Organisation(Action::Edit(Kind::Request)),
+            post(crate::ui::requests::set_days_off),
+        )
         .add_for(
             Kind::Request,
             "GET",
