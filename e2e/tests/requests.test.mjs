@@ -99,3 +99,35 @@ test('the DPO sets how long the controller keeps who made a request', async () =
   assert.equal(await anna.getByLabel(/Bifallna begäranden/).inputValue(), '6');
   assertAudited(anna);
 });
+
+test('the DPO makes julafton a day off, and a request registered after is counted with it', async () => {
+  const anna = await newPage(browser);
+  await signIn(anna, 'anna.lindqvist@sjostad.se');
+  await visit(anna, '/begaranden');
+  const ks = await anna.locator('#organisation option', { hasText: 'Kommunstyrelsen' }).first().getAttribute('value');
+  await anna.getByLabel('Organisation', { exact: true }).selectOption(ks);
+  await submit(anna, anna.getByRole('button', { name: 'Sök' }));
+  await submit(anna, anna.getByRole('link', { name: 'Egna lediga dagar i tidsfristen' }));
+  const julafton = anna.getByLabel('Julafton');
+  if (!(await julafton.isChecked())) await julafton.check();
+  await submit(anna, anna.getByRole('button', { name: 'Spara lediga dagar' }));
+  assert.match(await anna.locator('[role=status]').innerText(), /De lediga dagarna är sparade/);
+  assert.ok(await anna.getByLabel('Julafton').isChecked());
+
+  // Received on 24 November 2026: one month ends on julafton, a Thursday, now a day off; juldagen,
+  // annandag jul and the Sunday follow, so Monday 28 December.
+  await visit(anna, '/begaranden');
+  await submit(anna, anna.getByRole('link', { name: 'Registrera begäran' }).first());
+  const form = anna.locator('#record-form');
+  await form.getByLabel('Organisation', { exact: true }).selectOption(ks).catch(() => {});
+  await form.getByLabel('Typ av begäran').selectOption('erasure').catch(async () => {
+    await form.getByLabel('Radering (art. 17)').check();
+  });
+  await form.getByLabel('Mottagen', { exact: true }).fill('2026-11-24');
+  await form.getByLabel('Namn', { exact: true }).fill(unique('Julia Julafton'));
+  await submit(anna, form.getByRole('button', { name: 'Registrera begäran' }));
+  const deadline = await anna.locator('#deadline').innerText();
+  assert.match(deadline, /2026-12-28/);
+  assert.match(deadline, /julafton/);
+  assertAudited(anna);
+});
