@@ -138,9 +138,18 @@ impl App {
         time::to_storage(now + idle)
     }
 
-    /// Checks an e-mail address and password, within the sign-in limit. Unknown addresses take as
-    /// long as known ones, so that timing does not tell which exist.
-    pub async fn check_credentials(&self, email: &str, password: &str) -> Result<User> {
+    /// Checks an e-mail address and password, within the sign-in limit (see
+    /// [`ombud_domain::sign_in`]): refused with the time to wait while the account or the source
+    /// address (when known) must wait; a failure counts for both; a success clears the account's
+    /// count. Unknown addresses take as long as known ones, so that timing does not tell which
+    /// exist.
+    pub async fn check_credentials(
+        &self,
+        email: &str,
+        password: &str,
+        source: Option<std::net::IpAddr>,
+    ) -> Result<User> {
+        use ombud_domain::sign_in::{ACCOUNT, SOURCE};
         let key = email.trim().to_lowercase();
         // An address no one can have is wrong like any other, and never reaches the database
         // (PostgreSQL refuses some characters that SQLite keeps).
@@ -149,9 +158,24 @@ impl App {
         {
             return Err(AppError::BadCredentials);
         }
-        self.sign_in_limit
-            .check(&key)
-            .map_err(|retry_after| AppError::TooManyAttempts { retry_after })?;
+        let account = ombud_domain::sign_in::account_key(&key);
+        let source = source.map(ombud_domain::sign_in::source_key);
+        let now = jiff::Timestamp::now();
+        let keys: Vec<&str> = std::iter::once(account.as_str())
+            .chain(source.as_deref())
+            .collect();
+        let counted = self.store.sign_in_failures(&keys).await?;
+        let of = |k: &str| counted.iter().find(|(c, _)| c == k).map(|(_, f)| *f);
+        let wait = ACCOUNT.wait(of(&account), now).max(
+            source
+                .as_deref()
+                .map_or(jiff::SignedDuration::ZERO, |s| SOURCE.wait(of(s), now)),
+        );
+        if wait.is_positive() {
+            return Err(AppError::TooManyAttempts {
+                retry_after: ombud_domain::sign_in::retry_after(wait),
+            });
+        }
         let user = match self.store.user_by_email(&key).await {
             Ok(u) if u.disabled_at.is_none() => Some(u),
             Ok(_) | Err(StoreError::NotFound) => None,
@@ -171,11 +195,17 @@ impl App {
         };
         match user {
             Some(u) if ok => {
-                self.sign_in_limit.succeeded(&key);
+                self.store.clear_sign_in_failures(&account).await?;
                 Ok(u)
             }
             _ => {
-                self.sign_in_limit.failed(&key);
+                let now = jiff::Timestamp::now();
+                self.store
+                    .record_sign_in_failure(&account, &ACCOUNT, now)
+                    .await?;
+                if let Some(s) = &source {
+                    self.store.record_sign_in_failure(s, &SOURCE, now).await?;
+                }
                 tracing::info!("failed sign-in");
                 Err(AppError::BadCredentials)
             }
@@ -220,12 +250,25 @@ impl App {
         current: &str,
         new: &str,
     ) -> Result<()> {
+        // Guessing the current password here is guessing a password: it counts with sign-ins.
+        use ombud_domain::sign_in::ACCOUNT;
+        let account = ombud_domain::sign_in::account_key(&caller.user.email);
+        let counted = self.store.sign_in_failures(&[account.as_str()]).await?;
+        let wait = ACCOUNT.wait(counted.first().map(|(_, f)| *f), jiff::Timestamp::now());
+        if wait.is_positive() {
+            return Err(AppError::TooManyAttempts {
+                retry_after: ombud_domain::sign_in::retry_after(wait),
+            });
+        }
         let secret = self.store.local_secret(&caller.user.id).await?;
         let ok = match secret {
             Some(phc) => self.verify_password(phc, current.to_string()).await?,
             None => false,
         };
         if !ok {
+            self.store
+                .record_sign_in_failure(&account, &ACCOUNT, jiff::Timestamp::now())
+                .await?;
             return Err(Invalid::new("current_password", Rule::Required).into());
         }
         people::new_password("new_password", new, &caller.user.email, &caller.user.name)?;

@@ -26,7 +26,6 @@ pub mod records;
 pub mod requests;
 pub mod retention;
 pub mod sheets;
-mod sign_in_limit;
 pub mod worklist;
 
 pub use caller::Caller;
@@ -50,9 +49,11 @@ pub struct Config {
     pub password_cost: PasswordCost,
     /// How long a session lives without use.
     pub session_idle: Duration,
-    /// Failed sign-ins allowed per e-mail address in [`Config::sign_in_window`].
-    pub sign_in_attempts: u32,
-    pub sign_in_window: Duration,
+    /// Take the client's address for the sign-in limit from the last `X-Forwarded-For` entry (set
+    /// by the load balancer in front) instead of the connection's.
+    pub trust_forwarded_for: bool,
+    /// The bearer token `GET /metrics` asks for; without one, there are no metrics.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -61,8 +62,8 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             password_cost: PasswordCost::Standard,
             session_idle: Duration::from_secs(8 * 3600),
-            sign_in_attempts: 5,
-            sign_in_window: Duration::from_secs(15 * 60),
+            trust_forwarded_for: false,
+            metrics_token: None,
         }
     }
 }
@@ -80,7 +81,6 @@ pub struct App(Arc<Inner>);
 pub struct Inner {
     store: Store,
     pub config: Config,
-    sign_in_limit: sign_in_limit::SignInLimit,
     callers: cache::EpochCache<Caller>,
     organisations: cache::EpochCache<Organisation>,
     /// A person's roles by organisation, named (the start page).
@@ -106,10 +106,6 @@ impl std::ops::Deref for App {
 impl App {
     pub fn new(store: Store, config: Config) -> App {
         App(Arc::new(Inner {
-            sign_in_limit: sign_in_limit::SignInLimit::new(
-                config.sign_in_attempts,
-                config.sign_in_window,
-            ),
             store,
             config,
             callers: cache::EpochCache::default(),
@@ -118,6 +114,16 @@ impl App {
             gaps: cache::EpochCache::default(),
             imports: tokio::sync::Semaphore::new(CONCURRENT_IMPORTS),
         }))
+    }
+
+    /// The connection pool: (open, idle).
+    pub fn store_pool_state(&self) -> (u32, usize) {
+        self.store.pool_state()
+    }
+
+    /// What waits in the outbox and the job queue.
+    pub async fn queue_sizes(&self) -> Result<ombud_store::outbox::QueueSizes> {
+        Ok(self.store.queue_sizes().await?)
     }
 
     /// Whether the database answers (the health check).

@@ -17,6 +17,7 @@ pub mod people;
 pub mod register;
 pub mod request;
 pub mod role;
+pub mod sign_in;
 pub mod text;
 pub mod time;
 

@@ -168,7 +168,18 @@ impl Store {
         if backend == Backend::Sqlite {
             forget_sqlite_samples(&url).await?;
         }
-        let pool = pool_opts.connect(&url).await?;
+        let pool = pool_opts.connect(&url).await.map_err(|e| {
+            let why = e.to_string();
+            // The TLS errors name the certificate; say what to check.
+            let hint = if why.to_lowercase().contains("certificate") {
+                " (TLS: the server's certificate was not accepted. With sslmode=verify-ca or \
+                 verify-full, give the CA certificate that signed it as sslrootcert=/path/ca.pem \
+                 in the database URL; verify-full also checks that the host name is in it)"
+            } else {
+                ""
+            };
+            StoreError::Database(format!("cannot connect to the database: {why}{hint}"))
+        })?;
         let epoch = match backend {
             Backend::Sqlite => std::sync::Arc::new(epoch::EpochWatch::sqlite(file)),
             Backend::Postgres => epoch::postgres(&url),
@@ -185,6 +196,11 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The connection pool's connections: (open, idle), for monitoring.
+    pub fn pool_state(&self) -> (u32, usize) {
+        (self.pool().size(), self.pool().num_idle())
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -209,6 +225,19 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Whether this connection to the database is encrypted (PostgreSQL over TLS).
+    pub async fn uses_tls(&self) -> Result<bool> {
+        if self.backend == Backend::Sqlite {
+            return Ok(false);
+        }
+        let (ssl,): (i32,) = sqlx::query_as(
+            "SELECT CASE WHEN ssl THEN 1 ELSE 0 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ssl == 1)
     }
 
     /// Refreshes the planner's statistics after a bulk load, so that the first queries on the new

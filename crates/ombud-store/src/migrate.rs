@@ -68,6 +68,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "request_days_off",
         sql: include_str!("../migrations/0011_request_days_off.sql"),
     },
+    Migration {
+        version: 12,
+        name: "sign_in_failures",
+        sql: include_str!("../migrations/0012_sign_in_failures.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.

@@ -520,6 +520,28 @@ impl Store {
         .await?)
     }
 
+    /// What waits: e-mail not yet sent nor given up, and jobs not yet done (whether due or not):
+    /// for monitoring, no content.
+    pub async fn queue_sizes(&self) -> Result<QueueSizes> {
+        let (mail_queued, mail_failed, jobs_pending, jobs_due): (i64, i64, i64, i64) =
+            sqlx::query_as(
+                "SELECT \
+                   (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND given_up_at IS NULL), \
+                   (SELECT COUNT(*) FROM outbox WHERE given_up_at IS NOT NULL), \
+                   (SELECT COUNT(*) FROM scheduled_jobs WHERE done_at IS NULL), \
+                   (SELECT COUNT(*) FROM scheduled_jobs WHERE done_at IS NULL AND due_at <= $1)",
+            )
+            .bind(to_storage(jiff::Timestamp::now()))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(QueueSizes {
+            mail_queued,
+            mail_failed,
+            jobs_pending,
+            jobs_due,
+        })
+    }
+
     /// Counts by state, and the latest failures.
     pub async fn outbox_status(&self) -> Result<OutboxStatus> {
         let (queued, retrying, failed, sent, oldest_queued_at): (
@@ -670,6 +692,16 @@ impl Store {
         .fetch_optional(self.pool())
         .await?)
     }
+}
+
+/// What waits in the outbox and the job queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueSizes {
+    pub mail_queued: i64,
+    pub mail_failed: i64,
+    pub jobs_pending: i64,
+    /// Pending and due now: more than a handful for long means no instance runs them.
+    pub jobs_due: i64,
 }
 
 /// A name for a mail header: one line, no control characters (they could forge headers).

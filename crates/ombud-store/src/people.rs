@@ -293,6 +293,80 @@ impl Store {
             .await?
             .rows_affected())
     }
+
+    /// The failed sign-ins counted for these keys (absent: none).
+    pub async fn sign_in_failures(
+        &self,
+        keys: &[&str],
+    ) -> Result<Vec<(String, ombud_domain::sign_in::Failures)>> {
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let row: Option<(i64, String)> = sqlx::query_as(
+                "SELECT failures, last_failure_at FROM sign_in_failures WHERE counted_key = $1",
+            )
+            .bind((*key).to_string())
+            .fetch_optional(self.pool())
+            .await?;
+            if let Some((count, last)) = row {
+                let last = ombud_domain::time::from_storage(&last).ok_or_else(|| {
+                    crate::StoreError::Database(format!("sign_in_failures: a time {last:?}"))
+                })?;
+                out.push((
+                    (*key).to_string(),
+                    ombud_domain::sign_in::Failures {
+                        count: u32::try_from(count).unwrap_or(u32::MAX),
+                        last,
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Counts a failure for a key at `now`, as the policy says: one more, or the first again once
+    /// the window has passed since the last. One statement, so that instances failing the same
+    /// account at once each count.
+    pub async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        policy: &ombud_domain::sign_in::Policy,
+        now: jiff::Timestamp,
+    ) -> Result<()> {
+        let window_start = ombud_domain::time::to_storage(now - policy.window);
+        sqlx::query(
+            "INSERT INTO sign_in_failures (counted_key, failures, last_failure_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (counted_key) DO UPDATE SET \
+               failures = CASE WHEN sign_in_failures.last_failure_at <= $3 THEN 1 \
+                               ELSE sign_in_failures.failures + 1 END, \
+               last_failure_at = excluded.last_failure_at",
+        )
+        .bind(key.to_string())
+        .bind(ombud_domain::time::to_storage(now))
+        .bind(window_start)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a key's failures (an account signed in with the right password).
+    pub async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE counted_key = $1")
+            .bind(key.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes counts whose window has passed (run with the session purge).
+    pub async fn purge_sign_in_failures(&self, before: jiff::Timestamp) -> Result<u64> {
+        Ok(
+            sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at <= $1")
+                .bind(ombud_domain::time::to_storage(before))
+                .execute(self.pool())
+                .await?
+                .rows_affected(),
+        )
+    }
 }
 
 impl WriteTx<'_> {

@@ -80,6 +80,39 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
     format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}")
 }
 
+/// The address a request comes from, for the sign-in limit: the connection's, or with
+/// `trust_forwarded_for` the last `X-Forwarded-For` entry (the one the load balancer in front
+/// added; the entries before it are the client's word). `None` when neither is known.
+pub struct SourceAddr(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for SourceAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config().trust_forwarded_for
+            && let Some(addr) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .and_then(|a| a.trim().parse().ok())
+        {
+            return Ok(SourceAddr(Some(addr)));
+        }
+        Ok(SourceAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
 /// An API caller: bearer token, or a browser session cookie with the CSRF header on changes.
 pub struct ApiCtx(pub Caller);
 

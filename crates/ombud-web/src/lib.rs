@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod metrics;
 pub mod routes;
 mod security;
 pub mod serve;
@@ -34,6 +35,7 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub app: App,
     openapi_json: String,
+    metrics: metrics::Metrics,
 }
 
 impl std::ops::Deref for AppState {
@@ -62,13 +64,19 @@ pub fn app(store: Store, config: Config) -> Router {
     let state = AppState(Arc::new(Inner {
         app: App::new(store, config),
         openapi_json,
+        metrics: metrics::Metrics::default(),
     }));
     Router::new()
         .merge(api_router)
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics::metrics))
         .merge(ui)
         .fallback(ui::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,
@@ -86,7 +94,27 @@ pub fn app(store: Store, config: Config) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            tower_http::request_id::MakeRequestUuid,
+        ))
+}
+
+/// The span every log line of a request is in: its id (the `X-Request-Id` the answer carries, or
+/// the one a proxy in front sent), the method and the route's pattern. Not the path or the query:
+/// they can hold a name someone searched for.
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("-", |p| p.as_str());
+    tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route)
 }
 
 /// Every route the application answers, with what it requires: the API's and the pages'.

@@ -203,7 +203,9 @@ impl PageRoutes {
 
 /// The routes added outside the tables: the OpenAPI document and the health check.
 pub fn fixed() -> Vec<RouteInfo> {
-    ["/api/v1/openapi.json", "/healthz"]
+    // `/metrics` is for the city's monitoring, not for people: it has a token of its own
+    // (`OMBUD_METRICS_TOKEN`) and answers 404 without one configured.
+    ["/api/v1/openapi.json", "/healthz", "/metrics"]
         .into_iter()
         .map(|p| RouteInfo {
             method: "GET",

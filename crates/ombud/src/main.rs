@@ -51,6 +51,13 @@ enum Command {
         /// `smtp://127.0.0.1:25`. Without it, e-mail waits in the outbox.
         #[arg(long, env = "OMBUD_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
+        /// Behind a load balancer: count failed sign-ins by the address in the last
+        /// `X-Forwarded-For` entry, not by the balancer's own address.
+        #[arg(long, env = "OMBUD_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+        /// The bearer token `GET /metrics` asks for; without it there are no metrics (404).
+        #[arg(long, env = "OMBUD_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         /// The sender of Ombud's e-mail.
         #[arg(
             long,
@@ -106,14 +113,32 @@ enum UserCommand {
     },
 }
 
+/// Logs to standard error: lines for people (the default) or, with `OMBUD_LOG_FORMAT=json`, one
+/// JSON object per line for a log collector, each with the request's id when it has one.
+fn init_logging() -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OMBUD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match std::env::var("OMBUD_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("" | "text") => builder.init(),
+        Ok("json") => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        Ok(other) => return Err(format!("OMBUD_LOG_FORMAT={other}: `text` or `json`")),
+    }
+    Ok(())
+}
+
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("OMBUD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = init_logging() {
+        eprintln!("ombud: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -173,6 +198,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             demo,
             smtp_url,
             mail_from,
+            metrics_token,
+            trust_forwarded_for,
         } => {
             let started = std::time::Instant::now();
             let store = open(&cli.database).await?;
@@ -188,6 +215,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
             let config = ombud_web::Config {
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
+                metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
+                trust_forwarded_for,
                 ..Default::default()
             };
             spawn_session_purge(store.clone());
@@ -206,7 +235,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!(%bind, database = %redact(&cli.database), ready_ms = started.elapsed().as_millis() as u64, "Ombud is ready");
-            eprintln!("Ombud: http://{bind}");
+            // For the person who started it; the log (maybe JSON lines on stderr) says it too.
+            println!("Ombud: http://{bind}");
             ombud_web::serve::serve(
                 listener,
                 app,
@@ -339,6 +369,15 @@ fn spawn_session_purge(store: Store) {
                 .await
             {
                 tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+            let window = ombud_domain::sign_in::ACCOUNT
+                .window
+                .max(ombud_domain::sign_in::SOURCE.window);
+            if let Err(e) = store
+                .purge_sign_in_failures(jiff::Timestamp::now() - window)
+                .await
+            {
+                tracing::warn!(error = %e, "could not purge old sign-in failures");
             }
         }
     });

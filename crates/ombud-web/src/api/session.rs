@@ -40,11 +40,12 @@ pub struct CurrentSession {
     responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    auth::SourceAddr(source): auth::SourceAddr,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
     let user = state
         .app
-        .check_credentials(&body.email, &body.password)
+        .check_credentials(&body.email, &body.password, source)
         .await?;
     let s = state.app.open_session(&user, "api", Channel::Api).await?;
     let mut headers = HeaderMap::new();

@@ -65,6 +65,7 @@ pub struct SignInForm {
 /// `POST /logga-in`.
 pub async fn submit(
     State(state): State<AppState>,
+    auth::SourceAddr(source): auth::SourceAddr,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
@@ -83,7 +84,11 @@ pub async fn submit(
     if !auth::same_origin(&headers) {
         return fail(StatusCode::FORBIDDEN, "sign-in-error-origin");
     }
-    let user = match state.app.check_credentials(&f.email, &f.password).await {
+    let user = match state
+        .app
+        .check_credentials(&f.email, &f.password, source)
+        .await
+    {
         Ok(u) => u,
         Err(AppError::TooManyAttempts { .. }) => {
             return fail(StatusCode::TOO_MANY_REQUESTS, "sign-in-error-locked");

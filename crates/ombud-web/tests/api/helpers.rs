@@ -161,14 +161,15 @@ impl TestApp {
 
     /// The same Ombud, on the same database, as served under another public URL (e.g. `https://`).
     pub fn under(&self, public_url: &str) -> TestApp {
+        self.configured(|c| c.public_url = public_url.into())
+    }
+
+    /// The same Ombud, on the same database, configured otherwise.
+    pub fn configured(&self, change: impl FnOnce(&mut ombud_web::Config)) -> TestApp {
+        let mut config = Self::config();
+        change(&mut config);
         TestApp {
-            router: ombud_web::app(
-                self.store.clone(),
-                ombud_web::Config {
-                    public_url: public_url.into(),
-                    ..Self::config()
-                },
-            ),
+            router: ombud_web::app(self.store.clone(), config),
             store: self.store.clone(),
             backend: self.backend,
             url: self.url.clone(),
