@@ -59,7 +59,7 @@ if [ -z "$ready" ]; then
 fi
 
 echo "e2e: Ombud at $base ($bin)"
-OMBUD_BASE_URL="$base" node --test --test-concurrency=1 "${@:-e2e/tests/}"
+OMBUD_BIN="$bin" OMBUD_BASE_URL="$base" node --test --test-concurrency=1 "${@:-e2e/tests/}"
 status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: server log (last 50 lines):" >&2

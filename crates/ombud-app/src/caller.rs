@@ -196,6 +196,10 @@ impl App {
         match user {
             Some(u) if ok => {
                 self.store.clear_sign_in_failures(&account).await?;
+                // Told only to the one who knows the password: it reveals nothing to a guesser.
+                if self.sso_required() && !u.is_admin.0 {
+                    return Err(AppError::SsoRequired);
+                }
                 Ok(u)
             }
             _ => {

@@ -48,6 +48,12 @@ pub enum AppError {
     /// the caller's language).
     #[error("too large: {0}")]
     TooLarge(String),
+    /// A sign-in with the identity provider that did not go through.
+    #[error("single sign-on: {0}")]
+    Sso(crate::sso::SsoFailure),
+    /// A password sign-in where the city requires its identity provider.
+    #[error("sign in with the identity provider")]
+    SsoRequired,
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -26,6 +26,7 @@ pub mod records;
 pub mod requests;
 pub mod retention;
 pub mod sheets;
+pub mod sso;
 pub mod worklist;
 
 pub use caller::Caller;
@@ -54,6 +55,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// The bearer token `GET /metrics` asks for; without one, there are no metrics.
     pub metrics_token: Option<String>,
+    /// Sign-in with the city's identity provider; `None`: passwords only.
+    pub sso: Option<sso::SsoConfig>,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             session_idle: Duration::from_secs(8 * 3600),
             trust_forwarded_for: false,
             metrics_token: None,
+            sso: None,
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct Inner {
     /// that answer requests; the bound keeps a burst of large imports from taking every core and
     /// the memory of as many files.
     pub(crate) imports: tokio::sync::Semaphore,
+    /// The identity provider, when single sign-on is configured.
+    pub(crate) sso: Option<sso::Sso>,
 }
 
 /// How many imports read their files at once; more wait their turn.
@@ -105,7 +111,16 @@ impl std::ops::Deref for App {
 
 impl App {
     pub fn new(store: Store, config: Config) -> App {
+        // A configuration that cannot make a client was refused at start (see `sso::Sso::new`).
+        let sso = config.sso.clone().and_then(|c| match sso::Sso::new(c) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::error!(error = %e, "single sign-on is switched off");
+                None
+            }
+        });
         App(Arc::new(Inner {
+            sso,
             store,
             config,
             callers: cache::EpochCache::default(),

@@ -73,6 +73,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "sign_in_failures",
         sql: include_str!("../migrations/0012_sign_in_failures.sql"),
     },
+    Migration {
+        version: 13,
+        name: "sso_logins",
+        sql: include_str!("../migrations/0013_sso_logins.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.

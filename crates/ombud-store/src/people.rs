@@ -151,6 +151,83 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
+    /// The person an identity provider's subject belongs to.
+    pub async fn user_by_identity(&self, provider: &str, subject: &str) -> Result<User> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM users u JOIN identities i ON i.user_id = u.id \
+             WHERE i.provider = $1 AND i.subject = $2",
+            USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+        .bind(provider.to_string())
+        .bind(subject.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The subject a person has at an identity provider, if they are linked to it.
+    pub async fn identity_of(&self, provider: &str, user_id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT subject FROM identities WHERE provider = $1 AND user_id = $2",
+        )
+        .bind(provider.to_string())
+        .bind(user_id.to_string())
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Keeps a sign-in with the identity provider on its way.
+    pub async fn save_sso_login(
+        &self,
+        state_hash: &str,
+        nonce: &str,
+        pkce_verifier: &str,
+        next_path: &str,
+        now: jiff::Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sso_logins (state_hash, nonce, pkce_verifier, next_path, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(state_hash.to_string())
+        .bind(nonce.to_string())
+        .bind(pkce_verifier.to_string())
+        .bind(next_path.to_string())
+        .bind(ombud_domain::time::to_storage(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a sign-in on its way, once: (nonce, PKCE verifier, where to go next) when the state is
+    /// known and was made after `not_before`. Whoever takes it, on whichever instance, is the only
+    /// one who does.
+    pub async fn take_sso_login(
+        &self,
+        state_hash: &str,
+        not_before: jiff::Timestamp,
+    ) -> Result<Option<(String, String, String)>> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "DELETE FROM sso_logins WHERE state_hash = $1 \
+             RETURNING nonce, pkce_verifier, next_path, created_at",
+        )
+        .bind(state_hash.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        sqlx::query("DELETE FROM sso_logins WHERE created_at < $1")
+            .bind(ombud_domain::time::to_storage(not_before))
+            .execute(self.pool())
+            .await?;
+        Ok(row.and_then(|(nonce, verifier, next, created)| {
+            (created >= ombud_domain::time::to_storage(not_before))
+                .then_some((nonce, verifier, next))
+        }))
+    }
+
     /// The stored password hash of a person's local account, if they have one.
     pub async fn local_secret(&self, user_id: &str) -> Result<Option<String>> {
         let s: Option<Option<String>> = sqlx::query_scalar(
@@ -437,6 +514,44 @@ impl WriteTx<'_> {
         )
         .await?;
         Ok(u)
+    }
+
+    /// Links a person to their subject at an identity provider (one subject, one person). The audit
+    /// trail records the link under the person.
+    pub async fn link_identity(
+        &mut self,
+        user_id: &str,
+        provider: &str,
+        subject: &str,
+    ) -> Result<()> {
+        let now = self.now().to_string();
+        sqlx::query(
+            "INSERT INTO identities (provider, subject, user_id, secret_hash, created_at, updated_at) \
+             VALUES ($1, $2, $3, NULL, $4, $5)",
+        )
+        .bind(provider.to_string())
+        .bind(subject.to_string())
+        .bind(user_id.to_string())
+        .bind(now.clone())
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict("identity_taken")
+            }
+            other => other.into(),
+        })?;
+        let fact = serde_json::json!({ "identity": { "provider": provider, "subject": subject } });
+        self.record_event(
+            Operation::Update,
+            "user",
+            user_id,
+            None,
+            None::<&()>,
+            Some(&fact),
+        )
+        .await
     }
 
     /// Sets a person's local password (the hash is never put in the audit trail, only the fact).

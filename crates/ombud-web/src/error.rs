@@ -77,6 +77,9 @@ impl From<AppError> for ApiError {
             AppError::BadCredentials => ApiError::BadCredentials,
             AppError::TooManyAttempts { retry_after } => ApiError::TooManyAttempts { retry_after },
             AppError::TooLarge(why) => ApiError::TooLarge(why),
+            // The flow is the browser's (see ui::sso); through the API only the requirement shows.
+            AppError::Sso(_) => ApiError::Forbidden,
+            AppError::SsoRequired => ApiError::Conflict("sso_required"),
             AppError::Internal(i) => ApiError::Internal(i),
         }
     }
@@ -133,6 +136,18 @@ fn field_error(i: &Invalid, lang: Lang) -> FieldError {
 /// Swedish and English text for a conflict code from the store.
 pub(crate) fn conflict_text(code: &str, lang: Lang) -> &'static str {
     match code {
+        "sso_required" => lang.pick(
+            "Logga in med kommunens identitetsleverantör. Lösenord används bara av systemadministratören.",
+            "Sign in with the municipality's identity provider. Passwords are only for the system administrator.",
+        ),
+        "sso_not_configured" => lang.pick(
+            "Inloggning via identitetsleverantör är inte inställd (OMBUD_OIDC_ISSUER).",
+            "Sign-in with an identity provider is not set up (OMBUD_OIDC_ISSUER).",
+        ),
+        "identity_taken" => lang.pick(
+            "Inloggnings-id:t hör redan till en annan person.",
+            "The sign-in id already belongs to another person.",
+        ),
         "email_taken" => lang.pick(
             "Det finns redan en person med den e-postadressen.",
             "A person with that e-mail address already exists.",

@@ -51,6 +51,24 @@ enum Command {
         /// `smtp://127.0.0.1:25`. Without it, e-mail waits in the outbox.
         #[arg(long, env = "OMBUD_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
+        /// Sign-in with the city's identity provider (OpenID Connect): its issuer URL.
+        #[arg(long, env = "OMBUD_OIDC_ISSUER")]
+        oidc_issuer: Option<String>,
+        /// The client id Ombud has at the provider.
+        #[arg(long, env = "OMBUD_OIDC_CLIENT_ID")]
+        oidc_client_id: Option<String>,
+        /// The client secret (a public client with PKCE needs none).
+        #[arg(long, env = "OMBUD_OIDC_CLIENT_SECRET", hide_env_values = true)]
+        oidc_client_secret: Option<String>,
+        /// What the sign-in button names: "Logga in med …".
+        #[arg(long, env = "OMBUD_OIDC_LABEL", default_value = "kommunens inloggning")]
+        oidc_label: String,
+        /// Create an account without roles for someone the provider knows and Ombud does not.
+        #[arg(long, env = "OMBUD_OIDC_CREATE_PEOPLE")]
+        oidc_create_people: bool,
+        /// Only the system administrator signs in with a password; everyone else with the provider.
+        #[arg(long, env = "OMBUD_OIDC_REQUIRED")]
+        oidc_required: bool,
         /// Behind a load balancer: count failed sign-ins by the address in the last
         /// `X-Forwarded-For` entry, not by the balancer's own address.
         #[arg(long, env = "OMBUD_TRUST_FORWARDED_FOR")]
@@ -200,7 +218,29 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             mail_from,
             metrics_token,
             trust_forwarded_for,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret,
+            oidc_label,
+            oidc_create_people,
+            oidc_required,
         } => {
+            let sso = match (oidc_issuer, oidc_client_id) {
+                (Some(issuer), Some(client_id)) => Some(ombud_app::sso::SsoConfig {
+                    issuer,
+                    client_id,
+                    client_secret: oidc_client_secret.filter(|s| !s.is_empty()),
+                    label: oidc_label,
+                    create_people: oidc_create_people,
+                    required: oidc_required,
+                }),
+                (None, None) => None,
+                _ => bail!("single sign-on needs both OMBUD_OIDC_ISSUER and OMBUD_OIDC_CLIENT_ID"),
+            };
+            if let Some(c) = &sso {
+                // A malformed issuer URL stops the start, rather than a sign-in later.
+                ombud_app::sso::Sso::new(c.clone()).map_err(anyhow::Error::msg)?;
+            }
             let started = std::time::Instant::now();
             let store = open(&cli.database).await?;
             if demo {
@@ -217,6 +257,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
                 metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
                 trust_forwarded_for,
+                sso,
                 ..Default::default()
             };
             spawn_session_purge(store.clone());

@@ -189,6 +189,10 @@ pub struct UpdateUser {
     /// Disable (`true`): the person cannot sign in and every session of theirs ends, on every
     /// instance at once; or enable again (`false`).
     pub disabled: Option<bool>,
+    /// Link the person to their subject (`sub`) at the city's identity provider, so that they sign
+    /// in with it (409 `sso_not_configured` without one; 409 `identity_taken` when another person
+    /// has it).
+    pub sso_subject: Option<String>,
 }
 
 /// Disable or enable a person (system administrators; nobody disables themself).
@@ -202,6 +206,16 @@ pub async fn update_user(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateUser>,
 ) -> Result<(HeaderMap, Json<UserOut>), ApiError> {
+    if let Some(subject) = &body.sso_subject {
+        state
+            .app
+            .link_sso_subject(&ctx, &id, subject)
+            .await
+            .map_err(|e| match e {
+                ombud_app::AppError::Sso(_) => ApiError::Conflict("sso_not_configured"),
+                other => other.into(),
+            })?;
+    }
     let u = match body.disabled {
         Some(d) => state.app.set_disabled(&ctx, &id, d).await?,
         None => state.app.person(&ctx, &id).await?,

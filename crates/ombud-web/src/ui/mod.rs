@@ -44,6 +44,18 @@ pub fn router() -> (Router<AppState>, Vec<RouteInfo>) {
         .add("GET", "/logga-in", Access::Public, get(sign_in::form))
         .add("POST", "/logga-in", Access::Public, post(sign_in::submit))
         .add(
+            "GET",
+            "/logga-in/sso",
+            Access::Public,
+            get(sign_in::sso_start),
+        )
+        .add(
+            "GET",
+            "/logga-in/sso/klar",
+            Access::Public,
+            get(sign_in::sso_finish),
+        )
+        .add(
             "POST",
             "/logga-ut",
             Access::SignedIn,

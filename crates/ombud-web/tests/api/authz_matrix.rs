@@ -1020,6 +1020,8 @@ fn expected_page(r: &RouteInfo, w: &Who, place: Place) -> StatusCode {
         ("GET", "/healthz", _) => S::OK,
         // No metrics token in the tests' configuration: as if it did not exist, for everyone.
         ("GET", "/metrics", _) => S::NOT_FOUND,
+        // No identity provider in the tests' configuration.
+        ("GET", "/logga-in/sso", _) | ("GET", "/logga-in/sso/klar", _) => S::NOT_FOUND,
         // Signed in already: on to the start page.
         ("GET", "/logga-in", _) => S::SEE_OTHER,
         ("POST", "/logga-in", _) | ("POST", "/logga-ut", _) | ("POST", "/sprak", _) => S::SEE_OTHER,

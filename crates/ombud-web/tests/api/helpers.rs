@@ -680,6 +680,7 @@ pub fn swedish_title(code: &str) -> &'static str {
         "gaps_open" => "Posten har brister",
         "import_has_errors" => "Filen har fel",
         "too_large" => "För stort",
+        "sso_required" | "sso_not_configured" | "identity_taken" => "Konflikt",
         other => panic!("no Swedish title known for {other}"),
     }
 }

@@ -22,4 +22,5 @@ mod requests;
 mod round_trip;
 mod service;
 mod session;
+mod sso;
 mod users;
