@@ -15,7 +15,7 @@ if [ ! -x "$bin" ]; then
   echo "e2e: no Ombud binary at $bin (run cargo build, or set OMBUD_BIN)" >&2
   exit 2
 fi
-if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/@axe-core/playwright ]; then
+if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/@axe-core/playwright ] || [ ! -d e2e/node_modules/oidc-provider ]; then
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error) || exit 2
 fi
 

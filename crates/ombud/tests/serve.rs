@@ -240,3 +240,124 @@ fn two_instances_started_together_with_the_demo_on_an_empty_postgresql_both_serv
     drop(b);
     admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
 }
+
+/// A POST with a body; the whole answer.
+fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    s.set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("a timeout");
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).expect("sent");
+    s.write_all(body).expect("sent");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn body_json(answer: &str) -> serde_json::Value {
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {answer}"))
+}
+
+/// Heavy imports are read off the threads that answer requests: while two large files are read,
+/// `/healthz` still answers at once (it waited 10.8 s when they were read on the async threads).
+#[test]
+fn the_server_answers_while_large_imports_are_read() {
+    let (dir, url) = temp_sqlite("imports");
+    let mut server = Server::start(&url, &["--demo"], &[("OMBUD_LOG", "warn")]);
+    server.ready();
+    let port = server.port;
+    let session = body_json(&post(
+        port,
+        "/api/v1/session",
+        &[("Content-Type", "application/json")],
+        br#"{"email":"admin@sjostad.se","password":"Ombud-demo-2026"}"#,
+    ));
+    let token = session["token"].as_str().expect("a token").to_string();
+    let orgs = server
+        .get(
+            "/api/v1/organisations?q=Kommunstyrelsen",
+            &[("Authorization", &format!("Bearer {token}"))],
+        )
+        .expect("an answer");
+    let org = body_json(&orgs)["items"][0]["id"]
+        .as_str()
+        .expect("an organisation")
+        .to_string();
+    // 60,000 rows, each a problem (the date is impossible): a lot of reading and planning.
+    let mut csv = String::from("Behandling;Ändamål;Nästa översyn\n");
+    for i in 0..60_000 {
+        csv.push_str(&format!(
+            "Behandling nummer {i};Ett ändamål som tar plats;2026-13-45\n"
+        ));
+    }
+    let boundary = "ombudgrans";
+    let mut body = Vec::new();
+    for (name, value) in [("organisation_id", org.as_str()), ("dry_run", "true")] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stor.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(csv.as_bytes());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let body = Arc::new(body);
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let imports: Vec<_> = (0..3)
+        .map(|_| {
+            let (body, ct, token) = (body.clone(), ct.clone(), token.clone());
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let answer = post(
+                    port,
+                    "/api/v1/processing-activities/import",
+                    &[
+                        ("Content-Type", &ct),
+                        ("Authorization", &format!("Bearer {token}")),
+                    ],
+                    &body,
+                );
+                (started.elapsed(), answer)
+            })
+        })
+        .collect();
+    // While they are read: the health check, again and again.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut slowest = Duration::ZERO;
+    while !imports.iter().all(|t| t.is_finished()) {
+        let started = Instant::now();
+        let answer = server.get("/healthz", &[]).expect("an answer");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        slowest = slowest.max(started.elapsed());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut longest = Duration::ZERO;
+    for t in imports {
+        let (took, answer) = t.join().expect("the import thread");
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "{}",
+            &answer[..answer.len().min(300)]
+        );
+        longest = longest.max(took);
+    }
+    assert!(
+        slowest < Duration::from_millis(1000),
+        "/healthz took {slowest:?} while the imports were read (they took up to {longest:?})"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}

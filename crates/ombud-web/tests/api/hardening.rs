@@ -374,3 +374,45 @@ both!(
         assert_eq!(after["version"], pa["version"]);
     }
 );
+
+both!(
+    a_file_full_of_bad_rows_lists_a_bounded_number_of_problems_and_says_how_many_more,
+    |app| async move {
+        let (board, keeper, _) = city(&app).await;
+        let max = ombud_domain::kernel::sheet::PROBLEMS_MAX;
+        // Every row has an impossible date (the bad rows of a 781 KB file answered 44.6 MB once).
+        let rows = max + 2_500;
+        let mut csv = String::from("Behandling;Nästa översyn\n");
+        for i in 0..rows {
+            csv.push_str(&format!("Behandling {i};2026-13-45\n"));
+        }
+        let (ct, body) = import_form(&board, "fel.csv", csv.as_bytes(), true);
+        let res = app
+            .post("/api/v1/processing-activities/import")
+            .by(&keeper)
+            .raw(Some(&ct), body)
+            .await;
+        let report = res.expect(StatusCode::OK);
+        assert_eq!(report["problems"].as_array().map(Vec::len), Some(max));
+        assert_eq!(
+            report["more_problems"],
+            rows - max,
+            "{}",
+            report["more_problems"]
+        );
+        assert!(
+            res.body.len() < 512 * 1024,
+            "the answer is {} bytes",
+            res.body.len()
+        );
+        // Past the row bound, the file is refused before it is read into rows.
+        let huge =
+            "Behandling\n".to_string() + &"x\n".repeat(ombud_report::read::MAX_ROWS as usize + 1);
+        let (ct, body) = import_form(&board, "stor.csv", huge.as_bytes(), true);
+        app.post("/api/v1/processing-activities/import")
+            .by(&keeper)
+            .raw(Some(&ct), body)
+            .await
+            .problem(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    }
+);
