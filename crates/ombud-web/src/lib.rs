@@ -101,6 +101,17 @@ pub fn app(store: Store, config: Config) -> Router {
         ))
 }
 
+/// Whether every request gets its span at INFO level, so that every log line carries the request's
+/// id (set with `OMBUD_LOG_FORMAT=json`). Otherwise the span is at DEBUG: a span at an enabled level
+/// costs an allocation and its fields' formatting on every request, which only a log collector
+/// repays.
+static REQUEST_SPANS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Logs every request's id with each of its lines (structured logs).
+pub fn log_request_ids(on: bool) {
+    REQUEST_SPANS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The span every log line of a request is in: its id (the `X-Request-Id` the answer carries, or
 /// the one a proxy in front sent), the method and the route's pattern. Not the path or the query:
 /// they can hold a name someone searched for.
@@ -114,7 +125,11 @@ fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or("-", |p| p.as_str());
-    tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route)
+    if REQUEST_SPANS.load(std::sync::atomic::Ordering::Relaxed) {
+        tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route)
+    } else {
+        tracing::debug_span!("request", request_id = %id, method = %req.method(), route = %route)
+    }
 }
 
 /// Every route the application answers, with what it requires: the API's and the pages'.

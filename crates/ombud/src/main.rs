@@ -141,12 +141,15 @@ fn init_logging() -> Result<(), String> {
         .with_writer(std::io::stderr);
     match std::env::var("OMBUD_LOG_FORMAT").as_deref() {
         Err(_) | Ok("" | "text") => builder.init(),
-        Ok("json") => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
-            .init(),
+        Ok("json") => {
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .init();
+            ombud_web::log_request_ids(true);
+        }
         Ok(other) => return Err(format!("OMBUD_LOG_FORMAT={other}: `text` or `json`")),
     }
     Ok(())
