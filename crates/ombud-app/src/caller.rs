@@ -149,7 +149,6 @@ impl App {
         password: &str,
         source: Option<std::net::IpAddr>,
     ) -> Result<User> {
-        use ombud_domain::sign_in::{ACCOUNT, SOURCE};
         let key = email.trim().to_lowercase();
         // An address no one can have is wrong like any other, and never reaches the database
         // (PostgreSQL refuses some characters that SQLite keeps).
@@ -158,24 +157,8 @@ impl App {
         {
             return Err(AppError::BadCredentials);
         }
-        let account = ombud_domain::sign_in::account_key(&key);
-        let source = source.map(ombud_domain::sign_in::source_key);
-        let now = jiff::Timestamp::now();
-        let keys: Vec<&str> = std::iter::once(account.as_str())
-            .chain(source.as_deref())
-            .collect();
-        let counted = self.store.sign_in_failures(&keys).await?;
-        let of = |k: &str| counted.iter().find(|(c, _)| c == k).map(|(_, f)| *f);
-        let wait = ACCOUNT.wait(of(&account), now).max(
-            source
-                .as_deref()
-                .map_or(jiff::SignedDuration::ZERO, |s| SOURCE.wait(of(s), now)),
-        );
-        if wait.is_positive() {
-            return Err(AppError::TooManyAttempts {
-                retry_after: ombud_domain::sign_in::retry_after(wait),
-            });
-        }
+        let guess = Guess::new(&key, source);
+        self.may_guess(&guess).await?;
         let user = match self.store.user_by_email(&key).await {
             Ok(u) if u.disabled_at.is_none() => Some(u),
             Ok(_) | Err(StoreError::NotFound) => None,
@@ -195,7 +178,7 @@ impl App {
         };
         match user {
             Some(u) if ok => {
-                self.store.clear_sign_in_failures(&account).await?;
+                self.store.clear_sign_in_failures(&guess.account).await?;
                 // Told only to the one who knows the password: it reveals nothing to a guesser.
                 if self.sso_required() && !u.is_admin.0 {
                     return Err(AppError::SsoRequired);
@@ -203,13 +186,7 @@ impl App {
                 Ok(u)
             }
             _ => {
-                let now = jiff::Timestamp::now();
-                self.store
-                    .record_sign_in_failure(&account, &ACCOUNT, now)
-                    .await?;
-                if let Some(s) = &source {
-                    self.store.record_sign_in_failure(s, &SOURCE, now).await?;
-                }
+                self.guessed_wrong(&guess).await?;
                 tracing::info!("failed sign-in");
                 Err(AppError::BadCredentials)
             }
@@ -255,24 +232,15 @@ impl App {
         new: &str,
     ) -> Result<()> {
         // Guessing the current password here is guessing a password: it counts with sign-ins.
-        use ombud_domain::sign_in::ACCOUNT;
-        let account = ombud_domain::sign_in::account_key(&caller.user.email);
-        let counted = self.store.sign_in_failures(&[account.as_str()]).await?;
-        let wait = ACCOUNT.wait(counted.first().map(|(_, f)| *f), jiff::Timestamp::now());
-        if wait.is_positive() {
-            return Err(AppError::TooManyAttempts {
-                retry_after: ombud_domain::sign_in::retry_after(wait),
-            });
-        }
+        let guess = Guess::new(&caller.user.email, None);
+        self.may_guess(&guess).await?;
         let secret = self.store.local_secret(&caller.user.id).await?;
         let ok = match secret {
             Some(phc) => self.verify_password(phc, current.to_string()).await?,
             None => false,
         };
         if !ok {
-            self.store
-                .record_sign_in_failure(&account, &ACCOUNT, jiff::Timestamp::now())
-                .await?;
+            self.guessed_wrong(&guess).await?;
             return Err(Invalid::new("current_password", Rule::Required).into());
         }
         people::new_password("new_password", new, &caller.user.email, &caller.user.name)?;
@@ -292,6 +260,59 @@ impl App {
         let mut w = WriteTx::begin(&self.store, &actor).await?;
         w.set_language(&caller.user.id, lang).await?;
         w.commit().await?;
+        Ok(())
+    }
+}
+
+/// A password attempt, as the sign-in limit counts it: for the account, and for the source address
+/// when it is known (see [`ombud_domain::sign_in`]).
+struct Guess {
+    account: String,
+    source: Option<String>,
+}
+
+impl Guess {
+    fn new(email: &str, source: Option<std::net::IpAddr>) -> Guess {
+        Guess {
+            account: ombud_domain::sign_in::account_key(email),
+            source: source.map(ombud_domain::sign_in::source_key),
+        }
+    }
+}
+
+impl App {
+    /// Refuses an attempt, with the time to wait, while the account or the source must wait.
+    async fn may_guess(&self, g: &Guess) -> Result<()> {
+        use ombud_domain::sign_in::{ACCOUNT, SOURCE};
+        let now = jiff::Timestamp::now();
+        let keys: Vec<&str> = std::iter::once(g.account.as_str())
+            .chain(g.source.as_deref())
+            .collect();
+        let counted = self.store.sign_in_failures(&keys).await?;
+        let of = |k: &str| counted.iter().find(|(c, _)| c == k).map(|(_, f)| *f);
+        let wait = ACCOUNT.wait(of(&g.account), now).max(
+            g.source
+                .as_deref()
+                .map_or(jiff::SignedDuration::ZERO, |s| SOURCE.wait(of(s), now)),
+        );
+        if wait.is_positive() {
+            return Err(AppError::TooManyAttempts {
+                retry_after: ombud_domain::sign_in::retry_after(wait),
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a wrong password for the account and the source.
+    async fn guessed_wrong(&self, g: &Guess) -> Result<()> {
+        use ombud_domain::sign_in::{ACCOUNT, SOURCE};
+        let now = jiff::Timestamp::now();
+        self.store
+            .record_sign_in_failure(&g.account, &ACCOUNT, now)
+            .await?;
+        if let Some(s) = &g.source {
+            self.store.record_sign_in_failure(s, &SOURCE, now).await?;
+        }
         Ok(())
     }
 }

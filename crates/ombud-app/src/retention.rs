@@ -7,7 +7,7 @@
 use crate::jobs::{BoxFuture, JobHandler, Outcome};
 use crate::{App, AppError, Caller, Organisation, Result, today};
 use ombud_domain::audit::Channel;
-use ombud_domain::authz::{Action, Denied, Principal};
+use ombud_domain::authz::{Action, Grant, Principal};
 use ombud_domain::kernel::{Descriptor, parse};
 use ombud_domain::register::request::Requests;
 use ombud_domain::request::ExtraDaysOff;
@@ -22,13 +22,8 @@ pub const RETENTION_JOB: &str = "request-retention";
 const ACTOR: &str = "Gallring";
 
 impl App {
-    /// The controller an organisation belongs to, for its settings.
-    pub(crate) async fn controller_of(
-        &self,
-        caller: &Caller,
-        organisation_id: &str,
-    ) -> Result<Organisation> {
-        let org = self.organisation(caller, organisation_id).await?;
+    /// The controller an organisation belongs to: its request settings are the controller's.
+    async fn controller_of(&self, org: Organisation) -> Result<Organisation> {
         let Some(c) = org.controller_id.clone() else {
             return Err(Invalid::new("organisation_id", Rule::UnknownReference).into());
         };
@@ -38,46 +33,69 @@ impl App {
         Ok(self.store.organisation(&c).await?)
     }
 
+    /// The controller whose request settings an organisation shares, for reading them: whoever
+    /// reads requests at the organisation asked about.
+    async fn settings_to_read(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+    ) -> Result<Organisation> {
+        let org = self.organisation(caller, organisation_id).await?;
+        caller
+            .principal
+            .authorize(Action::Read(Requests::KIND), &org.scope())?;
+        self.controller_of(org).await
+    }
+
+    /// The same controller, for deciding its settings: those who handle requests for the whole
+    /// controller. Someone who sees the organisation asked about but not the controller as a
+    /// whole is forbidden, not told it does not exist.
+    async fn settings_to_set(
+        &self,
+        caller: &Caller,
+        organisation_id: &str,
+    ) -> Result<(Organisation, Grant)> {
+        let org = self.organisation(caller, organisation_id).await?;
+        let controller = self.controller_of(org).await?;
+        let grant = caller
+            .principal
+            .authorize(Action::Edit(Requests::KIND), &controller.scope())
+            .map_err(|_| AppError::Forbidden)?;
+        Ok((controller, grant))
+    }
+
+    /// Whether the caller decides the request settings an organisation shares (a page shows its
+    /// form, or only what is decided).
+    pub async fn decides_request_settings(&self, caller: &Caller, organisation_id: &str) -> bool {
+        self.settings_to_set(caller, organisation_id).await.is_ok()
+    }
+
     /// The retention rules of the controller an organisation belongs to.
     pub async fn request_retention(
         &self,
         caller: &Caller,
         organisation_id: &str,
     ) -> Result<RetentionRules> {
-        let org = self.organisation(caller, organisation_id).await?;
-        caller
-            .principal
-            .authorize(Action::Read(Requests::KIND), &org.scope())?;
-        let controller = self.controller_of(caller, organisation_id).await?;
+        let controller = self.settings_to_read(caller, organisation_id).await?;
         Ok(self.store.retention_rules(&controller.id).await?)
     }
 
-    /// Sets the retention rules of the controller an organisation belongs to: those who handle
-    /// requests for the whole controller decide them.
+    /// Sets the retention rules of the controller an organisation belongs to.
     pub async fn set_request_retention(
         &self,
         caller: &Caller,
         organisation_id: &str,
         rules: RetentionRules,
     ) -> Result<RetentionRules> {
-        let controller = self.controller_of(caller, organisation_id).await?;
+        let (controller, grant) = self.settings_to_set(caller, organisation_id).await?;
         rules.check().map_err(AppError::Invalid)?;
-        let grant = caller
-            .principal
-            .authorize(Action::Edit(Requests::KIND), &controller.scope())
-            .map_err(|d| match d {
-                // They see the organisation asked about, but not the controller as a whole.
-                Denied::NotFound | Denied::Forbidden => AppError::Forbidden,
-            })?;
         let actor = caller.actor();
         let mut w = WriteTx::begin(&self.store, &actor).await?;
         w.set_retention_rules(&grant, &controller, &rules).await?;
         w.commit().await?;
         Ok(rules)
     }
-}
 
-impl App {
     /// The own days off of the controller an organisation belongs to: counted in the time limit of
     /// every request it registers from now on.
     pub async fn request_days_off(
@@ -85,11 +103,7 @@ impl App {
         caller: &Caller,
         organisation_id: &str,
     ) -> Result<ExtraDaysOff> {
-        let org = self.organisation(caller, organisation_id).await?;
-        caller
-            .principal
-            .authorize(Action::Read(Requests::KIND), &org.scope())?;
-        let controller = self.controller_of(caller, organisation_id).await?;
+        let controller = self.settings_to_read(caller, organisation_id).await?;
         Ok(self.store.request_days_off(&controller.id).await?)
     }
 
@@ -101,11 +115,7 @@ impl App {
         organisation_id: &str,
         days: ExtraDaysOff,
     ) -> Result<ExtraDaysOff> {
-        let controller = self.controller_of(caller, organisation_id).await?;
-        let grant = caller
-            .principal
-            .authorize(Action::Edit(Requests::KIND), &controller.scope())
-            .map_err(|_| AppError::Forbidden)?;
+        let (controller, grant) = self.settings_to_set(caller, organisation_id).await?;
         let actor = caller.actor();
         let mut w = WriteTx::begin(&self.store, &actor).await?;
         w.set_request_days_off(&grant, &controller, &days).await?;

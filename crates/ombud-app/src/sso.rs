@@ -26,6 +26,7 @@ use openidconnect::{
     Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl,
     Scope, TokenResponse,
 };
+use openidconnect::{EndpointMaybeSet, EndpointNotSet, EndpointSet};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
@@ -65,6 +66,17 @@ type Metadata = ProviderMetadata<
     CoreResponseMode,
     CoreResponseType,
     CoreSubjectIdentifierType,
+>;
+
+/// Ombud as the provider's client: from its metadata (authorisation endpoint set; token and
+/// userinfo endpoints as the provider publishes them).
+type Rp = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
 >;
 
 /// How long the provider's metadata and keys are kept before they are read again (a key the
@@ -164,6 +176,17 @@ impl App {
         self.sso.as_ref().is_some_and(|s| s.config.required)
     }
 
+    fn client(&self, sso: &Sso, meta: Metadata) -> std::result::Result<Rp, SsoFailure> {
+        let redirect = RedirectUrl::new(self.redirect_url())
+            .map_err(|e| SsoFailure::Exchange(format!("redirect URL: {e}")))?;
+        Ok(CoreClient::from_provider_metadata(
+            meta,
+            ClientId::new(sso.config.client_id.clone()),
+            sso.config.client_secret.clone().map(ClientSecret::new),
+        )
+        .set_redirect_uri(redirect))
+    }
+
     fn redirect_url(&self) -> String {
         format!(
             "{}/logga-in/sso/klar",
@@ -178,15 +201,7 @@ impl App {
             .as_ref()
             .ok_or(AppError::Sso(SsoFailure::NotConfigured))?;
         let meta = sso.metadata(false).await.map_err(AppError::Sso)?;
-        let client = CoreClient::from_provider_metadata(
-            meta,
-            ClientId::new(sso.config.client_id.clone()),
-            sso.config.client_secret.clone().map(ClientSecret::new),
-        )
-        .set_redirect_uri(
-            RedirectUrl::new(self.redirect_url())
-                .map_err(|e| AppError::Internal(format!("redirect URL: {e}")))?,
-        );
+        let client = self.client(sso, meta).map_err(AppError::Sso)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(
@@ -241,16 +256,9 @@ impl App {
         else {
             return Err(fail(SsoFailure::State));
         };
-        let exchange = |meta: Metadata| async {
-            let client = CoreClient::from_provider_metadata(
-                meta,
-                ClientId::new(sso.config.client_id.clone()),
-                sso.config.client_secret.clone().map(ClientSecret::new),
-            )
-            .set_redirect_uri(
-                RedirectUrl::new(self.redirect_url())
-                    .map_err(|e| SsoFailure::Exchange(format!("redirect URL: {e}")))?,
-            );
+        let exchange = async {
+            let meta = sso.metadata(false).await?;
+            let client = self.client(sso, meta)?;
             let token = client
                 .exchange_code(AuthorizationCode::new(code.to_string()))
                 .map_err(|e| SsoFailure::Exchange(e.to_string()))?
@@ -292,8 +300,7 @@ impl App {
             }
             Ok::<_, SsoFailure>((subject.to_string(), email, name))
         };
-        let meta = sso.metadata(false).await.map_err(fail)?;
-        let (subject, email, name) = exchange(meta).await.map_err(fail)?;
+        let (subject, email, name) = exchange.await.map_err(fail)?;
         let issuer = sso.config.issuer.clone();
         let user = match self.store.user_by_identity(&issuer, &subject).await {
             Ok(u) => u,

@@ -84,25 +84,19 @@ const MIGRATIONS: &[Migration] = &[
 const PG_LOCK_ID: i64 = 0x0b0d_0001;
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
-    let mut conn = store.pool().acquire().await?;
-    if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(PG_LOCK_ID)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let outcome = apply(&mut conn).await;
-    if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(PG_LOCK_ID)
-            .execute(&mut *conn)
-            .await?;
-    }
+    // Instances started together migrate one after the other.
+    // On PostgreSQL the lock's own connection migrates: a pool of one connection must do.
+    let mut lock = store.start_lock().await?;
+    let outcome = match lock.conn.as_mut() {
+        Some(conn) => apply(conn).await,
+        None => apply(&mut store.pool().acquire().await?).await,
+    };
+    lock.release().await?;
     outcome
 }
 
-/// Ombud's lock across instances on one PostgreSQL (the migrations' own): held while an instance
-/// does what only one may do at a time at start (load the demo city into an empty database). On
+/// Ombud's lock across instances on one PostgreSQL: held while an instance does what only one may
+/// do at a time at start (migrate; load the demo city into an empty database). On
 /// SQLite, whose database one process serves, there is nothing to hold.
 pub struct StartLock {
     conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,

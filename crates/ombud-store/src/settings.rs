@@ -37,23 +37,33 @@ fn parse<T: DeserializeOwned>(id: &str, json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StoreError::Database(format!("settings of {id}: {e}")))
 }
 
+/// A controller's setting (its default when the controller has decided nothing), on the pool or
+/// inside a transaction.
+async fn read_setting<'e, T, E>(exec: E, controller_id: &str, setting: Setting) -> Result<T>
+where
+    T: DeserializeOwned + Default,
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM controller_settings WHERE controller_id = $1",
+        setting.column()
+    )))
+    .bind(controller_id.to_string())
+    .fetch_optional(exec)
+    .await?;
+    match row {
+        Some((json,)) => parse(controller_id, &json),
+        None => Ok(T::default()),
+    }
+}
+
 impl Store {
     async fn setting<T: DeserializeOwned + Default>(
         &self,
         controller_id: &str,
         setting: Setting,
     ) -> Result<T> {
-        let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM controller_settings WHERE controller_id = $1",
-            setting.column()
-        )))
-        .bind(controller_id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some((json,)) => parse(controller_id, &json),
-            None => Ok(T::default()),
-        }
+        read_setting(self.pool(), controller_id, setting).await
     }
 
     /// A controller's retention rules for requests; the default (keep) when it has decided none.
@@ -101,16 +111,7 @@ impl WriteTx<'_> {
     /// A controller's own days off, read inside the transaction that registers a request, so that
     /// the request is counted with the setting as it is when it comes in.
     pub async fn request_days_off(&mut self, controller_id: &str) -> Result<ExtraDaysOff> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT request_days_off FROM controller_settings WHERE controller_id = $1",
-        )
-        .bind(controller_id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        match row {
-            Some((json,)) => parse(controller_id, &json),
-            None => Ok(ExtraDaysOff::default()),
-        }
+        read_setting(&mut *self.tx, controller_id, Setting::RequestDaysOff).await
     }
 
     /// Sets a controller's retention rules. The grant is to edit requests at the controller.

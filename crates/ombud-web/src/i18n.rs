@@ -29,6 +29,11 @@ pub fn current() -> Lang {
 /// The cookie the UI's language switch sets.
 pub const LANG_COOKIE: &str = "ombud_lang";
 
+/// The `Set-Cookie` value that keeps a language (a tag: `sv`, `en`) for a year.
+pub fn lang_cookie(tag: &str) -> String {
+    format!("{LANG_COOKIE}={tag}; Path=/; SameSite=Lax; Max-Age=31536000")
+}
+
 pub async fn negotiate(req: Request, next: Next) -> Response {
     let from_cookie =
         crate::auth::cookie(req.headers(), LANG_COOKIE).and_then(|v| Lang::from_tag(&v));

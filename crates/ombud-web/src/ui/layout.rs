@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{self, MaybeUiCtx};
-use crate::i18n::{self, LANG_COOKIE};
+use crate::i18n;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -117,11 +117,7 @@ pub async fn switch_language(
         tracing::warn!("could not save language preference");
     }
     let mut res = Redirect::to(&super::safe_next(&form.back)).into_response();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-        lang.tag()
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+    if let Ok(v) = HeaderValue::from_str(&i18n::lang_cookie(lang.tag())) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

@@ -329,14 +329,7 @@ async fn retention_page(
 ) -> Result<RetentionPage, PageError> {
     let rules = state.app.request_retention(ctx, id).await?;
     let org = state.app.organisation(ctx, id).await?;
-    let controller_scope = match &org.controller_id {
-        Some(c) if *c != org.id => state.app.organisation(ctx, c).await.map(|o| o.scope()).ok(),
-        _ => Some(org.scope()),
-    };
-    let may_edit = controller_scope.is_some_and(|s| {
-        ctx.principal
-            .can(ombud_domain::authz::Action::Edit(Kind::Request), &s)
-    });
+    let may_edit = state.app.decides_request_settings(ctx, id).await;
     let show = |v: Option<u16>| v.map(|n| n.to_string()).unwrap_or_default();
     Ok(RetentionPage {
         frame: Frame::new(
@@ -478,19 +471,7 @@ pub async fn days_off(
     let lang = ctx.lang;
     let chosen = state.app.request_days_off(&ctx, &id).await?;
     let org = state.app.organisation(&ctx, &id).await?;
-    let controller_scope = match &org.controller_id {
-        Some(c) if *c != org.id => state
-            .app
-            .organisation(&ctx, c)
-            .await
-            .map(|o| o.scope())
-            .ok(),
-        _ => Some(org.scope()),
-    };
-    let may_edit = controller_scope.is_some_and(|s| {
-        ctx.principal
-            .can(ombud_domain::authz::Action::Edit(Kind::Request), &s)
-    });
+    let may_edit = state.app.decides_request_settings(&ctx, &id).await;
     let day = |name: &'static str, checked: bool| DayOff {
         name,
         label: kt(lang, Kind::Request, &format!("days-off.{name}")),

@@ -125,19 +125,28 @@ pub async fn submit(
         }
         Err(e) => return PageError::from(e).into_response(),
     };
-    match state.app.open_session(&user, "browser", Channel::Ui).await {
+    signed_in(&state, &user, &next, &[]).await
+}
+
+/// A person who proved who they are (a password, the identity provider): a browser session, and
+/// on to `next` with its cookie and their stored language (it decides from now on), plus `more`.
+async fn signed_in(
+    state: &AppState,
+    user: &ombud_app::User,
+    next: &str,
+    more: &[String],
+) -> Response {
+    match state.app.open_session(user, "browser", Channel::Ui).await {
         Ok(s) => {
-            let mut res = Redirect::to(&next).into_response();
-            if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&state, &s.token)) {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
-            // The stored preference decides the language from now on.
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "{}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-                i18n::LANG_COOKIE,
-                user.language
-            )) {
-                res.headers_mut().append(header::SET_COOKIE, v);
+            let mut res = Redirect::to(next).into_response();
+            let cookies = [
+                auth::session_cookie(state, &s.token),
+                i18n::lang_cookie(&user.language),
+            ];
+            for cookie in cookies.iter().chain(more) {
+                if let Ok(v) = HeaderValue::from_str(cookie) {
+                    res.headers_mut().append(header::SET_COOKIE, v);
+                }
             }
             res
         }
@@ -237,26 +246,13 @@ pub async fn sso_finish(
         Err(AppError::Sso(f)) => return sso_failed(&state, &f),
         Err(e) => return PageError::from(e).into_response(),
     };
-    match state.app.open_session(&user, "browser", Channel::Ui).await {
-        Ok(s) => {
-            let mut res = Redirect::to(&safe_next(&next)).into_response();
-            for cookie in [
-                auth::session_cookie(&state, &s.token),
-                sso_state_cookie(&state, ""),
-                format!(
-                    "{}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-                    i18n::LANG_COOKIE,
-                    user.language
-                ),
-            ] {
-                if let Ok(v) = HeaderValue::from_str(&cookie) {
-                    res.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
-            res
-        }
-        Err(e) => PageError::from(e).into_response(),
-    }
+    signed_in(
+        &state,
+        &user,
+        &safe_next(&next),
+        &[sso_state_cookie(&state, "")],
+    )
+    .await
 }
 
 #[derive(Template)]
