@@ -182,39 +182,49 @@ impl App {
         id: &str,
     ) -> Result<RecordView<D::Details>> {
         let id = RecordId::parse(id).ok_or(AppError::NotFound)?;
-        let record = self.store.record::<D>(&id).await?;
+        let (record, incoming) = self.store.record_with_incoming::<D>(&id).await?;
         Self::readable::<D>(caller, &record)?;
-        self.view::<D>(caller, record).await
+        Ok(Self::view_with::<D>(caller, record, incoming))
     }
 
     /// What a caller sees of a record they may read.
     pub async fn view<D: Descriptor>(
         &self,
         caller: &Caller,
-        mut record: Stored<D::Details>,
+        record: Stored<D::Details>,
     ) -> Result<RecordView<D::Details>> {
+        let incoming =
+            if D::info().linked_from().is_empty() || Self::reads_as_creator::<D>(caller, &record) {
+                Incoming::default()
+            } else {
+                self.store
+                    .incoming(D::KIND, &[record.id.to_string()])
+                    .await?
+                    .remove(record.id.as_str())
+                    .unwrap_or_default()
+            };
+        Ok(Self::view_with::<D>(caller, record, incoming))
+    }
+
+    /// What a caller sees of a record they may read, with the records that link to it.
+    fn view_with<D: Descriptor>(
+        caller: &Caller,
+        mut record: Stored<D::Details>,
+        incoming: Incoming,
+    ) -> RecordView<D::Details> {
         let info = D::info();
         if Self::reads_as_creator::<D>(caller, &record) {
             // A reporter sees what they reported and where it stands, not the investigation.
             record.details = D::as_reported(&record.details);
             record.state = Map::new();
-            return Ok(RecordView {
+            return RecordView {
                 record,
                 gaps: Vec::new(),
                 incoming: Incoming::default(),
                 steps: Vec::new(),
                 may_edit: false,
-            });
+            };
         }
-        let incoming = if info.linked_from().is_empty() {
-            Incoming::default()
-        } else {
-            self.store
-                .incoming(D::KIND, &[record.id.to_string()])
-                .await?
-                .remove(record.id.as_str())
-                .unwrap_or_default()
-        };
         let gaps = kernel::all_gaps::<D>(&record.details, &incoming, today());
         let incoming = Self::visible_links(caller, &record.scope(), incoming);
         let scope = record.scope();
@@ -227,13 +237,13 @@ impl App {
             _ => Vec::new(),
         };
         let may_edit = caller.principal.can(Action::Edit(D::KIND), &scope);
-        Ok(RecordView {
+        RecordView {
             record,
             gaps,
             incoming,
             steps,
             may_edit,
-        })
+        }
     }
 
     /// The records of other kinds a record names, and those that name it, as the caller may see them.
@@ -316,6 +326,7 @@ impl App {
             today: Some(today()),
             sort: params.sort,
             details: params.with_details,
+            incoming: true,
         })
     }
 
@@ -364,12 +375,6 @@ impl App {
             .await?;
         let q = Self::list_query(params, within.as_ref())?;
         let rows = self.store.list::<D>(&reach, &q, page).await?;
-        let mut incoming = if info.linked_from().is_empty() {
-            Default::default()
-        } else {
-            let ids: Vec<String> = rows.items.iter().map(|r| r.id.clone()).collect();
-            self.store.incoming(D::KIND, &ids).await?
-        };
         let today = today();
         // As on a record's page, links from a kind the caller may not read are not shown; here a
         // kind is shown only where the caller reads it wherever they read this one.
@@ -386,8 +391,8 @@ impl App {
             })
             .collect();
         let mut items = Vec::with_capacity(rows.items.len());
-        for row in rows.items {
-            let mut inc = incoming.remove(&row.id).unwrap_or_default();
+        for mut row in rows.items {
+            let mut inc = std::mem::take(&mut row.incoming);
             let gaps = row_gaps(info, &row, &inc, today);
             inc.0.retain(|(k, _)| !hidden.contains(k));
             let details = match &row.details {

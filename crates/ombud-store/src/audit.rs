@@ -108,18 +108,15 @@ impl Store {
             .unwrap_or(i64::MAX);
         let n = args.len();
         let mut q = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM audit_events WHERE {condition} AND seq < ${} ORDER BY seq DESC LIMIT ${}",
+            // The limit as a literal, as in `Sql::page_by`.
+            "SELECT {COLUMNS} FROM audit_events WHERE {condition} AND seq < ${} ORDER BY seq DESC LIMIT {}",
             n + 1,
-            n + 2
+            page.limit + 1
         )));
         for a in args {
             q = q.bind(a.to_string());
         }
-        let rows: Vec<EventRow> = q
-            .bind(before)
-            .bind(page.limit + 1)
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<EventRow> = q.bind(before).fetch_all(self.pool()).await?;
         let events: Vec<Event> = rows.into_iter().map(Event::from).collect();
         Ok(paging::finish(events, page.limit, |e| Cursor {
             key: e.seq.to_string(),

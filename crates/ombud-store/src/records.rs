@@ -102,6 +102,8 @@ pub struct ListQuery {
     pub sort: Sort,
     /// Rows carry their details (only for kinds whose lists have them).
     pub details: bool,
+    /// Rows carry the records that link to them (for kinds that others link to).
+    pub incoming: bool,
 }
 
 /// One row of a list: the common columns as text, the kind's own columns in their declared order,
@@ -120,6 +122,8 @@ pub struct ListRow {
     pub version: i64,
     pub columns: Vec<String>,
     pub details: Option<String>,
+    /// The records that link to this one, when the query asked for them.
+    pub incoming: Incoming,
 }
 
 impl ListRow {
@@ -163,12 +167,55 @@ fn db(e: impl std::fmt::Display) -> StoreError {
 }
 
 fn select(info: &KindInfo) -> String {
+    select_with(info, "")
+}
+
+/// [`select`] with more columns (`extra` starts with a comma).
+fn select_with(info: &KindInfo, extra: &str) -> String {
     format!(
         "SELECT r.id, r.organisation_id, r.controller_id, r.status, r.state, r.details, r.created_at, \
-         r.updated_at, r.version, o.path AS organisation_path, o.name AS organisation_name \
+         r.updated_at, r.version, o.path AS organisation_path, o.name AS organisation_name{extra} \
          FROM {} r JOIN organisations o ON o.id = r.organisation_id",
         info.table
     )
+}
+
+/// Separates two links in a packed list row's links (ASCII group separator).
+const LINK_SEP: char = '\u{1d}';
+/// Separates a link's kind from its id there (ASCII file separator).
+const LINK_FIELD_SEP: char = '\u{1c}';
+
+/// The records that link to the record `r` as one text value (NULL for none): `kind`, `field_sep`,
+/// `id` per link, joined by `link_sep`, by kind and id. Read with the record, it saves a second
+/// statement on every read of one record and of a list page.
+fn incoming_column(info: &KindInfo, link_sep: char, field_sep: char) -> String {
+    format!(
+        "(SELECT string_agg(l.from_type || '{field_sep}' || l.from_id, '{link_sep}' ORDER BY l.from_type, l.from_id) \
+         FROM register_links l WHERE l.to_type = '{}' AND l.to_id = r.id)",
+        info.kind.code()
+    )
+}
+
+/// Reads what [`incoming_column`] wrote.
+fn parse_incoming(text: &str, link_sep: char, field_sep: char) -> Incoming {
+    let mut out = Incoming::default();
+    for link in text.split(link_sep).filter(|l| !l.is_empty()) {
+        let mut f = link.split(field_sep);
+        if let (Some(kind), Some(from)) = (
+            f.next().and_then(Kind::parse),
+            f.next().and_then(RecordId::parse),
+        ) {
+            add_link(&mut out, kind, from);
+        }
+    }
+    out
+}
+
+fn add_link(incoming: &mut Incoming, kind: Kind, from: RecordId) {
+    match incoming.0.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, list)) => list.push(from),
+        None => incoming.0.push((kind, vec![from])),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -184,6 +231,9 @@ struct Row {
     version: i64,
     organisation_path: String,
     organisation_name: String,
+    /// Only in [`Store::record_with_incoming`]'s statement.
+    #[sqlx(default)]
+    incoming: Option<String>,
 }
 
 fn stored<D: Descriptor>(r: Row) -> Result<Stored<D::Details>> {
@@ -251,9 +301,7 @@ pub(crate) fn push_reach(sql: &mut Sql, reach: &Reach, alias: &str) -> bool {
                 if i > 0 {
                     sql.push(" OR ");
                 }
-                sql.push("(o.path LIKE ")
-                    .bind(Arg::Text(format!("{}%", like_escape(&p.path))))
-                    .push(" ESCAPE '\\'");
+                sql.push("(").push_starts_with("o.path", &p.path);
                 match &p.controller_id {
                     Some(c) => sql
                         .push(&format!(" AND {alias}.controller_id = "))
@@ -270,9 +318,7 @@ pub(crate) fn push_reach(sql: &mut Sql, reach: &Reach, alias: &str) -> bool {
 
 fn push_within(sql: &mut Sql, w: &Within) {
     if !w.is_controller {
-        sql.push(" AND o.path LIKE ")
-            .bind(Arg::Text(format!("{}%", like_escape(&w.path))))
-            .push(" ESCAPE '\\'");
+        sql.push(" AND ").push_starts_with("o.path", &w.path);
     }
     match &w.controller_id {
         Some(c) => sql
@@ -405,7 +451,7 @@ fn sort_value(sort: Sort, row: &ListRow) -> String {
 }
 
 /// A list row as one text value, its columns in the order [`unpack`] reads them.
-fn packed_line(info: &KindInfo, details: bool) -> String {
+fn packed_line(info: &KindInfo, details: bool, incoming: bool) -> String {
     let us = "'\u{1f}'";
     let mut parts: Vec<String> = vec![
         "r.id".into(),
@@ -425,10 +471,19 @@ fn packed_line(info: &KindInfo, details: bool) -> String {
     if details {
         parts.push("r.details".into());
     }
-    parts.join(&format!(" || {us} || "))
+    if incoming {
+        parts.push(format!(
+            "COALESCE({}, '')",
+            incoming_column(info, LINK_SEP, LINK_FIELD_SEP)
+        ));
+    }
+    // One `concat_ws` rather than a chain of `||`: each `||` copied the line so far, details
+    // included, once per column. `concat_ws` skips a NULL, which would shift the columns after it:
+    // every part above is NOT NULL in every kind's table or wrapped in COALESCE.
+    format!("concat_ws({us}, {})", parts.join(", "))
 }
 
-fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
+fn unpack(info: &KindInfo, line: &str, with_details: bool, with_incoming: bool) -> Result<ListRow> {
     let bad = || StoreError::Database(format!("unreadable {} row: {line:?}", info.code));
     let mut f = line.split(COL_SEP);
     let mut next = || f.next().ok_or_else(bad);
@@ -452,6 +507,11 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
     } else {
         None
     };
+    let incoming = if with_incoming {
+        parse_incoming(next()?, LINK_SEP, LINK_FIELD_SEP)
+    } else {
+        Incoming::default()
+    };
     Ok(ListRow {
         id,
         organisation_id,
@@ -465,6 +525,7 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
         version,
         columns,
         details,
+        incoming,
     })
 }
 
@@ -559,6 +620,33 @@ impl Store {
         stored::<D>(row.ok_or(StoreError::NotFound)?)
     }
 
+    /// One record and the records that link to it, in one statement.
+    pub async fn record_with_incoming<D: Descriptor>(
+        &self,
+        id: &RecordId,
+    ) -> Result<(Stored<D::Details>, Incoming)> {
+        let info = D::info();
+        if info.linked_from().is_empty() {
+            return Ok((self.record::<D>(id).await?, Incoming::default()));
+        }
+        let select = select_with(
+            info,
+            &format!(", {} AS incoming", incoming_column(info, ROW_SEP, COL_SEP)),
+        );
+        let row: Option<Row> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{select} WHERE r.id = $1")))
+                .bind(id.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        let mut row = row.ok_or(StoreError::NotFound)?;
+        let incoming = row
+            .incoming
+            .take()
+            .map(|t| parse_incoming(&t, ROW_SEP, COL_SEP))
+            .unwrap_or_default();
+        Ok((stored::<D>(row)?, incoming))
+    }
+
     /// A page of a kind's list, filtered, sorted and limited to what `reach` covers.
     pub async fn list<D: Descriptor>(
         &self,
@@ -584,10 +672,12 @@ impl Store {
         // (3.44+) and PostgreSQL.
         let (key, descending) = sort_key(q.sort);
         let order = if descending { " DESC" } else { "" };
+        let details = q.details && info.list_details;
+        let incoming = q.incoming && !info.linked_from().is_empty();
         let mut sql = Sql::new(&format!(
             "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) FROM (SELECT {} AS line, \
              {key} AS k, r.id AS id FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-            packed_line(info, q.details && info.list_details),
+            packed_line(info, details, incoming),
             info.table
         ));
         if !push_reach(&mut sql, reach, "r") {
@@ -603,7 +693,7 @@ impl Store {
         let rows = match packed {
             Some(text) => text
                 .split(ROW_SEP)
-                .map(|l| unpack(info, l, q.details && info.list_details))
+                .map(|l| unpack(info, l, details, incoming))
                 .collect::<Result<Vec<_>>>()?,
             None => Vec::new(),
         };
@@ -763,8 +853,11 @@ impl Store {
                 .bind(Arg::Text(c.to_string())),
             None => sql.push(" AND r.controller_id IS NULL"),
         };
-        sql.push(" ORDER BY r.name, r.id LIMIT ")
-            .bind(Arg::Int(limit.clamp(1, 10_000)));
+        // A literal, as in `Sql::page_by`.
+        sql.push(&format!(
+            " ORDER BY r.name, r.id LIMIT {}",
+            limit.clamp(1, 10_000)
+        ));
         Ok(sql.query_as().fetch_all(self.pool()).await?)
     }
 
@@ -842,11 +935,7 @@ where
             ) else {
                 continue;
             };
-            let entry = out.entry(to_id.to_string()).or_default();
-            match entry.0.iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, list)) => list.push(from),
-                None => entry.0.push((kind, vec![from])),
-            }
+            add_link(out.entry(to_id.to_string()).or_default(), kind, from);
         }
     }
     Ok(out)
@@ -1323,4 +1412,27 @@ pub(crate) async fn refresh<D: Descriptor>(tx: &mut sqlx::AnyConnection) -> Resu
         q.bind(id).execute(&mut *tx).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_links_read_back_by_kind_in_their_order_and_nothing_reads_as_none() {
+        let (a, b) = (RecordId::generate(), RecordId::generate());
+        let system = Kind::System.code();
+        let text = format!("{system}{LINK_FIELD_SEP}{a}{LINK_SEP}{system}{LINK_FIELD_SEP}{b}");
+        let read = parse_incoming(&text, LINK_SEP, LINK_FIELD_SEP);
+        assert_eq!(read.ids(Kind::System), &[a.clone(), b.clone()]);
+        assert_eq!(
+            parse_incoming("", LINK_SEP, LINK_FIELD_SEP),
+            Incoming::default()
+        );
+        // A line of another kind's separators is not misread as links.
+        assert_eq!(
+            parse_incoming(&text, ROW_SEP, COL_SEP).ids(Kind::System),
+            &[] as &[RecordId]
+        );
+    }
 }

@@ -39,6 +39,15 @@ impl Sql {
         self
     }
 
+    /// Appends "`expr` starts with `prefix`" (a place's subtree by its path), as an equality and not
+    /// as `LIKE`: SQLite prepares a statement anew on every run once a LIKE pattern is a bound value
+    /// (its planner might turn a literal pattern into an index range), which cost a register list
+    /// a tenth of its time. The length is written into the SQL: a fact of the prefix, never input.
+    pub fn push_starts_with(&mut self, expr: &str, prefix: &str) -> &mut Self {
+        self.push(&format!("substr({expr}, 1, {}) = ", prefix.chars().count()))
+            .bind(Arg::Text(prefix.to_string()))
+    }
+
     /// Ends a query with one keyset page by name: rows strictly after the cursor's (name, id), in
     /// (name, id) order, one more than the page so that the caller knows whether another follows.
     /// `table` is the alias whose `name` and `id` columns sort ("" for none).
@@ -95,10 +104,14 @@ impl Sql {
                 .bind(Arg::Text(after.id.clone()))
                 .push("))");
         }
+        // The limit is written into the SQL, not bound: SQLite prepares a statement anew on every
+        // run once its LIMIT is a bound value (its planner reads the number), which cost every list
+        // page its parse and plan. A page's limit is a number from a short range, so the statements
+        // stay few.
         self.push(&format!(
-            " ORDER BY {key}{direction}, {id}{direction} LIMIT "
+            " ORDER BY {key}{direction}, {id}{direction} LIMIT {}",
+            page.limit + 1
         ))
-        .bind(Arg::Int(page.limit + 1))
     }
 
     /// The statement with its values bound, for a row read by position.
@@ -162,5 +175,21 @@ mod tests {
             "SELECT 1 WHERE z = $1 AND x = $2 AND y = $3 OR x = $4 AND y = $5"
         );
         assert_eq!(s.args.len(), 5);
+    }
+
+    #[test]
+    fn a_prefix_is_compared_by_its_length_and_a_page_limit_is_written_in() {
+        let mut s = Sql::new("SELECT 1 WHERE ");
+        s.push_starts_with("o.path", "/a/b/").page_by(
+            "r.name",
+            "r.id",
+            false,
+            &crate::paging::PageRequest::first(50),
+        );
+        assert_eq!(
+            s.text,
+            "SELECT 1 WHERE substr(o.path, 1, 5) = $1 ORDER BY r.name, r.id LIMIT 51"
+        );
+        assert!(matches!(&s.args[..], [Arg::Text(p)] if p == "/a/b/"));
     }
 }

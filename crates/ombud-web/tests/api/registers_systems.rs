@@ -704,6 +704,27 @@ both!(
         assert_eq!(s["gaps"], json!(["system_not_classified"]));
         let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
         assert_eq!(listed["items"][0]["processing_activity_ids"], json!([p_id]));
+        // Read with the record in the same statement: several links come back whole and in order.
+        let p2 = app
+            .post("/api/v1/processing-activities")
+            .by(&w.dpo)
+            .json(
+                json!({"organisation_id": w.tree.board, "name": "Färdtjänst",
+                         "system_ids": [sys_id]}),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let mut both = vec![p_id.clone(), text(&p2, "id")];
+        both.sort();
+        let s = app
+            .get(system_url(&sys_id))
+            .by(&w.dpo)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(s["processing_activity_ids"], json!(both));
+        let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
+        assert_eq!(listed["items"][0]["processing_activity_ids"], json!(both));
+        assert_eq!(listed["items"][0]["id"], json!(sys_id));
 
         let res = app.delete(system_url(&sys_id)).by(&w.dpo).await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());

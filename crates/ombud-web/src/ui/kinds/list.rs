@@ -432,6 +432,7 @@ mod tests {
                 "2".into(),
             ],
             details: None,
+            incoming: Default::default(),
         };
         assert_eq!(
             tags(p, &row, Lang::Sv),
