@@ -96,13 +96,14 @@ impl Sql {
             (">", "")
         };
         if let Some(after) = &page.after {
-            self.push(&format!(" AND ({key} {beyond} "))
+            // A row value, not `key > k OR (key = k AND id > i)`: with the `OR`, PostgreSQL gathered
+            // both halves from two indexes and sorted them; with the row value it reads the one
+            // index in order from the cursor on (measured: a next page 30 % dearer than the first).
+            self.push(&format!(" AND ({key}, {id}) {beyond} ("))
                 .bind(Arg::Text(after.key.clone()))
-                .push(&format!(" OR ({key} = "))
-                .bind(Arg::Text(after.key.clone()))
-                .push(&format!(" AND {id} {beyond} "))
+                .push(", ")
                 .bind(Arg::Text(after.id.clone()))
-                .push("))");
+                .push(")");
         }
         // The limit is written into the SQL, not bound: SQLite prepares a statement anew on every
         // run once its LIMIT is a bound value (its planner reads the number), which cost every list
@@ -191,5 +192,19 @@ mod tests {
             "SELECT 1 WHERE substr(o.path, 1, 5) = $1 ORDER BY r.name, r.id LIMIT 51"
         );
         assert!(matches!(&s.args[..], [Arg::Text(p)] if p == "/a/b/"));
+
+        let mut next = Sql::new("SELECT 1 WHERE 1 = 1");
+        let after = crate::paging::PageRequest {
+            after: Some(crate::paging::Cursor {
+                key: "k".into(),
+                id: "i".into(),
+            }),
+            limit: 20,
+        };
+        next.page_by("r.name", "r.id", true, &after);
+        assert_eq!(
+            next.text,
+            "SELECT 1 WHERE 1 = 1 AND (r.name, r.id) < ($1, $2) ORDER BY r.name DESC, r.id DESC LIMIT 21"
+        );
     }
 }
