@@ -708,7 +708,9 @@ impl App {
     ) -> Result<ombud_domain::breach::figures::YearFigures> {
         use ombud_domain::breach::figures::{BreachSummary, figures};
         use ombud_domain::breach::{BreachType, Cause};
-        let org = self.organisation(caller, organisation_id).await?;
+        let org = self
+            .organisation_for_reading(caller, organisation_id)
+            .await?;
         caller
             .principal
             .authorize(Action::Read(Breaches::KIND), &org.scope())?;

@@ -28,7 +28,9 @@ impl App {
         caller: &Caller,
         organisation_id: &str,
     ) -> Result<(Organisation, Vec<Gap>)> {
-        let org = self.organisation(caller, organisation_id).await?;
+        let org = self
+            .organisation_for_reading(caller, organisation_id)
+            .await?;
         let readable: Vec<Kind> = Kind::ALL
             .into_iter()
             .filter(|k| caller.principal.can(Action::Read(*k), &org.scope()))

@@ -30,7 +30,9 @@ impl App {
         caller: &Caller,
         organisation_id: &str,
     ) -> Result<(Organisation, jiff::civil::Date, SystemFigures)> {
-        let org = self.organisation(caller, organisation_id).await?;
+        let org = self
+            .organisation_for_reading(caller, organisation_id)
+            .await?;
         caller
             .principal
             .authorize(Action::Read(Systems::KIND), &org.scope())?;

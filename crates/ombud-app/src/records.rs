@@ -45,6 +45,8 @@ pub struct ListParams {
     /// Whether rows carry their details (for kinds whose lists have them): the API's lists do, the
     /// pages show only the columns and leave the reading and parsing of every record out.
     pub with_details: bool,
+    /// Whether the page comes with how many records the filters match in all, by state.
+    pub with_counts: bool,
 }
 
 /// One row of a list as a caller sees it.
@@ -63,6 +65,8 @@ pub struct ListPage<D> {
     pub items: Vec<ListItem<D>>,
     pub next: Option<String>,
     pub within: Option<Organisation>,
+    /// How many records the filters match in all, by workflow state (when asked for).
+    pub counts: Vec<(Option<String>, i64)>,
 }
 
 /// A record of another kind named by a link, as the caller may see it.
@@ -374,7 +378,11 @@ impl App {
             .list_scope(caller, D::KIND, params.organisation_id.as_deref())
             .await?;
         let q = Self::list_query(params, within.as_ref())?;
-        let rows = self.store.list::<D>(&reach, &q, page).await?;
+        let (rows, counts) = if params.with_counts {
+            self.store.list_counted::<D>(&reach, &q, page).await?
+        } else {
+            (self.store.list::<D>(&reach, &q, page).await?, Vec::new())
+        };
         let today = today();
         // As on a record's page, links from a kind the caller may not read are not shown; here a
         // kind is shown only where the caller reads it wherever they read this one.
@@ -412,20 +420,8 @@ impl App {
             items,
             next: rows.next,
             within,
+            counts,
         })
-    }
-
-    /// How many records a list's filters match, by workflow state.
-    pub async fn count<D: Descriptor>(
-        &self,
-        caller: &Caller,
-        params: &ListParams,
-    ) -> Result<Vec<(Option<String>, i64)>> {
-        let (reach, within) = self
-            .list_scope(caller, D::KIND, params.organisation_id.as_deref())
-            .await?;
-        let q = Self::list_query(params, within.as_ref())?;
-        Ok(self.store.count::<D>(&reach, &q).await?)
     }
 
     /// The records of a kind the caller may link to from a record owned by `org`: those of its

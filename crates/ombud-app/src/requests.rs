@@ -251,7 +251,9 @@ impl App {
         year: i16,
     ) -> Result<ombud_domain::request::figures::YearFigures> {
         use ombud_domain::request::figures::{RequestSummary, figures};
-        let org = self.organisation(caller, organisation_id).await?;
+        let org = self
+            .organisation_for_reading(caller, organisation_id)
+            .await?;
         caller
             .principal
             .authorize(Action::Read(Requests::KIND), &org.scope())?;

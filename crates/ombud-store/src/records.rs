@@ -180,27 +180,23 @@ fn select_with(info: &KindInfo, extra: &str) -> String {
     )
 }
 
-/// Separates two links in a packed list row's links (ASCII group separator).
-const LINK_SEP: char = '\u{1d}';
-/// Separates a link's kind from its id there (ASCII file separator).
-const LINK_FIELD_SEP: char = '\u{1c}';
-
-/// The records that link to the record `r` as one text value (NULL for none): `kind`, `field_sep`,
-/// `id` per link, joined by `link_sep`, by kind and id. Read with the record, it saves a second
-/// statement on every read of one record and of a list page.
-fn incoming_column(info: &KindInfo, link_sep: char, field_sep: char) -> String {
+/// The records that link to the record `r` as one text value (NULL for none): kind and id per
+/// link ([`COL_SEP`]), joined by [`ROW_SEP`]. Read with the record, it saves a second statement on
+/// every read of one record. Unordered: an `ORDER BY` inside the aggregate made PostgreSQL set up
+/// a sort on every run, dearer than ordering the few links afterwards ([`in_order`]).
+fn incoming_column(info: &KindInfo) -> String {
     format!(
-        "(SELECT string_agg(l.from_type || '{field_sep}' || l.from_id, '{link_sep}' ORDER BY l.from_type, l.from_id) \
+        "(SELECT string_agg(l.from_type || '{COL_SEP}' || l.from_id, '{ROW_SEP}') \
          FROM register_links l WHERE l.to_type = '{}' AND l.to_id = r.id)",
         info.kind.code()
     )
 }
 
 /// Reads what [`incoming_column`] wrote.
-fn parse_incoming(text: &str, link_sep: char, field_sep: char) -> Incoming {
+fn parse_incoming(text: &str) -> Incoming {
     let mut out = Incoming::default();
-    for link in text.split(link_sep).filter(|l| !l.is_empty()) {
-        let mut f = link.split(field_sep);
+    for link in text.split(ROW_SEP).filter(|l| !l.is_empty()) {
+        let mut f = link.split(COL_SEP);
         if let (Some(kind), Some(from)) = (
             f.next().and_then(Kind::parse),
             f.next().and_then(RecordId::parse),
@@ -208,7 +204,16 @@ fn parse_incoming(text: &str, link_sep: char, field_sep: char) -> Incoming {
             add_link(&mut out, kind, from);
         }
     }
+    in_order(&mut out);
     out
+}
+
+/// Puts links in their one order, by kind and then id, whatever order the database read them in.
+fn in_order(incoming: &mut Incoming) {
+    incoming.0.sort_by(|(a, _), (b, _)| a.code().cmp(b.code()));
+    for (_, ids) in &mut incoming.0 {
+        ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    }
 }
 
 fn add_link(incoming: &mut Incoming, kind: Kind, from: RecordId) {
@@ -216,6 +221,33 @@ fn add_link(incoming: &mut Incoming, kind: Kind, from: RecordId) {
         Some((_, list)) => list.push(from),
         None => incoming.0.push((kind, vec![from])),
     }
+}
+
+/// Reads links packed as `to_id`, `from_type`, `from_id` per line ([`COL_SEP`], [`ROW_SEP`]), in
+/// any order, into the links to each target.
+fn incoming_by_target(packed: &str) -> HashMap<String, Incoming> {
+    let mut out: HashMap<String, Incoming> = HashMap::new();
+    for line in packed.split(ROW_SEP) {
+        let mut f = line.split(COL_SEP);
+        let (Some(to_id), Some(kind), Some(from)) = (
+            f.next(),
+            f.next().and_then(Kind::parse),
+            f.next().and_then(RecordId::parse),
+        ) else {
+            continue;
+        };
+        add_link(out.entry(to_id.to_string()).or_default(), kind, from);
+    }
+    for incoming in out.values_mut() {
+        in_order(incoming);
+    }
+    out
+}
+
+/// Whether a list's conditions read the owning organisation's path (and so need its row).
+fn reads_paths(reach: &Reach, q: &ListQuery) -> bool {
+    matches!(reach, Reach::Within(places) if !places.is_empty())
+        || q.within.as_ref().is_some_and(|w| !w.is_controller)
 }
 
 #[derive(sqlx::FromRow)]
@@ -450,13 +482,13 @@ fn sort_value(sort: Sort, row: &ListRow) -> String {
     }
 }
 
-/// A list row as one text value, its columns in the order [`unpack`] reads them.
-fn packed_line(info: &KindInfo, details: bool, incoming: bool) -> String {
+/// A list row as one text value, its columns in the order [`unpack`] reads them after the
+/// organisation's name (which the statement puts in front, once the page is chosen).
+fn packed_line(info: &KindInfo, details: bool) -> String {
     let us = "'\u{1f}'";
     let mut parts: Vec<String> = vec![
         "r.id".into(),
         "r.organisation_id".into(),
-        "o.name".into(),
         "COALESCE(r.controller_id, '')".into(),
         "r.name".into(),
         "COALESCE(r.status, '')".into(),
@@ -471,26 +503,20 @@ fn packed_line(info: &KindInfo, details: bool, incoming: bool) -> String {
     if details {
         parts.push("r.details".into());
     }
-    if incoming {
-        parts.push(format!(
-            "COALESCE({}, '')",
-            incoming_column(info, LINK_SEP, LINK_FIELD_SEP)
-        ));
-    }
     // One `concat_ws` rather than a chain of `||`: each `||` copied the line so far, details
     // included, once per column. `concat_ws` skips a NULL, which would shift the columns after it:
     // every part above is NOT NULL in every kind's table or wrapped in COALESCE.
     format!("concat_ws({us}, {})", parts.join(", "))
 }
 
-fn unpack(info: &KindInfo, line: &str, with_details: bool, with_incoming: bool) -> Result<ListRow> {
+fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
     let bad = || StoreError::Database(format!("unreadable {} row: {line:?}", info.code));
     let mut f = line.split(COL_SEP);
     let mut next = || f.next().ok_or_else(bad);
     let optional = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    let organisation_name = next()?.to_string();
     let id = next()?.to_string();
     let organisation_id = next()?.to_string();
-    let organisation_name = next()?.to_string();
     let controller_id = optional(next()?);
     let name = next()?.to_string();
     let status = optional(next()?);
@@ -507,11 +533,6 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool, with_incoming: bool) 
     } else {
         None
     };
-    let incoming = if with_incoming {
-        parse_incoming(next()?, LINK_SEP, LINK_FIELD_SEP)
-    } else {
-        Incoming::default()
-    };
     Ok(ListRow {
         id,
         organisation_id,
@@ -525,8 +546,24 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool, with_incoming: bool) 
         version,
         columns,
         details,
-        incoming,
+        incoming: Incoming::default(),
     })
+}
+
+/// Reads a list's counts packed as `status`, `count` per line (an empty status for none), by state.
+fn unpack_counts(text: &str) -> Result<Vec<(Option<String>, i64)>> {
+    let mut counts: Vec<(Option<String>, i64)> = text
+        .split(ROW_SEP)
+        .map(|line| {
+            let (status, n) = line
+                .split_once(COL_SEP)
+                .and_then(|(s, n)| Some((s, n.parse::<i64>().ok()?)))
+                .ok_or_else(|| StoreError::Database(format!("unreadable count {line:?}")))?;
+            Ok(((!status.is_empty()).then(|| status.to_string()), n))
+        })
+        .collect::<Result<_>>()?;
+    counts.sort();
+    Ok(counts)
 }
 
 /// One kind's records with gaps in an organisation's subtree, as one packed text value.
@@ -629,10 +666,7 @@ impl Store {
         if info.linked_from().is_empty() {
             return Ok((self.record::<D>(id).await?, Incoming::default()));
         }
-        let select = select_with(
-            info,
-            &format!(", {} AS incoming", incoming_column(info, ROW_SEP, COL_SEP)),
-        );
+        let select = select_with(info, &format!(", {} AS incoming", incoming_column(info)));
         let row: Option<Row> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{select} WHERE r.id = $1")))
                 .bind(id.to_string())
@@ -642,7 +676,7 @@ impl Store {
         let incoming = row
             .incoming
             .take()
-            .map(|t| parse_incoming(&t, ROW_SEP, COL_SEP))
+            .map(|t| parse_incoming(&t))
             .unwrap_or_default();
         Ok((stored::<D>(row)?, incoming))
     }
@@ -654,7 +688,7 @@ impl Store {
         q: &ListQuery,
         page: &PageRequest,
     ) -> Result<Page<ListRow>> {
-        self.list_of(D::info(), reach, q, page).await
+        Ok(self.listed(D::info(), reach, q, page, false).await?.0)
     }
 
     /// A page of a kind's list, for a caller that knows the kind only by its declaration (a worklist
@@ -666,71 +700,128 @@ impl Store {
         q: &ListQuery,
         page: &PageRequest,
     ) -> Result<Page<ListRow>> {
-        // The page comes back as one text value rather than as rows: each row through sqlx's `Any`
-        // costs a hop between threads and a conversion per column, which made a 50-row page several
-        // times dearer than the query itself. `string_agg … ORDER BY` reads the same in SQLite
-        // (3.44+) and PostgreSQL.
-        let (key, descending) = sort_key(q.sort);
-        let order = if descending { " DESC" } else { "" };
-        let details = q.details && info.list_details;
-        let incoming = q.incoming && !info.linked_from().is_empty();
-        let mut sql = Sql::new(&format!(
-            "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) FROM (SELECT {} AS line, \
-             {key} AS k, r.id AS id FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-            packed_line(info, details, incoming),
-            info.table
-        ));
-        if !push_reach(&mut sql, reach, "r") {
-            return Ok(Page {
-                items: Vec::new(),
-                next: None,
-            });
-        }
-        push_query(&mut sql, info, q)?;
-        sql.page_by(&key, "r.id", descending, page);
-        sql.push(") t");
-        let (packed,): (Option<String>,) = sql.query_as().fetch_one(self.pool()).await?;
-        let rows = match packed {
-            Some(text) => text
-                .split(ROW_SEP)
-                .map(|l| unpack(info, l, details, incoming))
-                .collect::<Result<Vec<_>>>()?,
-            None => Vec::new(),
-        };
-        let sort = q.sort;
-        Ok(paging::finish(rows, page.limit, |r| Cursor {
-            key: sort_value(sort, r),
-            id: r.id.clone(),
-        }))
+        Ok(self.listed(info, reach, q, page, false).await?.0)
     }
 
-    /// How many records a list's filters match, by workflow state (one count under `None` for kinds
-    /// without a workflow). States without records are left out.
-    pub async fn count<D: Descriptor>(
+    /// [`Store::list`] and how many records the list's filters match in all, by workflow state (one
+    /// count under `None` for kinds without a workflow; states without records left out), read in
+    /// the same statement, so that the figures and the page agree.
+    pub async fn list_counted<D: Descriptor>(
         &self,
         reach: &Reach,
         q: &ListQuery,
-    ) -> Result<Vec<(Option<String>, i64)>> {
-        self.count_of(D::info(), reach, q).await
+        page: &PageRequest,
+    ) -> Result<(Page<ListRow>, Vec<(Option<String>, i64)>)> {
+        self.list_counted_of(D::info(), reach, q, page).await
     }
 
-    /// [`Store::count`] for a kind known by its declaration.
-    pub async fn count_of(
+    /// [`Store::list_counted`] for a kind known by its declaration.
+    pub async fn list_counted_of(
         &self,
         info: &KindInfo,
         reach: &Reach,
         q: &ListQuery,
-    ) -> Result<Vec<(Option<String>, i64)>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT r.status, COUNT(*) FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-            info.table
-        ));
-        if !push_reach(&mut sql, reach, "r") {
-            return Ok(Vec::new());
+        page: &PageRequest,
+    ) -> Result<(Page<ListRow>, Vec<(Option<String>, i64)>)> {
+        self.listed(info, reach, q, page, true).await
+    }
+
+    async fn listed(
+        &self,
+        info: &KindInfo,
+        reach: &Reach,
+        q: &ListQuery,
+        page: &PageRequest,
+        counted: bool,
+    ) -> Result<(Page<ListRow>, Vec<(Option<String>, i64)>)> {
+        // The page comes back as one text value rather than as rows: each row through sqlx's `Any`
+        // costs a hop between threads and a conversion per column, which made a 50-row page several
+        // times dearer than the query itself. `string_agg … ORDER BY` reads the same in SQLite
+        // (3.44+) and PostgreSQL.
+        //
+        // The page is chosen first, from the kind's table alone, and only its rows are then given
+        // their organisation's name and the records linking to them. With the join and a
+        // sub-select per row inside the paged query, PostgreSQL's generic plan for a next page
+        // hashed every organisation and sorted the rest of the list, and the sub-selects cost 40 %
+        // of a page's time; one join over the page's links costs a fraction of that. `CROSS JOIN`
+        // makes SQLite read the page first and look up its links (by itself it read every link of
+        // the kind); PostgreSQL takes it as a plain join. The links come unordered: sorting them in
+        // the aggregate cost more than [`in_order`] does.
+        let (key, descending) = sort_key(q.sort);
+        let order = if descending { " DESC" } else { "" };
+        let details = q.details && info.list_details;
+        let incoming = q.incoming && !info.linked_from().is_empty();
+        let from = format!(
+            "FROM {} r{} WHERE 1 = 1",
+            info.table,
+            if reads_paths(reach, q) {
+                " JOIN organisations o ON o.id = r.organisation_id"
+            } else {
+                ""
+            }
+        );
+        let mut filter = Sql::default();
+        if !push_reach(&mut filter, reach, "r") {
+            let nothing = Page {
+                items: Vec::new(),
+                next: None,
+            };
+            return Ok((nothing, Vec::new()));
         }
-        push_query(&mut sql, info, q)?;
-        sql.push(" GROUP BY r.status");
-        Ok(sql.query_as().fetch_all(self.pool()).await?)
+        push_query(&mut filter, info, q)?;
+        let mut sql = Sql::new(&format!(
+            "WITH t AS MATERIALIZED (SELECT {} AS line, {key} AS k, r.id AS id, r.organisation_id AS org {from}",
+            packed_line(info, details),
+        ));
+        sql.append(&filter)
+            .page_by(&key, "r.id", descending, page)
+            .push(&format!(
+                ") SELECT (SELECT string_agg(o.name || '{COL_SEP}' || t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) \
+                 FROM t JOIN organisations o ON o.id = t.org)"
+            ));
+        if incoming {
+            sql.push(&format!(
+                ", (SELECT string_agg(l.to_id || '{COL_SEP}' || l.from_type || '{COL_SEP}' || l.from_id, '{ROW_SEP}') \
+                 FROM t CROSS JOIN register_links l WHERE l.to_type = '{}' AND l.to_id = t.id)",
+                info.kind.code()
+            ));
+        } else {
+            sql.push(", NULL");
+        }
+        if counted {
+            sql.push(&format!(
+                ", (SELECT string_agg(COALESCE(c.status, '') || '{COL_SEP}' || CAST(c.n AS TEXT), '{ROW_SEP}') \
+                 FROM (SELECT r.status AS status, COUNT(*) AS n {from}"
+            ))
+            .append(&filter)
+            .push(" GROUP BY r.status) c)");
+        } else {
+            sql.push(", NULL");
+        }
+        let (packed, links, counts): (Option<String>, Option<String>, Option<String>) =
+            sql.query_as().fetch_one(self.pool()).await?;
+        let mut links = links.map(|l| incoming_by_target(&l)).unwrap_or_default();
+        let rows = match packed {
+            Some(text) => text
+                .split(ROW_SEP)
+                .map(|l| {
+                    let mut row = unpack(info, l, details)?;
+                    row.incoming = links.remove(&row.id).unwrap_or_default();
+                    Ok(row)
+                })
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        let counts = match counts {
+            Some(text) => unpack_counts(&text)?,
+            None => Vec::new(),
+        };
+        let sort = q.sort;
+        let page = paging::finish(rows, page.limit, |r| Cursor {
+            key: sort_value(sort, r),
+            id: r.id.clone(),
+        });
+        Ok((page, counts))
     }
 
     /// The workflow facts (`state`) of some records of a kind, by id, for a list that names them.
@@ -926,17 +1017,7 @@ where
         sql.push(")) t");
         let (packed,): (Option<String>,) = sql.query_as().fetch_one(executor).await?;
         let Some(packed) = packed else { continue };
-        for line in packed.split(ROW_SEP) {
-            let mut f = line.split(COL_SEP);
-            let (Some(to_id), Some(kind), Some(from)) = (
-                f.next(),
-                f.next().and_then(Kind::parse),
-                f.next().and_then(RecordId::parse),
-            ) else {
-                continue;
-            };
-            add_link(out.entry(to_id.to_string()).or_default(), kind, from);
-        }
+        out.extend(incoming_by_target(&packed));
     }
     Ok(out)
 }
@@ -1422,17 +1503,56 @@ mod tests {
     fn packed_links_read_back_by_kind_in_their_order_and_nothing_reads_as_none() {
         let (a, b) = (RecordId::generate(), RecordId::generate());
         let system = Kind::System.code();
-        let text = format!("{system}{LINK_FIELD_SEP}{a}{LINK_SEP}{system}{LINK_FIELD_SEP}{b}");
-        let read = parse_incoming(&text, LINK_SEP, LINK_FIELD_SEP);
+        let text = format!("{system}{COL_SEP}{a}{ROW_SEP}{system}{COL_SEP}{b}");
+        let read = parse_incoming(&text);
         assert_eq!(read.ids(Kind::System), &[a.clone(), b.clone()]);
+        assert_eq!(parse_incoming(""), Incoming::default());
+        // A link whose kind or id does not read is left out, not misread.
         assert_eq!(
-            parse_incoming("", LINK_SEP, LINK_FIELD_SEP),
+            parse_incoming(&format!("nokind{COL_SEP}{a}{ROW_SEP}{system}{COL_SEP}x")),
             Incoming::default()
         );
-        // A line of another kind's separators is not misread as links.
+    }
+
+    #[test]
+    fn counts_read_back_by_state_and_a_kind_without_states_counts_under_none() {
+        let text = format!("utkast{COL_SEP}3{ROW_SEP}godkand{COL_SEP}12");
         assert_eq!(
-            parse_incoming(&text, ROW_SEP, COL_SEP).ids(Kind::System),
-            &[] as &[RecordId]
+            unpack_counts(&text).ok(),
+            Some(vec![
+                (Some("godkand".to_string()), 12),
+                (Some("utkast".to_string()), 3)
+            ])
         );
+        assert_eq!(
+            unpack_counts(&format!("{COL_SEP}100")).ok(),
+            Some(vec![(None, 100)])
+        );
+        assert!(unpack_counts(&format!("utkast{COL_SEP}")).is_err());
+        assert!(unpack_counts("utkast").is_err());
+    }
+
+    #[test]
+    fn a_page_of_links_reads_back_by_target_each_in_its_order() {
+        let (t1, t2) = ("target-1", "target-2");
+        let (a, b, c) = (
+            RecordId::generate(),
+            RecordId::generate(),
+            RecordId::generate(),
+        );
+        let (p, s) = (Kind::ProcessingActivity.code(), Kind::System.code());
+        let packed = [
+            format!("{t1}{COL_SEP}{p}{COL_SEP}{a}"),
+            format!("{t1}{COL_SEP}{p}{COL_SEP}{b}"),
+            format!("{t1}{COL_SEP}{s}{COL_SEP}{c}"),
+            format!("{t2}{COL_SEP}{p}{COL_SEP}{c}"),
+        ]
+        .join(&ROW_SEP.to_string());
+        let read = incoming_by_target(&packed);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[t1].ids(Kind::ProcessingActivity), &[a, b]);
+        assert_eq!(read[t1].ids(Kind::System), std::slice::from_ref(&c));
+        assert_eq!(read[t2].ids(Kind::ProcessingActivity), &[c]);
+        assert!(incoming_by_target("").is_empty());
     }
 }

@@ -48,9 +48,6 @@ impl Sql {
             .bind(Arg::Text(prefix.to_string()))
     }
 
-    /// Ends a query with one keyset page by name: rows strictly after the cursor's (name, id), in
-    /// (name, id) order, one more than the page so that the caller knows whether another follows.
-    /// `table` is the alias whose `name` and `id` columns sort ("" for none).
     /// Appends another fragment, its placeholders renumbered after this one's.
     pub fn append(&mut self, other: &Sql) -> &mut Self {
         let base = self.args.len();
@@ -69,6 +66,9 @@ impl Sql {
         self
     }
 
+    /// Ends a query with one keyset page by name: rows strictly after the cursor's (name, id), in
+    /// (name, id) order, one more than the page so that the caller knows whether another follows.
+    /// `table` is the alias whose `name` and `id` columns sort ("" for none).
     pub fn page_by_name(&mut self, table: &str, page: &crate::paging::PageRequest) -> &mut Self {
         let col = |c: &str| {
             if table.is_empty() {

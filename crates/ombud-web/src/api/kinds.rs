@@ -397,6 +397,7 @@ fn list_params(
             filters,
             sort,
             with_details: true,
+            with_counts: false,
         },
         PageParams {
             limit,

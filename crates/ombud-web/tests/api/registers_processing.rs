@@ -909,3 +909,70 @@ both!(the_start_page_is_each_roles_worklist, |app| async move {
     assert!(!employee.contains("Väntar på ombudet"));
     assert!(!employee.contains("Ange lagringstiden."));
 });
+
+both!(
+    the_list_page_counts_every_match_by_state,
+    |app| async move {
+        let r = register(&app).await;
+        for i in 0..3 {
+            create(
+                &app,
+                &r.keeper,
+                json!({ "organisation_id": r.t.unit, "name": format!("Elevregister {i}") }),
+            )
+            .await;
+        }
+        let ready = create(
+            &app,
+            &r.keeper,
+            json!({ "organisation_id": r.t.unit, "name": "Skolskjuts" }),
+        )
+        .await;
+        app.post(format!("{}/transitions", pa_url(&text(&ready, "id"))))
+            .by(&r.keeper)
+            .json(json!({ "to": "redo_for_granskning" }))
+            .await
+            .expect(StatusCode::OK);
+        // Another controller's record is neither listed nor counted.
+        create(
+            &app,
+            &r.admin,
+            json!({ "organisation_id": r.other_board, "name": "Annan nämnds behandling" }),
+        )
+        .await;
+        let page = |query: &'static str| {
+            let app = &app;
+            let dpo = &r.dpo;
+            let board = r.t.board.clone();
+            async move {
+                let res = app
+                    .get(format!("/behandlingar?organisation={board}{query}"))
+                    .header("cookie", &format!("ombud_session={}", dpo.token))
+                    .header("sec-fetch-site", "same-origin")
+                    .await;
+                assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+                res.text()
+            }
+        };
+        let all = page("").await;
+        assert!(
+            all.contains("4 behandlingar, varav 3 under bearbetning, 1 redo för granskning"),
+            "{all}"
+        );
+        assert!(!all.contains("Annan nämnds behandling"));
+        // A filter counts only what it matches; a search too.
+        let ready = page("&status=redo_for_granskning").await;
+        assert!(
+            ready.contains("1 behandling, varav 1 redo för granskning"),
+            "{ready}"
+        );
+        assert!(!ready.contains("Elevregister 0"));
+        let found = page("&q=elevregister").await;
+        assert!(
+            found.contains("3 behandlingar, varav 3 under bearbetning"),
+            "{found}"
+        );
+        assert!(found.contains("Elevregister 2"));
+        assert!(!found.contains("Skolskjuts"));
+    }
+);

@@ -174,7 +174,10 @@ async fn breach_figures(
     let k = |key: &str| kt(lang, Kind::Breach, key);
     let year = ombud_app::today().year();
     let f = state.app.breach_figures(ctx, organisation_id, year).await?;
-    let org = state.app.organisation(ctx, organisation_id).await?;
+    let org = state
+        .app
+        .organisation_for_reading(ctx, organisation_id)
+        .await?;
     let hours = |d: Option<jiff::SignedDuration>| {
         d.map_or_else(
             || k("figures.no-notification"),
@@ -258,7 +261,10 @@ async fn request_figures(
         .app
         .request_figures(ctx, organisation_id, year)
         .await?;
-    let org = state.app.organisation(ctx, organisation_id).await?;
+    let org = state
+        .app
+        .organisation_for_reading(ctx, organisation_id)
+        .await?;
     let types = ombud_domain::register::request::TYPE_OPTIONS;
     let by_type: Vec<String> = f
         .by_type

@@ -107,6 +107,7 @@ pub async fn page<D: Descriptor>(
         filters: chosen.iter().map(|(f, v, _)| (*f, v.clone())).collect(),
         sort,
         with_details: false,
+        with_counts: true,
     };
     // A cursor that does not decode starts from the top rather than failing the page.
     let request = PageRequest {
@@ -114,7 +115,6 @@ pub async fn page<D: Descriptor>(
         limit: PAGE_SIZE,
     };
     let listed = state.app.list::<D>(&ctx, &params, &request).await?;
-    let counts = state.app.count::<D>(&ctx, &params).await?;
 
     let mut query: Vec<String> = Vec::new();
     if !words.is_empty() {
@@ -187,7 +187,7 @@ pub async fn page<D: Descriptor>(
         filters: filter_views(info, &q, lang),
         sorts: sort_choices(info, sort, lang),
         filtered,
-        counts: counts_text(info, &counts, lang),
+        counts: counts_text(info, &listed.counts, lang),
         export,
         panels,
         workflow: info.workflow.is_some(),
