@@ -389,8 +389,8 @@ impl App {
         let reads_here = caller.principal.reach(Action::Read(D::KIND));
         let hidden: Vec<Kind> = info
             .linked_from()
-            .into_iter()
-            .map(|(k, _)| k)
+            .iter()
+            .map(|(k, _)| *k)
             .filter(|k| {
                 !caller
                     .principal

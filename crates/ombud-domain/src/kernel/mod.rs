@@ -236,17 +236,27 @@ impl KindInfo {
         })
     }
 
-    /// The kinds whose records may link to this one, with the field they do it by.
-    pub fn linked_from(&self) -> Vec<(Kind, &'static Field)> {
-        Kind::ALL
-            .into_iter()
-            .flat_map(|k| {
-                k.info()
-                    .link_fields()
-                    .filter(|(_, to)| *to == self.kind)
-                    .map(move |(f, _)| (k, f))
-            })
-            .collect()
+    /// The kinds whose records may link to this one, with the field they do it by. Worked out once
+    /// per kind: every read of a record and of a list page asks.
+    pub fn linked_from(&self) -> &'static [(Kind, &'static Field)] {
+        type Links = Vec<(Kind, &'static Field)>;
+        static LINKED_FROM: [std::sync::OnceLock<Links>; Kind::ALL.len()] =
+            [const { std::sync::OnceLock::new() }; Kind::ALL.len()];
+        let to = self.kind;
+        let Some(at) = Kind::ALL.iter().position(|k| *k == to) else {
+            return &[];
+        };
+        LINKED_FROM[at].get_or_init(|| {
+            Kind::ALL
+                .into_iter()
+                .flat_map(|k| {
+                    k.info()
+                        .link_fields()
+                        .filter(|(_, t)| *t == to)
+                        .map(move |(f, _)| (k, f))
+                })
+                .collect()
+        })
     }
 
     /// Whether a field is part of registering a new record (see [`KindInfo::create_sections`]).

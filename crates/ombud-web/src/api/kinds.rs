@@ -242,8 +242,8 @@ impl<'a, T: serde::Serialize> Common<'a, T> {
             facts: D::facts(details, today(), lang),
             links: info
                 .linked_from()
-                .into_iter()
-                .map(|(from, _)| (format!("{}_ids", from.code()), incoming.ids(from)))
+                .iter()
+                .map(|(from, _)| (format!("{}_ids", from.code()), incoming.ids(*from)))
                 .collect(),
             details,
         }

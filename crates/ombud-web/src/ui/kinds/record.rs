@@ -492,7 +492,7 @@ fn link_groups(
         .link_fields()
         .map(|(f, kind)| group(kind, f.label.get(lang).to_string(), out, t(lang, "not-set")))
         .collect();
-    let mut from: Vec<Kind> = info.linked_from().into_iter().map(|(k, _)| k).collect();
+    let mut from: Vec<Kind> = info.linked_from().iter().map(|(k, _)| *k).collect();
     from.dedup();
     for kind in from {
         let label = format!(
