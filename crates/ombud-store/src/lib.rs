@@ -12,6 +12,7 @@
 mod attention;
 pub mod audit;
 mod epoch;
+mod lane;
 mod migrate;
 pub use migrate::StartLock;
 pub mod notices;
@@ -49,6 +50,8 @@ pub struct Store {
     backend: Backend,
     epoch: std::sync::Arc<epoch::EpochWatch>,
     wake: std::sync::Arc<outbox::Wake>,
+    /// Connections for the hottest reads (see [`lane`]); `None` for an in-memory database.
+    lane: Option<std::sync::Arc<lane::Lane>>,
 }
 
 /// What can go wrong in storage, in terms callers act on.
@@ -137,34 +140,9 @@ impl Store {
                     Ok(true)
                 })
             });
-        if backend == Backend::Sqlite {
-            // WAL lets readers go on while one writer writes; the busy timeout makes a second writer
-            // wait its turn instead of failing; foreign keys are off by default in SQLite.
-            pool_opts = pool_opts.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            });
-        }
-        if backend == Backend::Postgres {
-            // Our statements are prepared once per connection and filtered by indexed columns
-            // (controller, status, name), so a generic plan serves every value alike. Left to choose,
-            // PostgreSQL re-planned every search (a LIKE with a fresh pattern) from its statistics:
-            // under load the planning, not the search, took most of its time (measured: 2,150 →
-            // 2,850 searches/s, p99 25 → 21 ms).
-            pool_opts = pool_opts.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute("SET plan_cache_mode = force_generic_plan")
-                        .await?;
-                    Ok(())
-                })
-            });
-        }
+        pool_opts = pool_opts.after_connect(move |conn, _meta| {
+            Box::pin(async move { prepare_connection(conn, backend).await })
+        });
         if backend == Backend::Sqlite {
             forget_sqlite_samples(&url).await?;
         }
@@ -181,14 +159,23 @@ impl Store {
             StoreError::Database(format!("cannot connect to the database: {why}{hint}"))
         })?;
         let epoch = match backend {
-            Backend::Sqlite => std::sync::Arc::new(epoch::EpochWatch::sqlite(file)),
+            Backend::Sqlite => std::sync::Arc::new(epoch::EpochWatch::sqlite(file.clone())),
             Backend::Postgres => epoch::postgres(&url),
         };
+        // An in-memory SQLite database is one per connection: its reads stay on the pool's.
+        let lane = (backend == Backend::Postgres || file.is_some()).then(|| {
+            std::sync::Arc::new(lane::Lane::new(
+                &url,
+                backend,
+                opts.max_connections.unwrap_or(default_connections) as usize,
+            ))
+        });
         let store = Store {
             pool,
             backend,
             epoch,
             wake: Default::default(),
+            lane,
         };
         migrate::run(&store).await?;
         Ok(store)
@@ -205,6 +192,11 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The connections for the hottest reads, when the database has them (see [`lane`]).
+    pub(crate) fn lane(&self) -> Option<&lane::Lane> {
+        self.lane.as_deref()
     }
 
     /// The mark that changes whenever who may do what changes anywhere (see
@@ -342,6 +334,34 @@ fn normalise_url(url: &str) -> Result<(String, Backend, Option<std::path::PathBu
     let memory = file.is_empty() || file == ":memory:" || url.contains("mode=memory");
     let file = (!memory).then(|| std::path::PathBuf::from(file));
     Ok((url, Backend::Sqlite, file))
+}
+
+/// What every new connection is told first.
+pub(crate) async fn prepare_connection(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+) -> sqlx::Result<()> {
+    match backend {
+        // WAL lets readers go on while one writer writes; the busy timeout makes a second writer
+        // wait its turn instead of failing; foreign keys are off by default in SQLite.
+        Backend::Sqlite => {
+            conn.execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .await?;
+        }
+        // Our statements are prepared once per connection and filtered by indexed columns
+        // (controller, status, name), so a generic plan serves every value alike. Left to choose,
+        // PostgreSQL re-planned every search (a LIKE with a fresh pattern) from its statistics:
+        // under load the planning, not the search, took most of its time (measured: 2,150 →
+        // 2,850 searches/s, p99 25 → 21 ms).
+        Backend::Postgres => {
+            conn.execute("SET plan_cache_mode = force_generic_plan")
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether a PostgreSQL URL names a server on this machine: a loopback address, `localhost`, or a

@@ -667,11 +667,17 @@ impl Store {
             return Ok((self.record::<D>(id).await?, Incoming::default()));
         }
         let select = select_with(info, &format!(", {} AS incoming", incoming_column(info)));
-        let row: Option<Row> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{select} WHERE r.id = $1")))
-                .bind(id.to_string())
-                .fetch_optional(self.pool())
-                .await?;
+        let q = sqlx::query_as(sqlx::AssertSqlSafe(format!("{select} WHERE r.id = $1")))
+            .bind(id.to_string());
+        let row: Option<Row> = match self.lane() {
+            Some(lane) => {
+                let mut lease = lane.lease().await?;
+                let row = q.fetch_optional(lease.conn()?).await?;
+                lease.done();
+                row
+            }
+            None => q.fetch_optional(self.pool()).await?,
+        };
         let mut row = row.ok_or(StoreError::NotFound)?;
         let incoming = row
             .incoming
@@ -798,8 +804,16 @@ impl Store {
         } else {
             sql.push(", NULL");
         }
-        let (packed, links, counts): (Option<String>, Option<String>, Option<String>) =
-            sql.query_as().fetch_one(self.pool()).await?;
+        type Packed = (Option<String>, Option<String>, Option<String>);
+        let (packed, links, counts): Packed = match self.lane() {
+            Some(lane) => {
+                let mut lease = lane.lease().await?;
+                let packed = sql.query_as().fetch_one(lease.conn()?).await?;
+                lease.done();
+                packed
+            }
+            None => sql.query_as().fetch_one(self.pool()).await?,
+        };
         let mut links = links.map(|l| incoming_by_target(&l)).unwrap_or_default();
         let rows = match packed {
             Some(text) => text
