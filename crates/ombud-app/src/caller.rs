@@ -32,6 +32,8 @@ pub struct Session {
     pub csrf_token: String,
     /// When the session ends unless used (UTC, storage form).
     pub expires_at: String,
+    /// The same instant, for comparing on every request without formatting the time.
+    expires: Option<jiff::Timestamp>,
 }
 
 impl std::ops::Deref for Caller {
@@ -83,13 +85,13 @@ impl App {
         }
         let epoch = self.store.auth_epoch().await?;
         let now = jiff::Timestamp::now();
-        let now_s = time::to_storage(now);
         if let Some(mut c) = self.callers.get(token, epoch)
-            && c.expires_at > now_s
+            && c.expires.is_some_and(|end| end > now)
         {
             c.channel = channel;
             return Ok(Some(c));
         }
+        let now_s = time::to_storage(now);
         let Some(session) = self.store.session(token, &now_s).await? else {
             self.callers.forget(token);
             return Ok(None);
@@ -102,6 +104,7 @@ impl App {
                 principal,
                 session_id: session.session_id,
                 csrf_token: session.csrf_token,
+                expires: time::from_storage(&expires_at),
                 expires_at,
                 user: session.user,
             }),

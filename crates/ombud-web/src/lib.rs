@@ -80,7 +80,7 @@ pub fn app(store: Store, config: Config) -> Router {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
-                    tower_http::request_id::MakeRequestUuid,
+                    RequestIds::new(),
                 ))
                 .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
                 .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
@@ -177,5 +177,101 @@ async fn health(
             )
                 .into_response()
         }
+    }
+}
+
+/// Request ids in the form of random UUIDs (version 4), from a random start per process and a
+/// counter: tower-http's own asked the kernel for randomness on every request. Within a process no
+/// two are alike (the counter's half is a one-to-one function of it); between instances they differ
+/// by their random starts.
+#[derive(Clone)]
+struct RequestIds {
+    seed: [u64; 2],
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> RequestIds {
+        let mut bytes = [0u8; 16];
+        // Without the kernel's randomness the clock still tells one start from another.
+        if getrandom::fill(&mut bytes).is_err() {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            bytes = (nanos ^ u128::from(std::process::id())).to_le_bytes();
+        }
+        let (a, b) = bytes.split_at(8);
+        let word = |s: &[u8]| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(s);
+            u64::from_le_bytes(w)
+        };
+        RequestIds {
+            seed: [word(a), word(b)],
+            next: Arc::default(),
+        }
+    }
+
+    /// The `n`th id of this process, as text.
+    fn nth(&self, n: u64) -> String {
+        // splitmix64: spreads a counter's bits so that ids do not look sequential.
+        let mut z = (self.seed[0] ^ n).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        let high = z ^ (z >> 31);
+        let low = self.seed[1].wrapping_add(n);
+        // Version 4 and the RFC 9562 variant, as a random UUID has them.
+        let high = (high & !0xF000) | 0x4000;
+        let low = (low & !(0b11 << 62)) | (0b10 << 62);
+        let hex = format!("{high:016x}{low:016x}");
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+}
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        _: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&self.nth(n))
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+#[cfg(test)]
+mod request_id_tests {
+    use super::RequestIds;
+
+    #[test]
+    fn request_ids_are_version_4_uuids_and_never_repeat_in_a_process() {
+        let ids = RequestIds::new();
+        let mut seen = std::collections::HashSet::new();
+        for n in 0..10_000 {
+            let id = ids.nth(n);
+            assert_eq!(id.len(), 36, "{id}");
+            let parts: Vec<&str> = id.split('-').collect();
+            assert_eq!(
+                parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+                [8, 4, 4, 4, 12]
+            );
+            assert!(parts[2].starts_with('4'), "version 4: {id}");
+            assert!(
+                matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'),
+                "variant: {id}"
+            );
+            assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
+            assert!(seen.insert(id));
+        }
+        // Another process (another start) gives other ids.
+        assert_ne!(RequestIds::new().nth(0), ids.nth(0));
     }
 }
