@@ -22,9 +22,14 @@ macro_rules! decl_id {
             /// The identifier a string names, if it has the form Ombud issues (a UUID, written in its
             /// canonical lower-case form).
             pub fn parse(s: &str) -> Option<Self> {
-                uuid::Uuid::try_parse(s.trim())
-                    .ok()
-                    .map(|u| $name(u.to_string()))
+                let s = s.trim();
+                let u = uuid::Uuid::try_parse(s).ok()?;
+                // Already in that form (every id read back from the database): kept as it is
+                // rather than written anew, which cost a list page of links a tenth of its time.
+                if s.len() == 36 && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+                    return Some($name(s.to_string()));
+                }
+                Some($name(u.to_string()))
             }
 
             pub fn as_str(&self) -> &str {
@@ -120,6 +125,18 @@ mod tests {
         let id = RecordId::generate();
         let upper = id.as_str().to_uppercase();
         assert_eq!(RecordId::parse(&upper), Some(id.clone()));
+        // Every other form a UUID may be written in comes back in the one form too.
+        let simple = id.as_str().replace('-', "");
+        for other in [
+            format!(" {} ", id.as_str()),
+            simple.clone(),
+            simple.to_uppercase(),
+            format!("{{{}}}", id.as_str()),
+            format!("urn:uuid:{}", id.as_str()),
+        ] {
+            assert_eq!(RecordId::parse(&other), Some(id.clone()), "{other}");
+        }
+        assert_eq!(RecordId::parse(id.as_str()), Some(id.clone()));
         let json = serde_json::to_string(&id).expect("serialises");
         assert_eq!(serde_json::from_str::<RecordId>(&json).ok(), Some(id));
     }

@@ -194,9 +194,53 @@ impl Store {
         &self.pool
     }
 
-    /// The connections for the hottest reads, when the database has them (see [`lane`]).
-    pub(crate) fn lane(&self) -> Option<&lane::Lane> {
-        self.lane.as_deref()
+    /// The one row a read statement answers, on a lent connection when the database has them
+    /// (see [`lane`]).
+    pub(crate) async fn read_one<T>(&self, sql: sql::Sql) -> Result<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        match self.lane.as_deref() {
+            Some(lane) => {
+                let mut lease = lane.lease().await?;
+                let row = sql.query_as().fetch_one(lease.conn()?).await?;
+                lease.done();
+                Ok(row)
+            }
+            None => Ok(sql.query_as().fetch_one(self.pool()).await?),
+        }
+    }
+
+    /// [`Store::read_one`] for a statement that may answer no row.
+    pub(crate) async fn read_optional<T>(&self, sql: sql::Sql) -> Result<Option<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        match self.lane.as_deref() {
+            Some(lane) => {
+                let mut lease = lane.lease().await?;
+                let row = sql.query_as().fetch_optional(lease.conn()?).await?;
+                lease.done();
+                Ok(row)
+            }
+            None => Ok(sql.query_as().fetch_optional(self.pool()).await?),
+        }
+    }
+
+    /// [`Store::read_one`] for a statement that answers several rows.
+    pub(crate) async fn read_all<T>(&self, sql: sql::Sql) -> Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        match self.lane.as_deref() {
+            Some(lane) => {
+                let mut lease = lane.lease().await?;
+                let rows = sql.query_as().fetch_all(lease.conn()?).await?;
+                lease.done();
+                Ok(rows)
+            }
+            None => Ok(sql.query_as().fetch_all(self.pool()).await?),
+        }
     }
 
     /// The mark that changes whenever who may do what changes anywhere (see

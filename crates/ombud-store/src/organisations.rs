@@ -218,7 +218,7 @@ impl Store {
                 .bind(Arg::Int(i64::from(c)));
         }
         sql.page_by_name("", page);
-        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
+        let rows: Vec<Row> = self.read_all(sql).await?;
         let items = rows
             .into_iter()
             .map(Organisation::try_from)

@@ -667,17 +667,9 @@ impl Store {
             return Ok((self.record::<D>(id).await?, Incoming::default()));
         }
         let select = select_with(info, &format!(", {} AS incoming", incoming_column(info)));
-        let q = sqlx::query_as(sqlx::AssertSqlSafe(format!("{select} WHERE r.id = $1")))
-            .bind(id.to_string());
-        let row: Option<Row> = match self.lane() {
-            Some(lane) => {
-                let mut lease = lane.lease().await?;
-                let row = q.fetch_optional(lease.conn()?).await?;
-                lease.done();
-                row
-            }
-            None => q.fetch_optional(self.pool()).await?,
-        };
+        let mut sql = Sql::new(&format!("{select} WHERE r.id = "));
+        sql.bind(Arg::Text(id.to_string()));
+        let row: Option<Row> = self.read_optional(sql).await?;
         let mut row = row.ok_or(StoreError::NotFound)?;
         let incoming = row
             .incoming
@@ -805,15 +797,7 @@ impl Store {
             sql.push(", NULL");
         }
         type Packed = (Option<String>, Option<String>, Option<String>);
-        let (packed, links, counts): Packed = match self.lane() {
-            Some(lane) => {
-                let mut lease = lane.lease().await?;
-                let packed = sql.query_as().fetch_one(lease.conn()?).await?;
-                lease.done();
-                packed
-            }
-            None => sql.query_as().fetch_one(self.pool()).await?,
-        };
+        let (packed, links, counts): Packed = self.read_one(sql).await?;
         let mut links = links.map(|l| incoming_by_target(&l)).unwrap_or_default();
         let rows = match packed {
             Some(text) => text
@@ -922,12 +906,18 @@ impl Store {
             push_cond(&mut sql, info, *c, &today)?;
             sql.push(" THEN 1 ELSE 0 END), 0) AS TEXT)");
         }
+        let within = Within::organisation(org);
         sql.push(&format!(
-            " FROM {} r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-            info.table
+            " FROM {} r{} WHERE 1 = 1",
+            info.table,
+            if within.is_controller {
+                ""
+            } else {
+                " JOIN organisations o ON o.id = r.organisation_id"
+            }
         ));
-        push_within(&mut sql, &Within::organisation(org));
-        let (packed,): (String,) = sql.query_as().fetch_one(self.pool()).await?;
+        push_within(&mut sql, &within);
+        let (packed,): (String,) = self.read_one(sql).await?;
         packed.split(',').map(|n| n.parse().map_err(db)).collect()
     }
 
