@@ -52,7 +52,13 @@ pub struct Store {
     wake: std::sync::Arc<outbox::Wake>,
     /// Connections for the hottest reads (see [`lane`]); `None` for an in-memory database.
     lane: Option<std::sync::Arc<lane::Lane>>,
+    /// Every organisation's name, with the auth epoch it was read under (see
+    /// [`Store::organisation_names`]).
+    organisation_names: std::sync::Arc<std::sync::Mutex<Option<(i64, OrganisationNames)>>>,
 }
+
+/// Organisations' names by id.
+pub(crate) type OrganisationNames = std::sync::Arc<std::collections::HashMap<String, String>>;
 
 /// What can go wrong in storage, in terms callers act on.
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +182,7 @@ impl Store {
             epoch,
             wake: Default::default(),
             lane,
+            organisation_names: Default::default(),
         };
         migrate::run(&store).await?;
         Ok(store)

@@ -182,6 +182,37 @@ impl Store {
         rows.into_iter().map(Organisation::try_from).collect()
     }
 
+    /// The names of organisations, by id, for list pages: kept per instance while the auth epoch
+    /// holds (every change to an organisation moves it), so that a page's rows need no join with
+    /// the organisations. Read anew when an id is not among them (an organisation created on
+    /// another instance that this one has not yet heard of).
+    pub(crate) async fn organisation_names<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a str> + Clone,
+    ) -> Result<crate::OrganisationNames> {
+        let epoch = self.auth_epoch().await?;
+        let known = self
+            .organisation_names
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some((at, names)) = known
+            && at == epoch
+            && ids.clone().all(|id| names.contains_key(id))
+        {
+            return Ok(names);
+        }
+        let rows: Vec<(String, String)> = self
+            .read_all(Sql::new("SELECT id, name FROM organisations"))
+            .await?;
+        let names: crate::OrganisationNames = std::sync::Arc::new(rows.into_iter().collect());
+        *self
+            .organisation_names
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((epoch, names.clone()));
+        Ok(names)
+    }
+
     /// A filtered, keyset-paginated list, sorted by name, of the organisations within `reach`.
     pub async fn organisations(
         &self,
@@ -337,6 +368,8 @@ impl WriteTx<'_> {
             Some(&o),
         )
         .await?;
+        // Every instance's organisation names (see `Store::organisation_names`) learn of it.
+        self.bump_auth_epoch().await?;
         Ok(o)
     }
 
@@ -377,7 +410,6 @@ impl WriteTx<'_> {
             ensure(&own, Action::RenameOrganisation, &before.scope())?;
             after.name = org::name(name)?;
         }
-        let mut rights_change = false;
         if let Some(archived) = changes.archived {
             ensure(&own, Action::RestructureOrganisation, &before.scope())?;
             if archived && !before.is_archived() {
@@ -391,7 +423,6 @@ impl WriteTx<'_> {
                     return Err(StoreError::Conflict("organisation_has_active_children"));
                 }
                 after.archived_at = Some(self.now().to_string());
-                rights_change = true;
             } else if !archived {
                 // Restored only under an active parent (a move in the same change is checked below),
                 // so that no active organisation ever sits under an archived one.
@@ -402,7 +433,6 @@ impl WriteTx<'_> {
                 {
                     load_parent(self, pid).await?;
                 }
-                rights_change |= before.is_archived();
                 after.archived_at = None;
             }
         }
@@ -462,7 +492,6 @@ impl WriteTx<'_> {
             after.path = place.path;
             after.depth = place.depth;
             after.controller_id = new_controller;
-            rights_change = true;
         }
         if after == before {
             return Ok(before);
@@ -503,9 +532,9 @@ impl WriteTx<'_> {
             Some(&after),
         )
         .await?;
-        if rights_change {
-            self.bump_auth_epoch().await?;
-        }
+        // Not only a change of who may do what: every instance's organisation names (see
+        // `Store::organisation_names`) are trusted only while the epoch holds.
+        self.bump_auth_epoch().await?;
         Ok(after)
     }
 

@@ -482,8 +482,7 @@ fn sort_value(sort: Sort, row: &ListRow) -> String {
     }
 }
 
-/// A list row as one text value, its columns in the order [`unpack`] reads them after the
-/// organisation's name (which the statement puts in front, once the page is chosen).
+/// A list row as one text value, its columns in the order [`unpack`] reads them.
 fn packed_line(info: &KindInfo, details: bool) -> String {
     let us = "'\u{1f}'";
     let mut parts: Vec<String> = vec![
@@ -514,7 +513,6 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
     let mut f = line.split(COL_SEP);
     let mut next = || f.next().ok_or_else(bad);
     let optional = |v: &str| (!v.is_empty()).then(|| v.to_string());
-    let organisation_name = next()?.to_string();
     let id = next()?.to_string();
     let organisation_id = next()?.to_string();
     let controller_id = optional(next()?);
@@ -536,7 +534,8 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
     Ok(ListRow {
         id,
         organisation_id,
-        organisation_name,
+        // Filled in from the organisations' names, read apart (see `Store::organisation_names`).
+        organisation_name: String::new(),
         controller_id,
         name,
         status,
@@ -738,10 +737,11 @@ impl Store {
         // (3.44+) and PostgreSQL.
         //
         // The page is chosen first, from the kind's table alone, and only its rows are then given
-        // their organisation's name and the records linking to them. With the join and a
-        // sub-select per row inside the paged query, PostgreSQL's generic plan for a next page
-        // hashed every organisation and sorted the rest of the list, and the sub-selects cost 40 %
-        // of a page's time; one join over the page's links costs a fraction of that. `CROSS JOIN`
+        // the records linking to them; their organisations' names come from the instance's copy
+        // ([`Store::organisation_names`]). With the join and a sub-select per row inside the paged
+        // query, PostgreSQL's generic plan for a next page hashed every organisation and sorted the
+        // rest of the list, the sub-selects cost 40 % of a page's time, and the join a fifth of
+        // what remained; one join over the page's links costs a fraction of that. `CROSS JOIN`
         // makes SQLite read the page first and look up its links (by itself it read every link of
         // the kind); PostgreSQL takes it as a plain join. The links come unordered: sorting them in
         // the aggregate cost more than [`in_order`] does.
@@ -768,14 +768,13 @@ impl Store {
         }
         push_query(&mut filter, info, q)?;
         let mut sql = Sql::new(&format!(
-            "WITH t AS MATERIALIZED (SELECT {} AS line, {key} AS k, r.id AS id, r.organisation_id AS org {from}",
+            "WITH t AS MATERIALIZED (SELECT {} AS line, {key} AS k, r.id AS id {from}",
             packed_line(info, details),
         ));
         sql.append(&filter)
             .page_by(&key, "r.id", descending, page)
             .push(&format!(
-                ") SELECT (SELECT string_agg(o.name || '{COL_SEP}' || t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) \
-                 FROM t JOIN organisations o ON o.id = t.org)"
+                ") SELECT (SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.k{order}, t.id{order}) FROM t)"
             ));
         if incoming {
             sql.push(&format!(
@@ -799,7 +798,7 @@ impl Store {
         type Packed = (Option<String>, Option<String>, Option<String>);
         let (packed, links, counts): Packed = self.read_one(sql).await?;
         let mut links = links.map(|l| incoming_by_target(&l)).unwrap_or_default();
-        let rows = match packed {
+        let mut rows = match packed {
             Some(text) => text
                 .split(ROW_SEP)
                 .map(|l| {
@@ -810,6 +809,14 @@ impl Store {
                 .collect::<Result<Vec<_>>>()?,
             None => Vec::new(),
         };
+        let names = self
+            .organisation_names(rows.iter().map(|r| r.organisation_id.as_str()))
+            .await?;
+        for row in &mut rows {
+            if let Some(name) = names.get(&row.organisation_id) {
+                row.organisation_name.clone_from(name);
+            }
+        }
         let counts = match counts {
             Some(text) => unpack_counts(&text)?,
             None => Vec::new(),

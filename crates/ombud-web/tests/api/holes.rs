@@ -684,3 +684,66 @@ both!(
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
 );
+
+both!(
+    a_renamed_or_new_organisation_is_named_in_lists_at_once_on_every_instance,
+    |app| async move {
+        let t = town(&app).await;
+        let second = app.second_instance().await;
+        create(
+            &app,
+            PA,
+            &t.keeper,
+            json!({ "organisation_id": t.x, "name": "Lön" }),
+        )
+        .await;
+        let list = format!("{PA}?organisation_id={}", t.board);
+        let names = |page: &Value| -> Vec<String> {
+            page["items"]
+                .as_array()
+                .map(|items| items.iter().map(|i| text(i, "organisation_name")).collect())
+                .unwrap_or_default()
+        };
+        // Both instances have listed (and kept the organisations' names).
+        for instance in [&app, &second] {
+            let page = instance.get(&list).by(&t.dpo).await.expect(StatusCode::OK);
+            assert_eq!(names(&page), ["Enhet X"]);
+        }
+        app.patch(org_url(&t.x))
+            .by(&t.admin)
+            .json(json!({ "name": "Enhet X Norr" }))
+            .await
+            .expect(StatusCode::OK);
+        // The instance that renamed it names it anew at once; the other as soon as it hears
+        // (SQLite: at once; PostgreSQL: one notification).
+        let page = app.get(&list).by(&t.dpo).await.expect(StatusCode::OK);
+        assert_eq!(names(&page), ["Enhet X Norr"]);
+        let tries = if second.backend == "postgres" { 200 } else { 1 };
+        let mut seen = Vec::new();
+        for _ in 0..tries {
+            let page = second.get(&list).by(&t.dpo).await.expect(StatusCode::OK);
+            seen = names(&page);
+            if seen == ["Enhet X Norr"] {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(seen, ["Enhet X Norr"]);
+        // An organisation made on one instance, with a record in it, is named on the other.
+        let z = text(
+            &second
+                .org(&t.admin, "Enhet Z", "unit", Some(&t.board))
+                .await,
+            "id",
+        );
+        create(
+            &second,
+            PA,
+            &t.admin,
+            json!({ "organisation_id": z, "name": "Bygglov" }),
+        )
+        .await;
+        let page = app.get(&list).by(&t.dpo).await.expect(StatusCode::OK);
+        assert_eq!(names(&page), ["Enhet Z", "Enhet X Norr"]);
+    }
+);
