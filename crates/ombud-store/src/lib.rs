@@ -207,15 +207,7 @@ impl Store {
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
     {
-        match self.lane.as_deref() {
-            Some(lane) => {
-                let mut lease = lane.lease().await?;
-                let row = sql.query_as().fetch_one(lease.conn()?).await?;
-                lease.done();
-                Ok(row)
-            }
-            None => Ok(sql.query_as().fetch_one(self.pool()).await?),
-        }
+        self.read_optional(sql).await?.ok_or(StoreError::NotFound)
     }
 
     /// [`Store::read_one`] for a statement that may answer no row.
@@ -223,18 +215,11 @@ impl Store {
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
     {
-        match self.lane.as_deref() {
-            Some(lane) => {
-                let mut lease = lane.lease().await?;
-                let row = sql.query_as().fetch_optional(lease.conn()?).await?;
-                lease.done();
-                Ok(row)
-            }
-            None => Ok(sql.query_as().fetch_optional(self.pool()).await?),
-        }
+        Ok(self.read_all(sql).await?.into_iter().next())
     }
 
-    /// [`Store::read_one`] for a statement that answers several rows.
+    /// The rows a read statement answers, on a lent connection when the database has them (see
+    /// [`lane`]).
     pub(crate) async fn read_all<T>(&self, sql: sql::Sql) -> Result<Vec<T>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,

@@ -841,8 +841,13 @@ both!(
 
 /// The start page as a signed-in browser asks for it.
 async fn start_page(app: &TestApp, p: &Person) -> String {
+    page_of(app, p, "/").await
+}
+
+/// A page as a signed-in browser asks for it.
+async fn page_of(app: &TestApp, p: &Person, path: &str) -> String {
     let res = app
-        .get("/")
+        .get(path)
         .header("cookie", &format!("ombud_session={}", p.token))
         .header("sec-fetch-site", "same-origin")
         .await;
@@ -940,34 +945,21 @@ both!(
             json!({ "organisation_id": r.other_board, "name": "Annan nämnds behandling" }),
         )
         .await;
-        let page = |query: &'static str| {
-            let app = &app;
-            let dpo = &r.dpo;
-            let board = r.t.board.clone();
-            async move {
-                let res = app
-                    .get(format!("/behandlingar?organisation={board}{query}"))
-                    .header("cookie", &format!("ombud_session={}", dpo.token))
-                    .header("sec-fetch-site", "same-origin")
-                    .await;
-                assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-                res.text()
-            }
-        };
-        let all = page("").await;
+        let list = format!("/behandlingar?organisation={}", r.t.board);
+        let all = page_of(&app, &r.dpo, &list).await;
         assert!(
             all.contains("4 behandlingar, varav 3 under bearbetning, 1 redo för granskning"),
             "{all}"
         );
         assert!(!all.contains("Annan nämnds behandling"));
         // A filter counts only what it matches; a search too.
-        let ready = page("&status=redo_for_granskning").await;
+        let ready = page_of(&app, &r.dpo, &format!("{list}&status=redo_for_granskning")).await;
         assert!(
             ready.contains("1 behandling, varav 1 redo för granskning"),
             "{ready}"
         );
         assert!(!ready.contains("Elevregister 0"));
-        let found = page("&q=elevregister").await;
+        let found = page_of(&app, &r.dpo, &format!("{list}&q=elevregister")).await;
         assert!(
             found.contains("3 behandlingar, varav 3 under bearbetning"),
             "{found}"
