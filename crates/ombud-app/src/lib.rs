@@ -87,6 +87,8 @@ pub struct Inner {
     pub config: Config,
     callers: cache::EpochCache<Caller>,
     organisations: cache::EpochCache<Organisation>,
+    /// The organisations a person may do an action in, for the choices on list pages and forms.
+    choices: cache::EpochCache<std::sync::Arc<Vec<Organisation>>>,
     /// A person's roles by organisation, named (the start page).
     grants: cache::EpochCache<Vec<ombud_store::people::RoleGrant>>,
     /// An organisation's gaps, by the audit sequence they were read at (see [`gaps`]).
@@ -125,6 +127,7 @@ impl App {
             config,
             callers: cache::EpochCache::default(),
             organisations: cache::EpochCache::default(),
+            choices: cache::EpochCache::default(),
             grants: cache::EpochCache::default(),
             gaps: cache::EpochCache::default(),
             imports: tokio::sync::Semaphore::new(CONCURRENT_IMPORTS),

@@ -100,6 +100,13 @@ impl App {
         action: Action,
         limit: i64,
     ) -> Result<Vec<Organisation>> {
+        // Kept while the auth epoch holds: it moves with every change to a person's roles and to
+        // any organisation, which is all the answer depends on.
+        let epoch = self.store.auth_epoch().await?;
+        let key = format!("{}\u{1f}{action:?}\u{1f}{limit}", caller.user.id);
+        if let Some(found) = self.choices.get(&key, epoch) {
+            return Ok(found.as_ref().clone());
+        }
         let page = self
             .store
             .organisations(
@@ -108,11 +115,14 @@ impl App {
                 &PageRequest::first(limit),
             )
             .await?;
-        Ok(page
+        let found: Vec<Organisation> = page
             .items
             .into_iter()
             .filter(|o| caller.principal.can(action, &o.scope()))
-            .collect())
+            .collect();
+        self.choices
+            .put(&key, epoch, std::sync::Arc::new(found.clone()));
+        Ok(found)
     }
 
     /// The organisations directly under one the caller sees.

@@ -968,3 +968,40 @@ both!(
         assert!(!found.contains("Skolskjuts"));
     }
 );
+
+both!(
+    the_organisation_choices_follow_new_and_renamed_organisations_and_roles_at_once,
+    |app| async move {
+        let r = register(&app).await;
+        let before = page_of(&app, &r.dpo, "/behandlingar").await;
+        assert!(!before.contains("Skolenhet Öst"));
+        let east = app
+            .org(&r.admin, "Skolenhet Öst", "unit", Some(&r.t.board))
+            .await;
+        let east = text(&east, "id");
+        let after = page_of(&app, &r.dpo, "/behandlingar").await;
+        assert!(after.contains("Skolenhet Öst"), "a new organisation");
+        app.patch(org_url(&east))
+            .by(&r.admin)
+            .json(json!({ "name": "Skolenhet Väst" }))
+            .await
+            .expect(StatusCode::OK);
+        let renamed = page_of(&app, &r.dpo, "/behandlingar").await;
+        assert!(renamed.contains("Skolenhet Väst") && !renamed.contains("Skolenhet Öst"));
+        // Another controller's DPO never had it among their choices.
+        let other = page_of(&app, &r.other_dpo, "/behandlingar").await;
+        assert!(!other.contains("Skolenhet Väst"));
+        // A role taken away takes the choices with it.
+        app.put(format!("{}/members/{}", org_url(&r.t.board), r.dpo.id))
+            .by(&r.admin)
+            .json(json!({ "roles": [] }))
+            .await
+            .expect(StatusCode::OK);
+        let res = app
+            .get("/behandlingar")
+            .header("cookie", &format!("ombud_session={}", r.dpo.token))
+            .header("sec-fetch-site", "same-origin")
+            .await;
+        assert!(!res.text().contains("Skolenhet Väst"));
+    }
+);
