@@ -379,7 +379,7 @@ impl App {
             .await?;
         let q = Self::list_query(params, within.as_ref())?;
         let (rows, counts) = if params.with_counts {
-            self.store.list_counted::<D>(&reach, &q, page).await?
+            self.store.list_counted_of(info, &reach, &q, page).await?
         } else {
             (self.store.list::<D>(&reach, &q, page).await?, Vec::new())
         };
