@@ -220,18 +220,12 @@ impl RequestIds {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         let high = z ^ (z >> 31);
         let low = self.seed[1].wrapping_add(n);
-        // Version 4 and the RFC 9562 variant, as a random UUID has them.
-        let high = (high & !0xF000) | 0x4000;
-        let low = (low & !(0b11 << 62)) | (0b10 << 62);
-        let hex = format!("{high:016x}{low:016x}");
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        )
+        // uuid sets the version (4) and variant bits, as a random UUID has them.
+        let bytes = (u128::from(high) << 64 | u128::from(low)).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
     }
 }
 
