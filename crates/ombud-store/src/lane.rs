@@ -6,27 +6,42 @@
 //! to the connection's thread, each as dear as the statement itself for a read by id (measured: the
 //! ping was a quarter of the process's time for a single-record read on SQLite). Here a connection
 //! goes back only when its statement ran to its end; one whose statement was cancelled or failed is
-//! closed instead. A connection that has rested is pinged before use, as the pool's are.
+//! closed instead. A connection that has rested is pinged before use, as the pool's are, and one
+//! that has lived its [`LIFETIME`] is closed and opened anew, as sqlx's pool does with its own: a
+//! PostgreSQL server process grows with the statements it has cached, and a server switched over or
+//! reconfigured is reached anew.
 
 use crate::{Backend, IDLE_BEFORE_PING, Result, StoreError, prepare_connection};
 use sqlx::AnyConnection;
 use sqlx::Connection;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long a connection is lent before it is replaced: sqlx's pool's own default.
+const LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// A connection and when it was opened.
+#[derive(Debug)]
+struct Opened {
+    conn: AnyConnection,
+    at: Instant,
+}
 
 #[derive(Debug)]
 pub(crate) struct Lane {
     url: String,
     backend: Backend,
-    idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    /// Connections at rest, with when each came back.
+    idle: Mutex<Vec<(Opened, Instant)>>,
     slots: tokio::sync::Semaphore,
+    lifetime: Duration,
 }
 
 /// A connection lent for one read. Call [`Lease::done`] once the statement has run to its end;
 /// dropped before that, the connection is closed rather than lent again.
 pub(crate) struct Lease<'a> {
     lane: &'a Lane,
-    conn: Option<AnyConnection>,
+    conn: Option<Opened>,
     _slot: tokio::sync::SemaphorePermit<'a>,
     finished: bool,
 }
@@ -38,10 +53,11 @@ impl Lane {
             backend,
             idle: Mutex::new(Vec::new()),
             slots: tokio::sync::Semaphore::new(connections.max(1)),
+            lifetime: LIFETIME,
         }
     }
 
-    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<(AnyConnection, Instant)>> {
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<(Opened, Instant)>> {
         // A poisoned lock only means a panic elsewhere while holding it; the list is still whole.
         self.idle.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -54,9 +70,14 @@ impl Lane {
             .map_err(|_| StoreError::Database("the connection lane is closed".into()))?;
         let rested = self.idle().pop();
         let conn = match rested {
-            Some((mut conn, since)) => {
-                if since.elapsed() <= IDLE_BEFORE_PING || conn.ping().await.is_ok() {
-                    conn
+            Some((old, _)) if old.at.elapsed() > self.lifetime => {
+                // Said goodbye to rather than dropped: the server need not notice a lost client.
+                let _ = old.conn.close().await;
+                self.open().await?
+            }
+            Some((mut rested, since)) => {
+                if since.elapsed() <= IDLE_BEFORE_PING || rested.conn.ping().await.is_ok() {
+                    rested
                 } else {
                     self.open().await?
                 }
@@ -71,10 +92,13 @@ impl Lane {
         })
     }
 
-    async fn open(&self) -> Result<AnyConnection> {
+    async fn open(&self) -> Result<Opened> {
         let mut conn = AnyConnection::connect(&self.url).await?;
         prepare_connection(&mut conn, self.backend).await?;
-        Ok(conn)
+        Ok(Opened {
+            conn,
+            at: Instant::now(),
+        })
     }
 
     #[cfg(test)]
@@ -83,11 +107,19 @@ impl Lane {
     }
 }
 
+#[cfg(test)]
+impl Lease<'_> {
+    fn opened_at(&self) -> Option<Instant> {
+        self.conn.as_ref().map(|o| o.at)
+    }
+}
+
 impl Lease<'_> {
     pub(crate) fn conn(&mut self) -> Result<&mut AnyConnection> {
         // Present from `lease` until the lease is dropped.
         self.conn
             .as_mut()
+            .map(|o| &mut o.conn)
             .ok_or_else(|| StoreError::Database("a lease without its connection".into()))
     }
 
@@ -149,6 +181,32 @@ mod tests {
         b.done();
         c.done();
         assert_eq!(lane.resting(), 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_connection_past_its_lifetime_is_replaced_not_lent_again() {
+        sqlx::any::install_default_drivers();
+        let dir = std::env::temp_dir().join(format!("ombud-lane-life-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let mut lane = sqlite_lane(&dir);
+        let first = lane.lease().await.expect("a connection");
+        let opened = first.opened_at();
+        first.done();
+        let again = lane.lease().await.expect("the same connection");
+        assert_eq!(again.opened_at(), opened, "young: lent again");
+        again.done();
+        lane.lifetime = Duration::ZERO;
+        let mut renewed = lane.lease().await.expect("a new connection");
+        assert!(renewed.opened_at() > opened, "old: closed and opened anew");
+        let (one,): (i64,) = sqlx::query_as("SELECT 1")
+            .fetch_one(renewed.conn().expect("held"))
+            .await
+            .expect("the new one answers");
+        assert_eq!(one, 1);
+        renewed.done();
+        assert_eq!(lane.resting(), 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
