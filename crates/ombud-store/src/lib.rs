@@ -269,11 +269,22 @@ impl Store {
     }
 
     /// Refreshes the planner's statistics after a bulk load, so that the first queries on the new
-    /// rows are planned for their real numbers (PostgreSQL's autovacuum would do it, but only later).
+    /// rows are planned for their real numbers. On PostgreSQL the tables are vacuumed too, which
+    /// marks the new pages all-visible: until then every index-only read of them (whether a record
+    /// has links) visits the table as well. Autovacuum would do both, but only later, and not at all
+    /// where it is switched off.
     pub async fn analyze(&self) -> Result<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
-        if self.backend == Backend::Sqlite {
-            sqlx::query(FORGET_STAT4).execute(&self.pool).await?;
+        match self.backend {
+            // Not in a transaction, as VACUUM requires: the simple protocol, one statement.
+            Backend::Postgres => {
+                sqlx::raw_sql("VACUUM (ANALYZE)")
+                    .execute(&self.pool)
+                    .await?;
+            }
+            Backend::Sqlite => {
+                sqlx::query("ANALYZE").execute(&self.pool).await?;
+                sqlx::query(FORGET_STAT4).execute(&self.pool).await?;
+            }
         }
         Ok(())
     }
