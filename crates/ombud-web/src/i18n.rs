@@ -93,6 +93,11 @@ static EN: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| pars
 
 /// A message in a language; a missing key shows itself, so that the gap is seen and fixed.
 pub fn t(lang: Lang, key: &str) -> String {
+    text(lang, key).to_string()
+}
+
+/// [`t`] without a copy: a page's templates ask for the same few labels once per row.
+pub fn text(lang: Lang, key: &str) -> &str {
     let table = match lang {
         Lang::Sv => &*SV,
         Lang::En => &*EN,
@@ -100,8 +105,8 @@ pub fn t(lang: Lang, key: &str) -> String {
     table
         .get(key)
         .or_else(|| SV.get(key))
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| key.to_string())
+        .copied()
+        .unwrap_or(key)
 }
 
 #[cfg(test)]

@@ -74,8 +74,8 @@ impl Frame {
     }
 
     /// A UI text in the page's language.
-    pub fn t(&self, key: &str) -> String {
-        i18n::t(self.lang, key)
+    pub fn t<'k>(&self, key: &'k str) -> &'k str {
+        i18n::text(self.lang, key)
     }
 
     pub fn other_lang(&self) -> &'static str {
