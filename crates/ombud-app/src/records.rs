@@ -106,12 +106,7 @@ pub fn filter_value(filter: &'static Filter, value: &str) -> Result<Option<Filte
 
 /// The gaps of a list row: the stored ones, a passed review date where the kind counts it, and those
 /// of missing links.
-pub fn row_gaps(
-    info: &KindInfo,
-    row: &ListRow,
-    incoming: &Incoming,
-    today: jiff::civil::Date,
-) -> Vec<GapRule> {
+pub fn row_gaps(info: &KindInfo, row: &ListRow, today: jiff::civil::Date) -> Vec<GapRule> {
     let mut g: Vec<GapRule> = GapRule::split(&row.gap_codes).collect();
     let review = row
         .review_on
@@ -122,11 +117,7 @@ pub fn row_gaps(
     {
         g.push(rule);
     }
-    for lg in info.link_gaps {
-        if row.column(info, lg.when) == Some("1") && incoming.count(lg.from) == 0 {
-            g.push(lg.rule);
-        }
-    }
+    g.extend_from_slice(&row.link_gaps);
     g
 }
 
@@ -330,7 +321,6 @@ impl App {
             today: Some(today()),
             sort: params.sort,
             details: params.with_details,
-            incoming: true,
         })
     }
 
@@ -401,7 +391,7 @@ impl App {
         let mut items = Vec::with_capacity(rows.items.len());
         for mut row in rows.items {
             let mut inc = std::mem::take(&mut row.incoming);
-            let gaps = row_gaps(info, &row, &inc, today);
+            let gaps = row_gaps(info, &row, today);
             inc.0.retain(|(k, _)| !hidden.contains(k));
             let details = match &row.details {
                 Some(json) => Some(serde_json::from_str::<D::Details>(json).map_err(|e| {

@@ -21,7 +21,9 @@ use ombud_domain::ids::{OrganisationId, RecordId};
 use ombud_domain::kernel::gaps::GapRule;
 use ombud_domain::kernel::parse::Valid;
 use ombud_domain::kernel::query::{Cond, Condition, Sort};
-use ombud_domain::kernel::{ColumnType, ColumnValue, Descriptor, Incoming, Kind, KindInfo};
+use ombud_domain::kernel::{
+    ColumnType, ColumnValue, Descriptor, Incoming, Kind, KindInfo, LinkGap,
+};
 use ombud_domain::{Invalid, Rule};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -105,10 +107,9 @@ pub struct ListQuery {
     /// Today in Sweden, for conditions on dates.
     pub today: Option<jiff::civil::Date>,
     pub sort: Sort,
-    /// Rows carry their details (only for kinds whose lists have them).
+    /// Rows carry their details and the records that link to them (only for kinds whose lists
+    /// have them).
     pub details: bool,
-    /// Rows carry the records that link to them (for kinds that others link to).
-    pub incoming: bool,
 }
 
 /// One row of a list: the common columns as text, the kind's own columns in their declared order,
@@ -127,7 +128,10 @@ pub struct ListRow {
     pub version: i64,
     pub columns: Vec<String>,
     pub details: Option<String>,
-    /// The records that link to this one, when the query asked for them.
+    /// The gaps of links it lacks (see [`KindInfo::link_gaps`]), read with the row: a list needs
+    /// only whether such links exist, not the links themselves.
+    pub link_gaps: Vec<GapRule>,
+    /// The records that link to this one, with the details (a list of whole records shows them).
     pub incoming: Incoming,
 }
 
@@ -499,7 +503,7 @@ fn sort_value(sort: Sort, row: &ListRow) -> String {
 }
 
 /// A list row as one text value, its columns in the order [`unpack`] reads them.
-fn packed_line(info: &KindInfo, details: bool) -> String {
+fn packed_line(info: &KindInfo, details: bool) -> Result<String> {
     let us = "'\u{1f}'";
     let mut parts: Vec<String> = vec![
         "r.id".into(),
@@ -515,13 +519,14 @@ fn packed_line(info: &KindInfo, details: bool) -> String {
     for c in info.columns {
         parts.push(format!("COALESCE(CAST(r.{} AS TEXT), '')", c.name));
     }
+    parts.extend(missing_link_flags(info)?);
     if details {
         parts.push("r.details".into());
     }
     // One `concat_ws` rather than a chain of `||`: each `||` copied the line so far, details
     // included, once per column. `concat_ws` skips a NULL, which would shift the columns after it:
     // every part above is NOT NULL in every kind's table or wrapped in COALESCE.
-    format!("concat_ws({us}, {})", parts.join(", "))
+    Ok(format!("concat_ws({us}, {})", parts.join(", ")))
 }
 
 fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
@@ -542,6 +547,12 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
     for _ in info.columns {
         columns.push(next()?.to_string());
     }
+    let mut link_gaps = Vec::new();
+    for lg in info.link_gaps {
+        if next()? == "1" {
+            link_gaps.push(lg.rule);
+        }
+    }
     let details = if with_details {
         Some(next()?.to_string())
     } else {
@@ -561,6 +572,7 @@ fn unpack(info: &KindInfo, line: &str, with_details: bool) -> Result<ListRow> {
         version,
         columns,
         details,
+        link_gaps,
         incoming: Incoming::default(),
     })
 }
@@ -581,31 +593,39 @@ fn unpack_counts(text: &str) -> Result<Vec<(Option<String>, i64)>> {
     Ok(counts)
 }
 
+/// Whether a record lacks a link it should have (a system with personal data that no processing
+/// uses), as a condition on the record `r`. The codes are the kinds' own declarations, not input.
+fn missing_link(info: &KindInfo, lg: &LinkGap) -> Result<String> {
+    Ok(format!(
+        "(r.{} = 1 AND NOT EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = '{}' \
+         AND l.to_id = r.id AND l.from_type = '{}'))",
+        column_name(info, lg.when)?,
+        info.code,
+        lg.from.code()
+    ))
+}
+
+/// A flag ('1' or '0') per link gap of the kind: whether the record `r` has it.
+fn missing_link_flags(info: &KindInfo) -> Result<Vec<String>> {
+    info.link_gaps
+        .iter()
+        .map(|lg| {
+            Ok(format!(
+                "CASE WHEN {} THEN '1' ELSE '0' END",
+                missing_link(info, lg)?
+            ))
+        })
+        .collect()
+}
+
 /// One kind's records with gaps in an organisation's subtree, as one packed text value.
 fn gaps_sql(info: &KindInfo, org: &Organisation, today: &str) -> Result<Sql> {
-    // Whether a record lacks a link it should have (a system with personal data that no
-    // processing uses): one condition per link gap, answered as a flag in the packed line.
-    let mut missing_links = Vec::new();
-    for lg in info.link_gaps {
-        let mut c = Sql::default();
-        c.push(&format!(
-            "(r.{} = 1 AND NOT EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = ",
-            column_name(info, lg.when)?
-        ))
-        .bind(Arg::Text(info.code.into()))
-        .push(" AND l.to_id = r.id AND l.from_type = ")
-        .bind(Arg::Text(lg.from.code().into()))
-        .push("))");
-        missing_links.push(c);
-    }
     let mut sql = Sql::new(&format!(
         "SELECT string_agg(t.line, '{ROW_SEP}' ORDER BY t.name, t.id) FROM (SELECT r.id || '{COL_SEP}' || r.name || \
          '{COL_SEP}' || r.gap_codes || '{COL_SEP}' || COALESCE(r.review_on, '')"
     ));
-    for c in &missing_links {
-        sql.push(&format!(" || '{COL_SEP}' || CASE WHEN "))
-            .append(c)
-            .push(" THEN '1' ELSE '0' END");
+    for flag in missing_link_flags(info)? {
+        sql.push(&format!(" || '{COL_SEP}' || {flag}"));
     }
     sql.push(&format!(
         " AS line, r.name AS name, r.id AS id \
@@ -618,8 +638,8 @@ fn gaps_sql(info: &KindInfo, org: &Organisation, today: &str) -> Result<Sql> {
         sql.push(" OR r.review_on < ")
             .bind(Arg::Text(today.to_string()));
     }
-    for c in &missing_links {
-        sql.push(" OR ").append(c);
+    for lg in info.link_gaps {
+        sql.push(&format!(" OR {}", missing_link(info, lg)?));
     }
     sql.push(")) t");
     Ok(sql)
@@ -745,7 +765,9 @@ impl Store {
         let (key, descending) = sort_key(q.sort);
         let order = if descending { " DESC" } else { "" };
         let details = q.details && info.list_details;
-        let incoming = q.incoming && !info.linked_from().is_empty();
+        // Only a list of whole records shows the links to each; any list's gaps come from the
+        // flags of [`packed_line`], cheaper than reading every link of the page.
+        let incoming = details && !info.linked_from().is_empty();
         let from = from_records(info, reads_paths(reach, q));
         let mut filter = Sql::default();
         if !push_reach(&mut filter, reach, "r") {
@@ -758,7 +780,7 @@ impl Store {
         push_query(&mut filter, info, q)?;
         let mut sql = Sql::new(&format!(
             "WITH t AS MATERIALIZED (SELECT {} AS line, {key} AS k, r.id AS id{from}",
-            packed_line(info, details),
+            packed_line(info, details)?,
         ));
         sql.append(&filter)
             .page_by(&key, "r.id", descending, page)
@@ -774,7 +796,14 @@ impl Store {
         } else {
             sql.push(", NULL");
         }
-        if counted {
+        if counted && info.workflow.is_none() {
+            // One count, with no state to group by: PostgreSQL counts it from the index alone.
+            sql.push(&format!(
+                ", (SELECT CASE WHEN COUNT(*) > 0 THEN '{COL_SEP}' || CAST(COUNT(*) AS TEXT) END{from}"
+            ))
+            .append(&filter)
+            .push(")");
+        } else if counted {
             sql.push(&format!(
                 ", (SELECT string_agg(COALESCE(c.status, '') || '{COL_SEP}' || CAST(c.n AS TEXT), '{ROW_SEP}') \
                  FROM (SELECT r.status AS status, COUNT(*) AS n{from}"

@@ -729,6 +729,17 @@ pub fn text(v: &Value, key: &str) -> String {
         .to_string()
 }
 
+/// A page as a signed-in browser asks for it (it must answer 200).
+pub async fn page_of(app: &TestApp, p: &Person, path: &str) -> String {
+    let res = app
+        .get(path)
+        .header("cookie", &format!("ombud_session={}", p.token))
+        .header("sec-fetch-site", "same-origin")
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    res.text()
+}
+
 /// The ids of a list's items.
 pub fn ids(list: &Value) -> Vec<String> {
     list["items"]

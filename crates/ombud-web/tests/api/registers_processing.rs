@@ -844,17 +844,6 @@ async fn start_page(app: &TestApp, p: &Person) -> String {
     page_of(app, p, "/").await
 }
 
-/// A page as a signed-in browser asks for it.
-async fn page_of(app: &TestApp, p: &Person, path: &str) -> String {
-    let res = app
-        .get(path)
-        .header("cookie", &format!("ombud_session={}", p.token))
-        .header("sec-fetch-site", "same-origin")
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-    res.text()
-}
-
 both!(the_start_page_is_each_roles_worklist, |app| async move {
     let r = register(&app).await;
     let waiting = create(

@@ -684,6 +684,23 @@ both!(
         )
         .await;
         let sys_id = text(&sys, "id");
+        // Lists read only whether a processing activity uses the system, not the links: the API's
+        // list of whole systems and the list page (which counts the gaps) both name the gap.
+        let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
+        assert_eq!(
+            listed["items"][0]["gaps"],
+            json!(["system_not_classified", "system_without_processing"])
+        );
+        let gaps_cell = |n: usize| format!("data-label=\"Brister\"><strong>{n}</strong>");
+        let page = page_of(&app, &w.dpo, "/system").await;
+        assert!(page.contains(&gaps_cell(2)), "{page}");
+        // A kind without states is counted in one figure.
+        assert!(page.contains(r#"<p class="counts" role="status">1 system</p>"#));
+        let none = page_of(&app, &w.dpo, "/system?q=finnsinte").await;
+        assert!(
+            none.contains(r#"<p class="counts" role="status">0 system</p>"#),
+            "{none}"
+        );
         let p = app
             .post("/api/v1/processing-activities")
             .by(&w.dpo)
@@ -704,6 +721,12 @@ both!(
         assert_eq!(s["gaps"], json!(["system_not_classified"]));
         let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
         assert_eq!(listed["items"][0]["processing_activity_ids"], json!([p_id]));
+        assert_eq!(listed["items"][0]["gaps"], json!(["system_not_classified"]));
+        assert!(
+            page_of(&app, &w.dpo, "/system")
+                .await
+                .contains(&gaps_cell(1))
+        );
         // Read with the record in the same statement: several links come back whole and in order.
         let p2 = app
             .post("/api/v1/processing-activities")

@@ -432,6 +432,7 @@ mod tests {
                 "2".into(),
             ],
             details: None,
+            link_gaps: Vec::new(),
             incoming: Default::default(),
         };
         assert_eq!(
