@@ -143,24 +143,31 @@ impl Drop for Lease<'_> {
 mod tests {
     use super::*;
 
-    fn sqlite_lane(dir: &std::path::Path) -> Lane {
-        let url = format!("sqlite://{}/lane.db?mode=rwc", dir.display());
-        Lane::new(&url, Backend::Sqlite, 2)
-    }
-
-    #[tokio::test]
-    async fn a_finished_lease_is_lent_again_and_an_unfinished_one_is_closed() {
+    /// A lane of two connections to a new SQLite database in a folder of its own (removed by the
+    /// test when done).
+    fn sqlite_lane(name: &str) -> (Lane, std::path::PathBuf) {
         sqlx::any::install_default_drivers();
-        let dir = std::env::temp_dir().join(format!("ombud-lane-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("ombud-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a folder");
-        let lane = sqlite_lane(&dir);
-        let mut lease = lane.lease().await.expect("a connection");
+        let url = format!("sqlite://{}/lane.db?mode=rwc", dir.display());
+        (Lane::new(&url, Backend::Sqlite, 2), dir)
+    }
+
+    /// One statement on a lease's connection, run to its end.
+    async fn answers(lease: &mut Lease<'_>) {
         let (one,): (i64,) = sqlx::query_as("SELECT 1")
             .fetch_one(lease.conn().expect("held"))
             .await
             .expect("answers");
         assert_eq!(one, 1);
+    }
+
+    #[tokio::test]
+    async fn a_finished_lease_is_lent_again_and_an_unfinished_one_is_closed() {
+        let (lane, dir) = sqlite_lane("lane");
+        let mut lease = lane.lease().await.expect("a connection");
+        answers(&mut lease).await;
         lease.done();
         assert_eq!(lane.resting(), 1);
         // Cancelled (dropped before `done`): not lent again.
@@ -186,11 +193,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_connection_past_its_lifetime_is_replaced_not_lent_again() {
-        sqlx::any::install_default_drivers();
-        let dir = std::env::temp_dir().join(format!("ombud-lane-life-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a folder");
-        let mut lane = sqlite_lane(&dir);
+        let (mut lane, dir) = sqlite_lane("lane-life");
         let first = lane.lease().await.expect("a connection");
         let opened = first.opened_at();
         first.done();
@@ -200,11 +203,7 @@ mod tests {
         lane.lifetime = Duration::ZERO;
         let mut renewed = lane.lease().await.expect("a new connection");
         assert!(renewed.opened_at() > opened, "old: closed and opened anew");
-        let (one,): (i64,) = sqlx::query_as("SELECT 1")
-            .fetch_one(renewed.conn().expect("held"))
-            .await
-            .expect("the new one answers");
-        assert_eq!(one, 1);
+        answers(&mut renewed).await;
         renewed.done();
         assert_eq!(lane.resting(), 1);
         let _ = std::fs::remove_dir_all(&dir);
