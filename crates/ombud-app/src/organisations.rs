@@ -93,19 +93,20 @@ impl App {
             .await?)
     }
 
-    /// The organisations where the caller may do `action`, by name (for a form's choices).
+    /// The organisations where the caller may do `action`, by name (for a form's choices), shared
+    /// with the instance's copy rather than copied for every page.
     pub async fn organisations_where(
         &self,
         caller: &Caller,
         action: Action,
         limit: i64,
-    ) -> Result<Vec<Organisation>> {
+    ) -> Result<std::sync::Arc<Vec<Organisation>>> {
         // Kept while the auth epoch holds: it moves with every change to a person's roles and to
         // any organisation, which is all the answer depends on.
         let epoch = self.store.auth_epoch().await?;
         let key = format!("{}\u{1f}{action:?}\u{1f}{limit}", caller.user.id);
         if let Some(found) = self.choices.get(&key, epoch) {
-            return Ok(found.as_ref().clone());
+            return Ok(found);
         }
         let page = self
             .store
@@ -115,13 +116,13 @@ impl App {
                 &PageRequest::first(limit),
             )
             .await?;
-        let found: Vec<Organisation> = page
-            .items
-            .into_iter()
-            .filter(|o| caller.principal.can(action, &o.scope()))
-            .collect();
-        self.choices
-            .put(&key, epoch, std::sync::Arc::new(found.clone()));
+        let found = std::sync::Arc::new(
+            page.items
+                .into_iter()
+                .filter(|o| caller.principal.can(action, &o.scope()))
+                .collect::<Vec<_>>(),
+        );
+        self.choices.put(&key, epoch, found.clone());
         Ok(found)
     }
 
@@ -342,13 +343,14 @@ impl App {
         Ok(self
             .organisations_where(caller, Action::CreateChild, limit)
             .await?
-            .into_iter()
+            .iter()
             .filter(|c| {
                 c.id != o.id
                     && !is_within(&c.path, &o.path)
                     && placement(o.kind, Some(c.kind)).is_ok()
                     && (p.is_admin || c.controller_id == o.controller_id)
             })
+            .cloned()
             .collect())
     }
 

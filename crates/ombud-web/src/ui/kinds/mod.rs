@@ -356,11 +356,10 @@ async fn organisation_choices(
         .app
         .organisations_where(ctx, action, ORG_CHOICES)
         .await?
-        .into_iter()
+        .iter()
         .map(|o| {
             let label = format!("{} ({})", o.name, o.kind.label(ctx.lang));
-            let chosen = o.id == selected;
-            Choice::new(o.id, label, chosen)
+            Choice::new(o.id.clone(), label, o.id == selected)
         })
         .collect())
 }
