@@ -22,6 +22,27 @@ pub struct SystemFigures {
     pub self_procured: i64,
 }
 
+impl SystemFigures {
+    /// What the figures count beyond the systems themselves, in the order [`SystemFigures::of`]
+    /// reads them (a list page asks for them with its page: [`crate::records::ListParams`]).
+    pub const CONDITIONS: &'static [Cond] = &[
+        Cond::Set("classified_on"),
+        Cond::FromToday("review_on"),
+        Cond::On("self_procured"),
+    ];
+
+    /// The figures from the counts the store gives for [`SystemFigures::CONDITIONS`].
+    pub fn of(n: &[i64]) -> SystemFigures {
+        let at = |i: usize| n.get(i).copied().unwrap_or_default();
+        SystemFigures {
+            systems: at(0),
+            classified: at(1),
+            classification_current: at(2),
+            self_procured: at(3),
+        }
+    }
+}
+
 impl App {
     /// The systems register's figures for an organisation and its subtree (within its controller),
     /// today.
@@ -39,28 +60,9 @@ impl App {
         let today = today();
         let n = self
             .store
-            .figures(
-                Systems::info(),
-                &org,
-                &[
-                    Cond::Set("classified_on"),
-                    Cond::FromToday("review_on"),
-                    Cond::On("self_procured"),
-                ],
-                today,
-            )
+            .figures(Systems::info(), &org, SystemFigures::CONDITIONS, today)
             .await?;
-        let at = |i: usize| n.get(i).copied().unwrap_or_default();
-        Ok((
-            org,
-            today,
-            SystemFigures {
-                systems: at(0),
-                classified: at(1),
-                classification_current: at(2),
-                self_procured: at(3),
-            },
-        ))
+        Ok((org, today, SystemFigures::of(&n)))
     }
 
     /// Appends a compliance check to an agreement's log, stamped with who recorded it and when. The

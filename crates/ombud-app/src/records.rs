@@ -13,7 +13,7 @@ use ombud_domain::ids::{OrganisationId, RecordId};
 use ombud_domain::kernel::field::Input;
 use ombud_domain::kernel::gaps::{GapRule, is_overdue};
 use ombud_domain::kernel::parse::{self, Source, Valid};
-use ombud_domain::kernel::query::{Condition, Filter, FilterKind, FilterValue, Sort};
+use ombud_domain::kernel::query::{Cond, Condition, Filter, FilterKind, FilterValue, Sort};
 use ombud_domain::kernel::workflow::{Step, StepError, StepInput};
 use ombud_domain::kernel::{self, Descriptor, Incoming, Kind, KindInfo, StepContext, patch};
 use ombud_domain::{Invalid, Rule};
@@ -47,6 +47,9 @@ pub struct ListParams {
     pub with_details: bool,
     /// Whether the page comes with how many records the filters match in all, by state.
     pub with_counts: bool,
+    /// Figures of the chosen organisation's whole register to count with the page (a kind's panel
+    /// of figures, such as [`crate::kinds::SystemFigures::CONDITIONS`]), when the page has counts.
+    pub figures: &'static [Cond],
 }
 
 /// One row of a list as a caller sees it.
@@ -67,6 +70,9 @@ pub struct ListPage<D> {
     pub within: Option<Organisation>,
     /// How many records the filters match in all, by workflow state (when asked for).
     pub counts: Vec<(Option<String>, i64)>,
+    /// The figures [`ListParams::figures`] asks for, as [`ombud_store::Store::figures`] gives them
+    /// for `within`: empty when no organisation is chosen or the caller does not read all of it.
+    pub figures: Vec<i64>,
 }
 
 /// A record of another kind named by a link, as the caller may see it.
@@ -321,6 +327,7 @@ impl App {
             today: Some(today()),
             sort: params.sort,
             details: params.with_details,
+            figures: Vec::new(),
         })
     }
 
@@ -367,11 +374,23 @@ impl App {
         let (reach, within) = self
             .list_scope(caller, D::KIND, params.organisation_id.as_deref())
             .await?;
-        let q = Self::list_query(params, within.as_ref())?;
-        let (rows, counts) = if params.with_counts {
-            self.store.list_counted_of(info, &reach, &q, page).await?
+        let mut q = Self::list_query(params, within.as_ref())?;
+        // Figures of an organisation are counted only for one the caller reads whole, as
+        // [`App::system_figures`] requires.
+        if within.as_ref().is_some_and(|o| {
+            caller
+                .principal
+                .authorize(Action::Read(D::KIND), &o.scope())
+                .is_ok()
+        }) {
+            q.figures = params.figures.to_vec();
+        }
+        let (rows, counts, figures) = if params.with_counts {
+            let c = self.store.list_counted_of(info, &reach, &q, page).await?;
+            (c.page, c.counts, c.figures)
         } else {
-            (self.store.list::<D>(&reach, &q, page).await?, Vec::new())
+            let page = self.store.list::<D>(&reach, &q, page).await?;
+            (page, Vec::new(), Vec::new())
         };
         let today = today();
         // As on a record's page, links from a kind the caller may not read are not shown; here a
@@ -411,6 +430,7 @@ impl App {
             next: rows.next,
             within,
             counts,
+            figures,
         })
     }
 

@@ -326,12 +326,12 @@ async fn read(
         return Ok((Vec::new(), 0));
     }
     // Counted in the same statement: cheaper than a second one even when the page holds them all.
-    let (rows, counts) = app
+    let c = app
         .store
         .list_counted_of(kind.info(), reach, q, page)
         .await?;
-    let total = counts.iter().map(|(_, n)| n).sum();
-    Ok((rows.items, total))
+    let total = c.counts.iter().map(|(_, n)| n).sum();
+    Ok((c.page.items, total))
 }
 
 /// Decides, kind by kind, which lists the person's worklist reads.

@@ -78,6 +78,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "sso_logins",
         sql: include_str!("../migrations/0013_sso_logins.sql"),
     },
+    Migration {
+        version: 14,
+        name: "linked_from",
+        sql: include_str!("../migrations/0014_linked_from.sql"),
+    },
 ];
 
 /// Any 64-bit lock id: Ombud's own.
@@ -169,6 +174,7 @@ async fn apply(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
         match m.version {
             3 => kernel_data(&mut tx, m.version).await?,
             5 => refresh_all(&mut tx, m.version).await?,
+            14 => linked_from_all(&mut tx, m.version).await?,
             _ => {}
         }
         sqlx::query("INSERT INTO ombud_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
@@ -275,6 +281,25 @@ async fn refresh_all(tx: &mut sqlx::AnyConnection, at: i64) -> Result<()> {
     for_each_kind(&mut kinds);
     for refresh in kinds.0 {
         refresh(tx).await?;
+    }
+    Ok(())
+}
+
+/// Derives the `linked_from` column of every kind with link gaps whose table exists at migration
+/// `at` from the links already made (a kind added later starts with no links, which its default
+/// says).
+async fn linked_from_all(tx: &mut sqlx::AnyConnection, at: i64) -> Result<()> {
+    for kind in ombud_domain::kernel::Kind::ALL {
+        let info = kind.info();
+        if !info.link_gaps.is_empty() && created_in(info.table).is_some_and(|v| v <= at) {
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE {} SET linked_from = {}",
+                info.table,
+                crate::records::linked_from_of(info, &format!("{}.id", info.table))
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     Ok(())
 }

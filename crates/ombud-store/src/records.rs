@@ -110,6 +110,21 @@ pub struct ListQuery {
     /// Rows carry their details and the records that link to them (only for kinds whose lists
     /// have them).
     pub details: bool,
+    /// Figures counted with the page (see [`Counted::figures`]): the records within reach and
+    /// `within`, whatever the other filters, then those meeting each condition.
+    pub figures: Vec<Cond>,
+}
+
+/// A page of a list with what [`Store::list_counted_of`] counts in the same statement.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    pub page: Page<ListRow>,
+    /// How many records the list's filters match in all, by workflow state (one count under
+    /// `None` for kinds without a workflow; states without records left out).
+    pub counts: Vec<(Option<String>, i64)>,
+    /// The figures [`ListQuery::figures`] asks for, in its order after the count of all: the same
+    /// as [`Store::figures`] gives for the organisation.
+    pub figures: Vec<i64>,
 }
 
 /// One row of a list: the common columns as text, the kind's own columns in their declared order,
@@ -593,16 +608,51 @@ fn unpack_counts(text: &str) -> Result<Vec<(Option<String>, i64)>> {
     Ok(counts)
 }
 
+/// The `SELECT` of figures: how many records, then how many meet each condition, as one text
+/// value (`12,4,3`); the caller adds `FROM` and the filter.
+fn figures_select(info: &KindInfo, conditions: &[Cond], today: &str) -> Result<Sql> {
+    let mut sql = Sql::new("SELECT CAST(COUNT(*) AS TEXT)");
+    for c in conditions {
+        sql.push(" || ',' || CAST(COALESCE(SUM(CASE WHEN ");
+        push_cond(&mut sql, info, *c, today)?;
+        sql.push(" THEN 1 ELSE 0 END), 0) AS TEXT)");
+    }
+    Ok(sql)
+}
+
+fn unpack_figures(text: &str) -> Result<Vec<i64>> {
+    text.split(',').map(|n| n.parse().map_err(db)).collect()
+}
+
 /// Whether a record lacks a link it should have (a system with personal data that no processing
-/// uses), as a condition on the record `r`. The codes are the kinds' own declarations, not input.
+/// uses), as a condition on the record `r`, read from its `linked_from` column. The codes are the
+/// kinds' own declarations, not input.
 fn missing_link(info: &KindInfo, lg: &LinkGap) -> Result<String> {
     Ok(format!(
-        "(r.{} = 1 AND NOT EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = '{}' \
-         AND l.to_id = r.id AND l.from_type = '{}'))",
+        "(r.{} = 1 AND r.linked_from NOT LIKE '%,{},%' ESCAPE '\\')",
         column_name(info, lg.when)?,
-        info.code,
-        lg.from.code()
+        like_escape(lg.from.code())
     ))
+}
+
+/// What the `linked_from` column of the record `record` (an SQL expression for its id) of a kind
+/// with link gaps holds: `,` and then the code of each kind with a link to it, each followed by
+/// `,`. Written from the kinds that may link to it, so that it needs no ordering or `DISTINCT`
+/// inside an aggregate (which the two databases spell differently).
+pub(crate) fn linked_from_of(info: &KindInfo, record: &str) -> String {
+    let mut kinds: Vec<Kind> = info.linked_from().iter().map(|(k, _)| *k).collect();
+    kinds.dedup();
+    let mut expr = String::from("','");
+    for k in kinds {
+        expr.push_str(&format!(
+            " || CASE WHEN EXISTS (SELECT 1 FROM register_links l WHERE l.to_type = '{}' \
+             AND l.to_id = {record} AND l.from_type = '{}') THEN '{},' ELSE '' END",
+            info.code,
+            k.code(),
+            k.code()
+        ));
+    }
+    expr
 }
 
 /// A flag ('1' or '0') per link gap of the kind: whether the record `r` has it.
@@ -721,12 +771,11 @@ impl Store {
         q: &ListQuery,
         page: &PageRequest,
     ) -> Result<Page<ListRow>> {
-        Ok(self.listed(D::info(), reach, q, page, false).await?.0)
+        Ok(self.listed(D::info(), reach, q, page, false).await?.page)
     }
 
-    /// [`Store::list`] and how many records the list's filters match in all, by workflow state (one
-    /// count under `None` for kinds without a workflow; states without records left out), read in
-    /// the same statement, so that the figures and the page agree.
+    /// [`Store::list`] with its counts and figures, read in the same statement, so that they and
+    /// the page agree.
     ///
     /// The kind is known by its declaration, so that a worklist over every kind reads its lists
     /// alike.
@@ -736,7 +785,7 @@ impl Store {
         reach: &Reach,
         q: &ListQuery,
         page: &PageRequest,
-    ) -> Result<(Page<ListRow>, Vec<(Option<String>, i64)>)> {
+    ) -> Result<Counted> {
         self.listed(info, reach, q, page, true).await
     }
 
@@ -747,7 +796,7 @@ impl Store {
         q: &ListQuery,
         page: &PageRequest,
         counted: bool,
-    ) -> Result<(Page<ListRow>, Vec<(Option<String>, i64)>)> {
+    ) -> Result<Counted> {
         // The page comes back as one text value rather than as rows: each row through sqlx's `Any`
         // costs a hop between threads and a conversion per column, which made a 50-row page several
         // times dearer than the query itself. `string_agg … ORDER BY` reads the same in SQLite
@@ -771,11 +820,20 @@ impl Store {
         let from = from_records(info, reads_paths(reach, q));
         let mut filter = Sql::default();
         if !push_reach(&mut filter, reach, "r") {
-            let nothing = Page {
-                items: Vec::new(),
-                next: None,
-            };
-            return Ok((nothing, Vec::new()));
+            return Ok(Counted {
+                page: Page {
+                    items: Vec::new(),
+                    next: None,
+                },
+                counts: Vec::new(),
+                figures: Vec::new(),
+            });
+        }
+        // The figures count what the filter reaches in the organisation, not what the page's
+        // other filters choose.
+        let mut scope = filter.clone();
+        if let Some(w) = &q.within {
+            push_within(&mut scope, w);
         }
         push_query(&mut filter, info, q)?;
         let mut sql = Sql::new(&format!(
@@ -813,8 +871,25 @@ impl Store {
         } else {
             sql.push(", NULL");
         }
-        type Packed = (Option<String>, Option<String>, Option<String>);
-        let (packed, links, counts): Packed = self.read_one(sql).await?;
+        if counted && !q.figures.is_empty() {
+            let today = q
+                .today
+                .map_or_else(|| NO_REVIEW.to_string(), |d| d.to_string());
+            sql.push(", (")
+                .append(&figures_select(info, &q.figures, &today)?)
+                .push(&from)
+                .append(&scope)
+                .push(")");
+        } else {
+            sql.push(", NULL");
+        }
+        type Packed = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let (packed, links, counts, figures): Packed = self.read_one(sql).await?;
         let mut links = links.map(|l| incoming_by_target(&l)).unwrap_or_default();
         let mut rows = match packed {
             Some(text) => text
@@ -839,12 +914,20 @@ impl Store {
             Some(text) => unpack_counts(&text)?,
             None => Vec::new(),
         };
+        let figures = match figures {
+            Some(text) => unpack_figures(&text)?,
+            None => Vec::new(),
+        };
         let sort = q.sort;
         let page = paging::finish(rows, page.limit, |r| Cursor {
             key: sort_value(sort, r),
             id: r.id.clone(),
         });
-        Ok((page, counts))
+        Ok(Counted {
+            page,
+            counts,
+            figures,
+        })
     }
 
     /// The workflow facts (`state`) of some records of a kind, by id, for a list that names them.
@@ -924,18 +1007,12 @@ impl Store {
         conditions: &[Cond],
         today: jiff::civil::Date,
     ) -> Result<Vec<i64>> {
-        let mut sql = Sql::new("SELECT CAST(COUNT(*) AS TEXT)");
-        let today = today.to_string();
-        for c in conditions {
-            sql.push(" || ',' || CAST(COALESCE(SUM(CASE WHEN ");
-            push_cond(&mut sql, info, *c, &today)?;
-            sql.push(" THEN 1 ELSE 0 END), 0) AS TEXT)");
-        }
+        let mut sql = figures_select(info, conditions, &today.to_string())?;
         let within = Within::organisation(org);
         sql.push(&from_records(info, within.reads_path()));
         push_within(&mut sql, &within);
         let (packed,): (String,) = self.read_one(sql).await?;
-        packed.split(',').map(|n| n.parse().map_err(db)).collect()
+        unpack_figures(&packed)
     }
 
     /// Which records of other kinds link to each of `ids` (of `to`).
@@ -1200,13 +1277,13 @@ impl WriteTx<'_> {
         to: Kind,
         to_ids: &[RecordId],
     ) -> Result<()> {
-        sqlx::query(
-            "DELETE FROM register_links WHERE from_type = $1 AND from_id = $2 AND to_type = $3",
+        let mut touched: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM register_links WHERE from_type = $1 AND from_id = $2 AND to_type = $3 RETURNING to_id",
         )
         .bind(from.code())
         .bind(from_id.to_string())
         .bind(to.code())
-        .execute(&mut *self.tx)
+        .fetch_all(&mut *self.tx)
         .await?;
         for id in to_ids {
             sqlx::query(
@@ -1218,6 +1295,30 @@ impl WriteTx<'_> {
             .bind(id.to_string())
             .execute(&mut *self.tx)
             .await?;
+            touched.push(id.to_string());
+        }
+        self.refresh_linked_from(to, touched).await
+    }
+
+    /// Derives `linked_from` again for records of `to` whose links changed, where the kind has link
+    /// gaps. Every write transaction holds the audit head from its first statement, so no other
+    /// change of links runs between this and its commit: the column cannot miss one.
+    async fn refresh_linked_from(&mut self, to: Kind, mut ids: Vec<String>) -> Result<()> {
+        let info = to.info();
+        if info.link_gaps.is_empty() || ids.is_empty() {
+            return Ok(());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(200) {
+            let mut sql = Sql::new(&format!(
+                "UPDATE {} SET linked_from = {} WHERE id IN (",
+                info.table,
+                linked_from_of(info, &format!("{}.id", info.table))
+            ));
+            push_ids(&mut sql, chunk);
+            sql.push(")");
+            sql.query_any().execute(&mut *self.tx).await?;
         }
         Ok(())
     }
@@ -1431,11 +1532,21 @@ impl WriteTx<'_> {
         if users > 0 {
             return Err(StoreError::InUse(D::KIND));
         }
-        sqlx::query("DELETE FROM register_links WHERE from_type = $1 AND from_id = $2")
-            .bind(info.code)
-            .bind(before.id.to_string())
-            .execute(&mut *self.tx)
-            .await?;
+        let unlinked: Vec<(String, String)> = sqlx::query_as(
+            "DELETE FROM register_links WHERE from_type = $1 AND from_id = $2 RETURNING to_type, to_id",
+        )
+        .bind(info.code)
+        .bind(before.id.to_string())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        for kind in Kind::ALL {
+            let ids = unlinked
+                .iter()
+                .filter(|(t, _)| t == kind.code())
+                .map(|(_, id)| id.clone())
+                .collect();
+            self.refresh_linked_from(kind, ids).await?;
+        }
         let n = sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {} WHERE id = $1 AND version = $2",
             info.table

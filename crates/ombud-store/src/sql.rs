@@ -12,7 +12,7 @@ pub(crate) enum Arg {
     Int(i64),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Sql {
     text: String,
     args: Vec<Arg>,

@@ -398,6 +398,7 @@ fn list_params(
             sort,
             with_details: true,
             with_counts: false,
+            figures: &[],
         },
         PageParams {
             limit,

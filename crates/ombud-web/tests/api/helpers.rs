@@ -177,6 +177,20 @@ impl TestApp {
         }
     }
 
+    /// Runs SQL on the app's database over a connection of its own, as something other than Ombud
+    /// (an older Ombud's schema, say).
+    pub async fn raw_sql(&self, sql: &'static str) {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.url)
+            .await
+            .expect("the test database opens");
+        sqlx::raw_sql(sql)
+            .execute(&mut conn)
+            .await
+            .expect("the SQL runs");
+        conn.close().await.expect("the connection closes");
+    }
+
     /// A second instance of Ombud over the same database, with caches of its own (as behind a load
     /// balancer).
     pub async fn second_instance(&self) -> TestApp {

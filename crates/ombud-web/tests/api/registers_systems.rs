@@ -500,6 +500,23 @@ both!(
         assert_eq!(f["classified"], 2);
         assert_eq!(f["classification_current"], 1);
         assert_eq!(f["self_procured"], 2);
+        // The list page counts the same figures with its rows, of the whole organisation whatever
+        // else the page filters on.
+        let page = page_of(
+            &app,
+            &w.auditor,
+            &format!("/system?organisation={}&q=Procapita", w.tree.board),
+        )
+        .await;
+        for fact in [
+            "<dt>System totalt</dt><dd>3</dd>",
+            "<dt>Klassade</dt><dd>2</dd>",
+            "<dt>Med aktuell klassning</dt><dd>1</dd>",
+            "<dt>Egen upphandling</dt><dd>2</dd>",
+        ] {
+            assert!(page.contains(fact), "{fact} in {page}");
+        }
+        assert!(page.contains(r#"<p class="counts" role="status">1 system</p>"#));
 
         let unit = app
             .get(format!("{}/system-figures", org_url(&w.tree.unit)))
@@ -756,6 +773,61 @@ both!(
             .by(&w.dpo)
             .await
             .expect(StatusCode::OK);
+
+        // Lists and the gaps page read which kinds link to a system from a column the store keeps
+        // as links change: dropping one of two processing activities leaves it used; dropping the
+        // other by deleting it brings the gap back everywhere it is shown.
+        let without_processing = |gaps: &Value| {
+            gaps.as_array().expect("a list").iter().any(|g| {
+                g["record_id"] == json!(sys_id) && g["rule"] == "system_without_processing"
+            })
+        };
+        let gaps_url = format!("/api/v1/organisations/{}/gaps", w.tree.board);
+        app.patch(format!("/api/v1/processing-activities/{}", text(&p2, "id")))
+            .by(&w.dpo)
+            .if_match("\"1\"")
+            .json(json!({"system_ids": []}))
+            .await
+            .expect(StatusCode::OK);
+        let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
+        assert_eq!(listed["items"][0]["gaps"], json!(["system_not_classified"]));
+        let gaps = app.get(&gaps_url).by(&w.dpo).await.expect(StatusCode::OK);
+        assert!(!without_processing(&gaps), "{gaps}");
+        app.delete(format!("/api/v1/processing-activities/{p_id}"))
+            .by(&w.dpo)
+            .if_match("\"1\"")
+            .await
+            .expect(StatusCode::NO_CONTENT);
+        let listed = app.get(SYSTEMS).by(&w.dpo).await.expect(StatusCode::OK);
+        assert_eq!(
+            listed["items"][0]["gaps"],
+            json!(["system_not_classified", "system_without_processing"])
+        );
+        assert!(
+            page_of(&app, &w.dpo, "/system")
+                .await
+                .contains(&gaps_cell(2))
+        );
+        let gaps = app.get(&gaps_url).by(&w.dpo).await.expect(StatusCode::OK);
+        assert!(without_processing(&gaps), "{gaps}");
+        // Another kind's link does not stand in for a processing activity's.
+        let b = app
+            .post("/api/v1/breaches")
+            .by(&w.dpo)
+            .json(json!({"organisation_id": w.tree.board, "description": "Felskickad lista",
+                         "discovered_at": "2026-01-10T09:00:00Z", "aware_at": "2026-01-10T10:00:00Z"}))
+            .await
+            .expect(StatusCode::CREATED);
+        let b = app
+            .patch(format!("/api/v1/breaches/{}", text(&b, "id")))
+            .by(&w.dpo)
+            .if_match("\"1\"")
+            .json(json!({"systems": [sys_id]}))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(b["systems"], json!([sys_id]));
+        let gaps = app.get(&gaps_url).by(&w.dpo).await.expect(StatusCode::OK);
+        assert!(without_processing(&gaps), "{gaps}");
     }
 );
 
@@ -1062,5 +1134,56 @@ both!(
                 .await
                 .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
         }
+    }
+);
+
+both!(
+    the_migration_that_keeps_which_kinds_link_to_a_system_reads_the_links_already_made,
+    |app| async move {
+        let w = world(&app).await;
+        let mut ids = Vec::new();
+        for name in ["Procapita", "Lifecare"] {
+            let s = create_system(
+                &app,
+                &w.dpo,
+                json!({"organisation_id": w.tree.board, "name": name, "holds_personal_data": true}),
+            )
+            .await;
+            ids.push(text(&s, "id"));
+        }
+        app.post("/api/v1/processing-activities")
+            .by(&w.dpo)
+            .json(json!({"organisation_id": w.tree.board, "name": "Hemtjänst",
+                         "system_ids": [ids[1]]}))
+            .await
+            .expect(StatusCode::CREATED);
+        // The database as it was before the migration: links, and no column derived from them.
+        app.raw_sql(
+            "ALTER TABLE systems DROP COLUMN linked_from; \
+             DELETE FROM ombud_migrations WHERE version = 14",
+        )
+        .await;
+        let upgraded = app.second_instance().await;
+        let listed = upgraded
+            .get(SYSTEMS)
+            .by(&w.dpo)
+            .await
+            .expect(StatusCode::OK);
+        let gaps_of = |name: &str| {
+            listed["items"]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .find(|s| s["name"] == name)
+                .map(|s| s["gaps"].clone())
+        };
+        assert_eq!(
+            gaps_of("Procapita"),
+            Some(json!([
+                "system_not_classified",
+                "system_without_processing"
+            ]))
+        );
+        assert_eq!(gaps_of("Lifecare"), Some(json!(["system_not_classified"])));
     }
 );

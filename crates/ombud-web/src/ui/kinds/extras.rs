@@ -12,9 +12,11 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use ombud_app::{AppError, Caller};
+use ombud_app::kinds::SystemFigures;
+use ombud_app::{AppError, Caller, Organisation};
 use ombud_domain::Lang;
 use ombud_domain::kernel::Kind;
+use ombud_domain::kernel::query::Cond;
 use ombud_domain::register::agreement::{Agreements, ComplianceCheck, NewComplianceCheck};
 use serde_json::{Map, Value};
 
@@ -148,17 +150,28 @@ pub fn list_links(kind: Kind, lang: Lang) -> Vec<(String, String)> {
     }
 }
 
-/// The panels a kind's list shows once an organisation is chosen.
+/// The figures a kind's list counts with its page for its panels (see [`list_panels`]).
+pub fn list_figures(kind: Kind) -> &'static [Cond] {
+    match kind {
+        Kind::System => SystemFigures::CONDITIONS,
+        Kind::ProcessingActivity | Kind::Agreement | Kind::Breach | Kind::Request => &[],
+    }
+}
+
+/// The panels a kind's list shows once an organisation is chosen, given the figures counted with
+/// the page ([`list_figures`]; none when the caller does not read the whole organisation).
 pub async fn list_panels(
     state: &AppState,
     ctx: &Caller,
     kind: Kind,
-    organisation_id: &str,
+    org: &Organisation,
+    figures: &[i64],
 ) -> Result<Vec<Panel>, PageError> {
     match kind {
-        Kind::System => Ok(vec![system_figures(state, ctx, organisation_id).await?]),
-        Kind::Breach => Ok(vec![breach_figures(state, ctx, organisation_id).await?]),
-        Kind::Request => Ok(vec![request_figures(state, ctx, organisation_id).await?]),
+        Kind::System if figures.is_empty() => Ok(Vec::new()),
+        Kind::System => Ok(vec![system_figures(ctx.lang, org, figures)]),
+        Kind::Breach => Ok(vec![breach_figures(state, ctx, &org.id).await?]),
+        Kind::Request => Ok(vec![request_figures(state, ctx, &org.id).await?]),
         Kind::ProcessingActivity | Kind::Agreement => Ok(Vec::new()),
     }
 }
@@ -330,15 +343,11 @@ async fn request_figures(
 }
 
 /// The systems register's figures for the annual report ("16 of 107 systems classified").
-async fn system_figures(
-    state: &AppState,
-    ctx: &Caller,
-    organisation_id: &str,
-) -> Result<Panel, PageError> {
-    let lang = ctx.lang;
+fn system_figures(lang: Lang, org: &Organisation, figures: &[i64]) -> Panel {
     let k = |key: &str| kt(lang, Kind::System, key);
-    let (org, today, f) = state.app.system_figures(ctx, organisation_id).await?;
-    Ok(Panel {
+    let today = ombud_app::today();
+    let f = SystemFigures::of(figures);
+    Panel {
         id: "figures",
         heading: k("figures.heading"),
         lines: vec![(
@@ -357,7 +366,7 @@ async fn system_figures(
         .map(|(key, n)| (k(key), n.to_string(), false))
         .collect(),
         links: Vec::new(),
-    })
+    }
 }
 
 /// What the reader of a record may do that its panels offer.

@@ -108,6 +108,7 @@ pub async fn page<D: Descriptor>(
         sort,
         with_details: false,
         with_counts: true,
+        figures: extras::list_figures(kind),
     };
     // A cursor that does not decode starts from the top rather than failing the page.
     let request = PageRequest {
@@ -165,7 +166,7 @@ pub async fn page<D: Descriptor>(
         })
         .collect();
     let panels = match &listed.within {
-        Some(o) => extras::list_panels(&state, &ctx, kind, &o.id).await?,
+        Some(o) => extras::list_panels(&state, &ctx, kind, o, &listed.figures).await?,
         None => Vec::new(),
     };
     let export = listed.within.as_ref().map(|o| ExportView {
