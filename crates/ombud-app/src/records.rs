@@ -327,7 +327,7 @@ impl App {
             today: Some(today()),
             sort: params.sort,
             details: params.with_details,
-            figures: Vec::new(),
+            figures: &[],
         })
     }
 
@@ -383,7 +383,7 @@ impl App {
                 .authorize(Action::Read(D::KIND), &o.scope())
                 .is_ok()
         }) {
-            q.figures = params.figures.to_vec();
+            q.figures = params.figures;
         }
         let (rows, counts, figures) = if params.with_counts {
             let c = self.store.list_counted_of(info, &reach, &q, page).await?;

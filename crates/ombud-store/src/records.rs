@@ -112,7 +112,7 @@ pub struct ListQuery {
     pub details: bool,
     /// Figures counted with the page (see [`Counted::figures`]): the records within reach and
     /// `within`, whatever the other filters, then those meeting each condition.
-    pub figures: Vec<Cond>,
+    pub figures: &'static [Cond],
 }
 
 /// A page of a list with what [`Store::list_counted_of`] counts in the same statement.
@@ -191,20 +191,15 @@ fn db(e: impl std::fmt::Display) -> StoreError {
 }
 
 fn select(info: &KindInfo) -> String {
-    select_with(info, "")
-}
-
-/// [`select`] with more columns (`extra` starts with a comma).
-fn select_with(info: &KindInfo, extra: &str) -> String {
     format!(
         "SELECT r.id, r.organisation_id, r.controller_id, r.status, r.state, r.details, r.created_at, \
-         r.updated_at, r.version, o.path AS organisation_path, o.name AS organisation_name{extra} \
+         r.updated_at, r.version, o.path AS organisation_path, o.name AS organisation_name \
          FROM {} r JOIN organisations o ON o.id = r.organisation_id",
         info.table
     )
 }
 
-/// [`select_with`] for one record as two text values: its details, and every other column packed
+/// [`select`] for one record as two text values: its details, and every other column packed
 /// after one another ([`COL_SEP`]; read by [`unpack_record`]), the records linking to it last when
 /// asked for. Through sqlx's `Any` each column is converted and copied on its own: a dozen of them
 /// cost a single-record read more than the two do.
@@ -236,15 +231,21 @@ fn record_by_id(info: &KindInfo, incoming: bool) -> std::borrow::Cow<'static, st
     }
 }
 
-/// Reads what [`select_packed`] wrote. None of the packed values can hold [`COL_SEP`] (ids, codes,
+/// Reads what [`select_packed`] wrote: the row, and the records linking to it when asked for (as
+/// [`incoming_column`] packs them). None of the packed values can hold [`COL_SEP`] (ids, codes,
 /// times, JSON, which escapes control characters, and names, which refuse them), except the links
 /// at the end, which are split apart afterwards.
-fn unpack_record(info: &KindInfo, line: &str, details: String, incoming: bool) -> Result<Row> {
+fn unpack_record(
+    info: &KindInfo,
+    line: &str,
+    details: String,
+    incoming: bool,
+) -> Result<(Row, Option<String>)> {
     let bad = || StoreError::Database(format!("unreadable {} record: {line:?}", info.code));
     let mut f = line.splitn(if incoming { 11 } else { 10 }, COL_SEP);
     let mut next = || f.next().ok_or_else(bad);
     let optional = |v: &str| (!v.is_empty()).then(|| v.to_string());
-    Ok(Row {
+    let row = Row {
         id: next()?.to_string(),
         organisation_id: next()?.to_string(),
         controller_id: optional(next()?),
@@ -255,9 +256,10 @@ fn unpack_record(info: &KindInfo, line: &str, details: String, incoming: bool) -
         version: next()?.parse().map_err(|_| bad())?,
         organisation_path: next()?.to_string(),
         organisation_name: next()?.to_string(),
-        incoming: if incoming { optional(next()?) } else { None },
         details,
-    })
+    };
+    let links = if incoming { optional(next()?) } else { None };
+    Ok((row, links))
 }
 
 /// The records that link to the record `r` as one text value (NULL for none): kind and id per
@@ -354,9 +356,6 @@ struct Row {
     version: i64,
     organisation_path: String,
     organisation_name: String,
-    /// Only in [`Store::record_with_incoming`]'s statement.
-    #[sqlx(default)]
-    incoming: Option<String>,
 }
 
 fn stored<D: Descriptor>(r: Row) -> Result<Stored<D::Details>> {
@@ -788,11 +787,16 @@ fn unpack_gaps(
 impl Store {
     /// One record of a kind.
     pub async fn record<D: Descriptor>(&self, id: &RecordId) -> Result<Stored<D::Details>> {
-        stored::<D>(self.read_record(D::info(), id, false).await?)
+        stored::<D>(self.read_record(D::info(), id, false).await?.0)
     }
 
-    /// One record's row, with the records linking to it when `incoming`.
-    async fn read_record(&self, info: &KindInfo, id: &RecordId, incoming: bool) -> Result<Row> {
+    /// One record's row, with the records linking to it when `incoming` (see [`unpack_record`]).
+    async fn read_record(
+        &self,
+        info: &KindInfo,
+        id: &RecordId,
+        incoming: bool,
+    ) -> Result<(Row, Option<String>)> {
         let mut sql = Sql::new(&record_by_id(info, incoming));
         sql.bind(Arg::Text(id.to_string()));
         let (line, details): (String, String) =
@@ -809,12 +813,8 @@ impl Store {
         if info.linked_from().is_empty() {
             return Ok((self.record::<D>(id).await?, Incoming::default()));
         }
-        let mut row = self.read_record(info, id, true).await?;
-        let incoming = row
-            .incoming
-            .take()
-            .map(|t| parse_incoming(&t))
-            .unwrap_or_default();
+        let (row, links) = self.read_record(info, id, true).await?;
+        let incoming = links.map(|t| parse_incoming(&t)).unwrap_or_default();
         Ok((stored::<D>(row)?, incoming))
     }
 
@@ -930,7 +930,7 @@ impl Store {
                 .today
                 .map_or_else(|| NO_REVIEW.to_string(), |d| d.to_string());
             sql.push(", (")
-                .append(&figures_select(info, &q.figures, &today)?)
+                .append(&figures_select(info, q.figures, &today)?)
                 .push(&from)
                 .append(&scope)
                 .push(")");
@@ -1709,20 +1709,20 @@ mod tests {
             "id1", "org1", "", "", "{}", "t0", "t1", "3", "/c/", "Nämnden", &links,
         ]
         .join(&COL_SEP.to_string());
-        let row = unpack_record(info, &line, "{\"x\":1}".into(), true).expect("reads");
+        let (row, incoming) = unpack_record(info, &line, "{\"x\":1}".into(), true).expect("reads");
         assert_eq!((row.id.as_str(), row.version), ("id1", 3));
         assert_eq!((row.controller_id, row.status), (None, None));
         assert_eq!(row.organisation_name, "Nämnden");
-        assert_eq!(row.incoming.as_deref(), Some(links.as_str()));
+        assert_eq!(incoming.as_deref(), Some(links.as_str()));
         assert_eq!(row.details, "{\"x\":1}");
         let line = [
             "id1", "org1", "c1", "utkast", "{}", "t0", "t1", "3", "/c/", "N",
         ]
         .join(&COL_SEP.to_string());
-        let row = unpack_record(info, &line, String::new(), false).expect("reads");
+        let (row, incoming) = unpack_record(info, &line, String::new(), false).expect("reads");
         assert_eq!(row.controller_id.as_deref(), Some("c1"));
         assert_eq!(row.status.as_deref(), Some("utkast"));
-        assert_eq!(row.incoming, None);
+        assert_eq!(incoming, None);
         // A line short of a value, or with a version that is no number, is an error, not a row.
         assert!(unpack_record(info, "id1", String::new(), false).is_err());
         let bad = line.replace(
