@@ -9,7 +9,7 @@
 //! the ids of the records of other kinds that link to it (`system_ids`, `processing_activity_ids`),
 //! and every field of its details beside them.
 
-use super::json::{ApiJson, ApiQuery};
+use super::json::{ApiJson, ApiQuery, written};
 use super::organisations::{HistoryEvent, HistoryList};
 use super::{PageParams, etag_headers, if_match};
 use crate::AppState;
@@ -147,6 +147,9 @@ fn kind_routes<D: Descriptor>(r: ApiRoutes) -> ApiRoutes {
 
 // ---------------------------------------------------------------------------------------------
 // Records as JSON
+
+/// Room for one record's JSON: a processing activity is about 1.5 kB.
+const RECORD_LEN: usize = 2048;
 
 /// The JSON object of a record as a caller sees it.
 pub fn record_json<D: Descriptor>(v: &RecordView<D::Details>, lang: Lang) -> Value {
@@ -414,13 +417,14 @@ async fn list<D: Descriptor>(
 ) -> Result<Response, ApiError> {
     let (params, page) = list_params(D::info(), &pairs)?;
     let p = state.app.list::<D>(&ctx, &params, &page.page()?).await?;
-    let body = serde_json::to_vec(&ListOut::<D> {
-        items: &p.items,
-        next: p.next.as_deref(),
-        lang: ctx.lang,
-    })
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    written(
+        &ListOut::<D> {
+            items: &p.items,
+            next: p.next.as_deref(),
+            lang: ctx.lang,
+        },
+        RECORD_LEN * (p.items.len() + 1),
+    )
 }
 
 async fn create<D: Descriptor>(
@@ -456,11 +460,9 @@ async fn read_one<D: Descriptor>(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let v = state.app.read::<D>(&ctx, &id).await?;
-    Ok((
-        etag_headers(v.record.version),
-        Json(record_out::<D>(&v, ctx.lang)),
-    )
-        .into_response())
+    let mut answer = written(&record_out::<D>(&v, ctx.lang), RECORD_LEN)?;
+    answer.headers_mut().extend(etag_headers(v.record.version));
+    Ok(answer)
 }
 
 async fn patch_one<D: Descriptor>(
