@@ -220,15 +220,12 @@ fn select_packed(info: &KindInfo, incoming: bool) -> String {
 
 /// [`select_packed`] for one record by its id (bound next), written once per kind: every read of
 /// one record asks, and writing it anew was a sixtieth of such a read.
-fn record_by_id(info: &KindInfo, incoming: bool) -> std::borrow::Cow<'static, str> {
+fn record_by_id(info: &KindInfo, incoming: bool) -> &'static str {
     type Texts = [std::sync::OnceLock<String>; 2];
     static TEXTS: [Texts; Kind::ALL.len()] =
         [const { [const { std::sync::OnceLock::new() }; 2] }; Kind::ALL.len()];
-    let text = || format!("{} WHERE r.id = ", select_packed(info, incoming));
-    match Kind::ALL.iter().position(|k| *k == info.kind) {
-        Some(at) => TEXTS[at][usize::from(incoming)].get_or_init(text).into(),
-        None => text().into(),
-    }
+    TEXTS[info.kind.index()][usize::from(incoming)]
+        .get_or_init(|| format!("{} WHERE r.id = ", select_packed(info, incoming)))
 }
 
 /// Reads what [`select_packed`] wrote: the row, and the records linking to it when asked for (as
@@ -797,7 +794,7 @@ impl Store {
         id: &RecordId,
         incoming: bool,
     ) -> Result<(Row, Option<String>)> {
-        let mut sql = Sql::new(&record_by_id(info, incoming));
+        let mut sql = Sql::new(record_by_id(info, incoming));
         sql.bind(Arg::Text(id.to_string()));
         let (line, details): (String, String) =
             self.read_optional(sql).await?.ok_or(StoreError::NotFound)?;

@@ -57,6 +57,17 @@ impl Kind {
         Kind::Request,
     ];
 
+    /// The kind's place in [`Kind::ALL`], for tables kept per kind.
+    pub const fn index(self) -> usize {
+        match self {
+            Kind::ProcessingActivity => 0,
+            Kind::System => 1,
+            Kind::Agreement => 2,
+            Kind::Breach => 3,
+            Kind::Request => 4,
+        }
+    }
+
     /// What the kind declares about itself.
     pub fn info(self) -> &'static KindInfo {
         match self {
@@ -243,10 +254,7 @@ impl KindInfo {
         static LINKED_FROM: [std::sync::OnceLock<Links>; Kind::ALL.len()] =
             [const { std::sync::OnceLock::new() }; Kind::ALL.len()];
         let to = self.kind;
-        let Some(at) = Kind::ALL.iter().position(|k| *k == to) else {
-            return &[];
-        };
-        LINKED_FROM[at].get_or_init(|| {
+        LINKED_FROM[to.index()].get_or_init(|| {
             Kind::ALL
                 .into_iter()
                 .flat_map(|k| {
@@ -453,6 +461,13 @@ mod tests {
         let mut seen = Seen(Vec::new());
         for_each_kind(&mut seen);
         assert_eq!(seen.0, Kind::ALL.to_vec());
+    }
+
+    #[test]
+    fn every_kind_knows_its_place_in_the_list() {
+        for (at, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(k.index(), at, "{k:?}");
+        }
     }
 
     #[test]
