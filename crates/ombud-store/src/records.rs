@@ -190,17 +190,8 @@ fn db(e: impl std::fmt::Display) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
-fn select(info: &KindInfo) -> String {
-    format!(
-        "SELECT r.id, r.organisation_id, r.controller_id, r.status, r.state, r.details, r.created_at, \
-         r.updated_at, r.version, o.path AS organisation_path, o.name AS organisation_name \
-         FROM {} r JOIN organisations o ON o.id = r.organisation_id",
-        info.table
-    )
-}
-
-/// [`select`] for one record as two text values: its details, and every other column packed
-/// after one another ([`COL_SEP`]; read by [`unpack_record`]), the records linking to it last when
+/// A kind's records, each as two text values: its details, and every other column packed after
+/// one another ([`COL_SEP`]; read by [`unpack_record`]), the records linking to it last when
 /// asked for. Through sqlx's `Any` each column is converted and copied on its own: a dozen of them
 /// cost a single-record read more than the two do.
 fn select_packed(info: &KindInfo, incoming: bool) -> String {
@@ -340,7 +331,6 @@ fn from_records(info: &KindInfo, reads_paths: bool) -> String {
     format!(" FROM {} r{join} WHERE 1 = 1", info.table)
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     id: String,
     organisation_id: String,
@@ -1009,11 +999,14 @@ impl Store {
         &self,
         org: &Organisation,
     ) -> Result<Vec<Stored<D::Details>>> {
-        let mut sql = Sql::new(&format!("{} WHERE 1 = 1", select(D::info())));
+        let info = D::info();
+        let mut sql = Sql::new(&format!("{} WHERE 1 = 1", select_packed(info, false)));
         push_within(&mut sql, &Within::organisation(org));
         sql.push(" ORDER BY r.name, r.id");
-        let rows: Vec<Row> = sql.query_as().fetch_all(self.pool()).await?;
-        rows.into_iter().map(stored::<D>).collect()
+        let rows: Vec<(String, String)> = sql.query_as().fetch_all(self.pool()).await?;
+        rows.into_iter()
+            .map(|(line, details)| stored::<D>(unpack_record(info, &line, details, false)?.0))
+            .collect()
     }
 
     /// The records of each kind in an organisation's subtree that have gaps, with them, by name:
@@ -1183,14 +1176,15 @@ fn ensure(grant: &Grant, kind: Kind, scope: &Scope) -> Result<()> {
 impl WriteTx<'_> {
     /// One record of a kind, as it is now (inside the transaction, so what is read is what is changed).
     pub async fn record<D: Descriptor>(&mut self, id: &RecordId) -> Result<Stored<D::Details>> {
-        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{} WHERE r.id = $1",
-            select(D::info())
-        )))
-        .bind(id.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        stored::<D>(row.ok_or(StoreError::NotFound)?)
+        let info = D::info();
+        let mut sql = Sql::new(record_by_id(info, false));
+        sql.bind(Arg::Text(id.to_string()));
+        let (line, details): (String, String) = sql
+            .query_as()
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        stored::<D>(unpack_record(info, &line, details, false)?.0)
     }
 
     /// Several records of a kind by id (those that exist), read in batches.
@@ -1198,17 +1192,18 @@ impl WriteTx<'_> {
         &mut self,
         ids: &[RecordId],
     ) -> Result<HashMap<RecordId, Stored<D::Details>>> {
+        let info = D::info();
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(200) {
-            let mut sql = Sql::new(&format!("{} WHERE r.id IN (", select(D::info())));
+            let mut sql = Sql::new(&format!("{} WHERE r.id IN (", select_packed(info, false)));
             push_ids(
                 &mut sql,
                 &chunk.iter().map(RecordId::to_string).collect::<Vec<_>>(),
             );
             sql.push(")");
-            let rows: Vec<Row> = sql.query_as().fetch_all(&mut *self.tx).await?;
-            for r in rows {
-                let s = stored::<D>(r)?;
+            let rows: Vec<(String, String)> = sql.query_as().fetch_all(&mut *self.tx).await?;
+            for (line, details) in rows {
+                let s = stored::<D>(unpack_record(info, &line, details, false)?.0)?;
                 out.insert(s.id.clone(), s);
             }
         }
